@@ -1,0 +1,3 @@
+from spinewise.cli import main
+
+main()

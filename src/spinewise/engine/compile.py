@@ -1,0 +1,90 @@
+"""Compile rule-base rules into an experta KnowledgeEngine: one RETE rule per rule-file rule.
+
+Each condition leaf becomes a pattern on the `Answers` fact (a literal or a whitelisted
+operator's predicate, binding the answer under its question id so the rule can say which
+answers it fired on), or on the `Finding`/`Planned` facts other rules declare. `all`
+becomes AND, `any` becomes OR, and negated finding or plan tests become NOT.
+"""
+
+from __future__ import annotations
+
+from spinewise.engine.compat import experta
+from spinewise.engine.facts import Answers, Finding, Planned
+from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest, Rule
+from spinewise.rulebase.operators import OPERATORS
+
+FACT_BINDING_PREFIX = "_fact"  # question ids are lower-case words, so they never start with "_"
+
+
+class TriageEngine(experta.KnowledgeEngine):
+    """The engine base: rules call `on_fire`, which records the firing and declares its conclusions."""
+
+    def reset(self, **kwargs):
+        self.firings: dict = {}  # rule id -> (rule, because); an `any` rule may fire once per branch
+        self.because_of: dict = {}
+        super().reset(**kwargs)
+
+    def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict) -> None:
+        because: dict = {}
+        for name, value in bound.items():
+            if name in fact_bindings:
+                because.update(self.because_of.get(fact_bindings[name], {}))
+            else:
+                because[name] = experta.utils.unfreeze(value)
+        if rule.id in self.firings:
+            because = {**self.firings[rule.id][1], **because}
+        self.firings[rule.id] = (rule, because)
+        if rule.finding:
+            self.because_of.setdefault(("finding", rule.finding), {}).update(because)
+            self.declare(Finding(code=rule.finding))
+        for entry in rule.plan:
+            self.because_of.setdefault(("plan", entry.code), {}).update(because)
+            self.declare(Planned(code=entry.code))
+
+
+def compile_engine_class(rules) -> type:
+    """A TriageEngine subclass holding one experta rule per given rule."""
+    members = {}
+    for index, rule in enumerate(rules):
+        fact_bindings: dict = {}
+        pattern = _pattern(rule.when, fact_bindings)
+        action = _action(rule, fact_bindings)
+        members[f"rule_{index}"] = experta.Rule(pattern, salience=rule.salience)(action)
+    return type("CompiledTriageEngine", (TriageEngine,), members)
+
+
+def _action(rule: Rule, fact_bindings: dict):
+    def fire(engine, **bound):
+        engine.on_fire(rule, bound, fact_bindings)
+
+    fire.__name__ = rule.id
+    return fire
+
+
+def _pattern(condition, fact_bindings: dict):
+    if isinstance(condition, AllOf):
+        return experta.AND(*(_pattern(item, fact_bindings) for item in condition.items))
+    if isinstance(condition, AnyOf):
+        return experta.OR(*(_pattern(item, fact_bindings) for item in condition.items))
+    if isinstance(condition, FactTest):
+        return _fact_pattern(condition, fact_bindings)
+    return Answers(**{condition.question: _answer_constraint(condition)})
+
+
+def _fact_pattern(test: FactTest, fact_bindings: dict):
+    fact = (Finding if test.kind == "finding" else Planned)(code=test.code)
+    if test.negated:
+        return experta.NOT(fact)
+    name = f"{FACT_BINDING_PREFIX}{len(fact_bindings)}"
+    fact_bindings[name] = (test.kind, test.code)
+    return getattr(experta.AS, name) << fact
+
+
+def _answer_constraint(test: AnswerTest):
+    binding = experta.W(test.question)
+    if test.operator == "equals" and not test.negated:
+        return experta.L(test.value) & binding
+    if test.operator in ("is_true", "is_false"):
+        return experta.L((test.operator == "is_true") != test.negated) & binding
+    operator, value, negated = OPERATORS[test.operator], test.value, test.negated
+    return experta.P(lambda answer: operator.test(answer, value) != negated) & binding

@@ -1,0 +1,93 @@
+"""Assess answers: validate them, run the compiled engine, and assemble one Result.
+
+The engine is built once per rule base and reused: each case is a reset, one declared
+`Answers` fact and a run. Assembly only ranks and orders what the rules concluded: the
+most severe disposition any fired rule asked for wins, and every finding is kept.
+"""
+
+from __future__ import annotations
+
+from spinewise.answers import check_given, missing_answers, missing_error
+from spinewise.engine.compile import compile_engine_class
+from spinewise.engine.facts import Answers
+from spinewise.result import FindingResult, PlanResult, Result
+
+SAFETY_NET_RULE = "spinewise-safety-net"
+SAFETY_NET_SOURCE = "spinewise: when no rule decides, triage up"
+
+
+class Triage:
+    """A rule base compiled into a ready experta engine."""
+
+    def __init__(self, rulebase, include_draft: bool = False):
+        self.rulebase = rulebase
+        self.include_draft = include_draft
+        self.rules = rulebase.active_rules(include_draft)
+        self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self.engine = compile_engine_class(self.rules)()
+        self._emergency = rulebase.dispositions[0].code
+
+    def fire(self, answers: dict) -> list:
+        """(rule, because) for every rule that fired on these answers, in rule-base order."""
+        self.engine.reset()
+        self.engine.declare(Answers(**answers))
+        self.engine.run()
+        return sorted(self.engine.firings.values(), key=lambda firing: self._order[firing[0].id])
+
+    def assess(self, answers: dict) -> Result:
+        """Validate `answers` as the contract asks, then conclude. Raises AnswersError."""
+        check_given(self.rulebase, answers)
+        missing = missing_answers(self.rulebase, answers)
+        result = self.conclude(answers, not_asked=missing)
+        if missing and result.disposition != self._emergency:
+            raise missing_error(self.rulebase, missing[0])
+        return result
+
+    def conclude(self, answers: dict, not_asked=()) -> Result:
+        """Run the rules on answers already checked, and assemble the result."""
+        firings = self.fire(answers)
+        disposition, findings = self._decide(firings)
+        return Result(
+            disposition=disposition,
+            findings=tuple(findings),
+            plan=self._plan(firings, disposition),
+            answers=dict(answers),
+            not_asked=tuple(not_asked),
+            rules_fired=tuple(rule.id for rule, _ in firings),
+            rulebase_version=self.rulebase.version,
+            rulebase_hash=self.rulebase.content_hash,
+            included_drafts=self.include_draft,
+        )
+
+    def _decide(self, firings):
+        findings = [
+            FindingResult(rule.finding, rule.id, _ordered(because, self.rulebase), rule.source)
+            for rule, because in firings if rule.finding
+        ]
+        ranks = [self.rulebase.disposition(rule.disposition).rank for rule, _ in firings if rule.disposition]
+        if ranks:
+            return self.rulebase.dispositions[min(ranks)].code, findings
+        # A gap in the rule base: never fall back to "keep training".
+        findings.append(FindingResult("no_rule_decided", SAFETY_NET_RULE, {}, SAFETY_NET_SOURCE))
+        return self.rulebase.fallback_disposition, findings
+
+    def _plan(self, firings, disposition: str) -> tuple:
+        attributes: dict = {}
+        for rule, _ in firings:
+            for entry in rule.plan:
+                attributes.setdefault(entry.code, {}).update(entry.attributes)
+        for code in self.rulebase.disposition(disposition).required_plan:
+            attributes.setdefault(code, {})
+        superseded = {code for planned in attributes for code in self.rulebase.plan_item(planned).supersedes}
+        referral = self.rulebase.disposition(disposition).referral
+        plan = []
+        for item in self.rulebase.plan_items:
+            if item.code in attributes and item.code not in superseded:
+                merged = {**item.attributes, **attributes[item.code]}
+                plan.append(PlanResult(item.code, merged, referral and item.after_clearance))
+        return tuple(plan)
+
+
+def _ordered(because: dict, rulebase) -> dict:
+    order = {q.id: index for index, q in enumerate(rulebase.questions)}
+    return dict(sorted(because.items(), key=lambda item: order.get(item[0], len(order))))

@@ -1,0 +1,64 @@
+"""What an assessment concludes, as immutable values, and its contract JSON shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FindingResult:
+    code: str
+    rule: str
+    because: dict = field(hash=False, compare=False)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    code: str
+    attributes: dict = field(hash=False, compare=False)
+    after_clearance: bool = False  # the program, shown as "once a practitioner has cleared you"
+
+
+@dataclass(frozen=True)
+class Result:
+    disposition: str
+    findings: tuple  # of FindingResult, in rule-base order
+    plan: tuple  # of PlanResult, in plan-vocabulary order
+    answers: dict = field(hash=False, compare=False)
+    not_asked: tuple = ()  # questions left unanswered because an emergency was already clear
+    rules_fired: tuple = ()
+    rulebase_version: str = ""
+    rulebase_hash: str = ""
+    included_drafts: bool = False
+
+    @property
+    def finding_codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    @property
+    def plan_codes(self) -> list[str]:
+        return [p.code for p in self.plan]
+
+    def to_json(self) -> dict:
+        data = {
+            "disposition": self.disposition,
+            "findings": [
+                {"code": f.code, "rule": f.rule, "because": f.because, "source": f.source} for f in self.findings
+            ],
+            "plan": [_plan_json(item) for item in self.plan],
+        }
+        if self.not_asked:
+            data["not_asked"] = list(self.not_asked)
+        data["rules_fired"] = list(self.rules_fired)
+        data["rulebase"] = {"version": self.rulebase_version, "sha256": self.rulebase_hash,
+                            "included_drafts": self.included_drafts}
+        data["answers"] = self.answers
+        return data
+
+
+def _plan_json(item: PlanResult) -> dict:
+    data = {"code": item.code, **item.attributes}
+    if item.after_clearance:
+        data["after_clearance"] = True
+    return data

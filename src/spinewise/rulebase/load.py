@@ -1,0 +1,626 @@
+"""Read a rule-base folder into a `RuleBase`, collecting every problem as `file:line: message`.
+
+The folder holds four vocabulary files (rulebase.yaml, questions.yaml, findings.yaml,
+plan.yaml) and any number of topic files, each with optional `parameters` and a list of
+`rules`. Reading never stops at the first problem: a clinician fixing a file wants the
+whole list at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from pathlib import Path
+
+from spinewise.errors import RuleBaseError
+from spinewise.rulebase.model import (
+    STATUSES,
+    AllOf,
+    AnswerTest,
+    AnyOf,
+    Choice,
+    Disposition,
+    Example,
+    FactTest,
+    FindingDef,
+    Parameter,
+    PlanDef,
+    PlanEntry,
+    Question,
+    Rule,
+    RuleBase,
+)
+from spinewise.rulebase.operators import OPERATORS
+from spinewise.rulebase.yamlsource import Located, LocatedList, Problem, YamlFileError, load_yaml
+
+VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
+QUESTION_TYPES = ("bool", "int", "choice", "multi")
+RULE_KEYS_REQUIRED = ("id", "title", "version", "author", "status", "source", "rationale", "when", "then")
+RULE_KEYS_APPROVED = ("reviewer", "review_date", "examples")
+RULE_KEYS_OPTIONAL = ("salience",)
+_QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def content_hash(directory: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_rulebase(directory) -> RuleBase:
+    """The rule base in `directory`; raises RuleBaseError listing every error found."""
+    rulebase, problems = read_rulebase(directory)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or rulebase is None:
+        raise RuleBaseError(errors)
+    return rulebase
+
+
+def read_rulebase(directory) -> tuple[RuleBase | None, list[Problem]]:
+    """The rule base (None when it cannot be built) and every problem, errors and warnings."""
+    reader = _Reader(Path(directory))
+    rulebase = reader.read()
+    return rulebase, reader.problems
+
+
+class _Reader:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.file = ""
+
+    # -- reporting -------------------------------------------------------------
+
+    def error(self, line: int, message: str, file: str | None = None) -> None:
+        self.problems.append(Problem(file or self.file, line, message))
+
+    def warn(self, line: int, message: str, file: str | None = None) -> None:
+        self.problems.append(Problem(file or self.file, line, message, "warning"))
+
+    def _name(self, path: Path) -> str:
+        return str(path)
+
+    def _load(self, filename: str):
+        path = self.directory / filename
+        self.file = self._name(path)
+        if not path.is_file():
+            self.error(1, f"missing: a rule base needs {filename}")
+            return None
+        try:
+            data = load_yaml(path, self.file)
+        except YamlFileError as exc:
+            self.problems.append(exc.problem)
+            return None
+        if not isinstance(data, Located):
+            self.error(getattr(data, "line", 1), "the file must be a YAML mapping of keys to values")
+            return None
+        return data
+
+    def _keys(self, node, required, optional=(), what="this entry") -> bool:
+        if not isinstance(node, Located):
+            self.error(getattr(node, "line", 1), f"{what} must be a mapping with keys {', '.join(required)}")
+            return False
+        ok = True
+        for key in node:
+            if key not in required and key not in optional:
+                allowed = ", ".join(list(required) + list(optional))
+                self.error(node.line_of(key), f"unknown key {key!r} in {what} (allowed: {allowed})")
+                ok = False
+        for key in required:
+            if key not in node:
+                self.error(node.line, f"{what} is missing {key!r}")
+                ok = False
+        return ok
+
+    def _text(self, node: Located, key: str, what: str, required: bool = True) -> str:
+        value = node.get(key)
+        if value is None:
+            if required and key in node:
+                self.error(node.line_of(key), f"{what}: {key!r} must not be empty")
+            return ""
+        if isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.error(node.line_of(key), f"{what}: {key!r} must be text")
+            return ""
+        return value.strip()
+
+    def _list(self, node: Located, key: str, what: str) -> LocatedList:
+        value = node.get(key)
+        if value is None:
+            return LocatedList()
+        if not isinstance(value, LocatedList):
+            self.error(node.line_of(key), f"{what}: {key!r} must be a list")
+            return LocatedList()
+        return value
+
+    # -- the whole folder -----------------------------------------------------
+
+    def read(self) -> RuleBase | None:
+        if not self.directory.is_dir():
+            self.error(1, "not a folder of rule files", file=str(self.directory))
+            return None
+        head = self._load("rulebase.yaml")
+        questions = self._questions(self._load("questions.yaml"))
+        findings = self._findings(self._load("findings.yaml"))
+        plan_items = self._plan_items(self._load("plan.yaml"))
+        self.vocab = {
+            "questions": {q.id: q for q in questions},
+            "findings": {f.code for f in findings},
+            "plan": {p.code: p for p in plan_items},
+        }
+        dispositions = self._dispositions(head)
+        self.vocab["dispositions"] = {d.code for d in dispositions}
+        topic_files = [p for p in sorted(self.directory.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
+        if not topic_files:
+            self.error(1, "no rule files: add a topic file with a 'rules' list", file=str(self.directory))
+        topics = [(path, self._load(path.name)) for path in topic_files]
+        parameters = self._parameters(topics)
+        self.parameters = {p.name: p for p in parameters}
+        rules = []
+        for path, data in topics:
+            rules.extend(self._rules(path, data))
+        self._cross_checks(rules, parameters)
+        if head is None or any(p.severity == "error" for p in self.problems):
+            return None
+        self.file = self._name(self.directory / "rulebase.yaml")
+        return RuleBase(
+            name=self._text(head, "name", "rulebase.yaml"),
+            version=self._text(head, "version", "rulebase.yaml"),
+            directory=str(self.directory),
+            content_hash=content_hash(self.directory),
+            questions=tuple(questions),
+            dispositions=tuple(dispositions),
+            findings=tuple(findings),
+            plan_items=tuple(plan_items),
+            parameters=tuple(parameters),
+            rules=tuple(rules),
+            baseline=self._baseline(head),
+            fallback_disposition=self._fallback(head, dispositions),
+        )
+
+    # -- vocabulary files -----------------------------------------------------
+
+    def _questions(self, data) -> list[Question]:
+        if data is None or not self._keys(data, ("questions",), what="questions.yaml"):
+            return []
+        questions: list[Question] = []
+        known: dict = {}
+        for node in self._list(data, "questions", "questions.yaml"):
+            question = self._question(node, known)
+            if question:
+                known[question.id] = question
+                questions.append(question)
+        return questions
+
+    def _question(self, node, known: dict) -> Question | None:
+        keys = ("id", "type", "text")
+        optional = ("hint", "section", "choices", "minimum", "maximum", "asked_when")
+        if not self._keys(node, keys, optional, what="a question"):
+            return None
+        qid, qtype = node["id"], node["type"]
+        if not isinstance(qid, str) or not _QUESTION_ID.fullmatch(qid):
+            self.error(node.line_of("id"), f"question id {qid!r} must be a lower-case word of letters, digits and _")
+            return None
+        if qid in known:
+            self.error(node.line_of("id"), f"question {qid!r} is defined twice")
+            return None
+        if qtype not in QUESTION_TYPES:
+            self.error(node.line_of("type"), f"question {qid}: type {qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
+            return None
+        what = f"question {qid}"
+        choices: tuple = ()
+        if qtype in ("choice", "multi"):
+            choices = self._choices(node, what)
+        minimum = maximum = None
+        if qtype == "int":
+            minimum, maximum = node.get("minimum"), node.get("maximum")
+            if not _is_int(minimum) or not _is_int(maximum) or minimum > maximum:
+                self.error(node.line, f"{what}: an int question needs whole-number 'minimum' <= 'maximum'")
+                return None
+        asked_when = None
+        if "asked_when" in node:
+            context = _Context(known, {}, set(), {}, facts_allowed=False)
+            asked_when = self._condition(node["asked_when"], context, node.line_of("asked_when"))
+        return Question(
+            id=qid, type=qtype, text=self._text(node, "text", what), hint=self._text(node, "hint", what, False),
+            section=self._text(node, "section", what, False), choices=choices, minimum=minimum, maximum=maximum,
+            asked_when=asked_when, line=node.line,
+        )
+
+    def _choices(self, node: Located, what: str) -> tuple:
+        choices = []
+        for index, item in enumerate(self._list(node, "choices", what)):
+            if not self._keys(item, ("value", "label"), what=f"{what}: a choice"):
+                continue
+            if not isinstance(item["value"], str):
+                self.error(item.line_of("value"), f"{what}: choice values must be text")
+                continue
+            choices.append(Choice(item["value"], self._text(item, "label", what)))
+        values = [c.value for c in choices]
+        if not choices:
+            self.error(node.line, f"{what}: a choice question needs a non-empty 'choices' list")
+        elif len(set(values)) != len(values):
+            self.error(node.line_of("choices"), f"{what}: choice values repeat")
+        return tuple(choices)
+
+    def _findings(self, data) -> list[FindingDef]:
+        if data is None or not self._keys(data, ("findings",), what="findings.yaml"):
+            return []
+        findings = []
+        for node in self._list(data, "findings", "findings.yaml"):
+            if self._keys(node, ("code", "title"), ("explanation",), what="a finding"):
+                if any(f.code == node["code"] for f in findings):
+                    self.error(node.line_of("code"), f"finding {node['code']!r} is defined twice")
+                    continue
+                what = f"finding {node['code']}"
+                findings.append(FindingDef(str(node["code"]), self._text(node, "title", what),
+                                           self._text(node, "explanation", what, False)))
+        return findings
+
+    def _plan_items(self, data) -> list[PlanDef]:
+        if data is None or not self._keys(data, ("plan_items",), what="plan.yaml"):
+            return []
+        items = []
+        optional = ("text", "steps", "attributes", "after_clearance", "supersedes", "source")
+        for node in self._list(data, "plan_items", "plan.yaml"):
+            if not self._keys(node, ("code", "title"), optional, what="a plan item"):
+                continue
+            what = f"plan item {node['code']}"
+            attributes = node.get("attributes") or {}
+            if not isinstance(attributes, dict):
+                self.error(node.line_of("attributes"), f"{what}: 'attributes' must map names to default values")
+                attributes = {}
+            steps = [s for s in self._list(node, "steps", what) if isinstance(s, str)]
+            items.append(PlanDef(
+                code=str(node["code"]), title=self._text(node, "title", what), text=self._text(node, "text", what, False),
+                steps=tuple(steps), attributes=_plain(attributes), after_clearance=node.get("after_clearance") is True,
+                supersedes=tuple(self._list(node, "supersedes", what)), source=self._text(node, "source", what, False),
+            ))
+        codes = {p.code for p in items}
+        for item in items:
+            for code in item.supersedes:
+                if code not in codes:
+                    self.error(1, f"plan item {item.code}: supersedes unknown plan item {code!r}")
+        return items
+
+    def _dispositions(self, head) -> list[Disposition]:
+        if head is None:
+            return []
+        keys = ("name", "version", "dispositions", "example_baseline")
+        if not self._keys(head, keys, ("description", "when_no_rule_decides"), what="rulebase.yaml"):
+            return []
+        self.file = self._name(self.directory / "rulebase.yaml")
+        dispositions = []
+        for rank, node in enumerate(self._list(head, "dispositions", "rulebase.yaml")):
+            if not self._keys(node, ("code", "title", "advice"), ("plan", "referral"), what="a disposition"):
+                continue
+            what = f"disposition {node['code']}"
+            plan = tuple(self._list(node, "plan", what))
+            for code in plan:
+                if code not in self.vocab["plan"]:
+                    self.error(node.line_of("plan"), f"{what}: unknown plan item {code!r}")
+            dispositions.append(Disposition(str(node["code"]), rank, self._text(node, "title", what),
+                                            self._text(node, "advice", what), plan, node.get("referral") is True))
+        if not dispositions:
+            self.error(head.line, "rulebase.yaml: 'dispositions' must list at least one disposition, most severe first")
+        return dispositions
+
+    def _fallback(self, head: Located, dispositions) -> str:
+        code = head.get("when_no_rule_decides", "consultation")
+        codes = [d.code for d in dispositions]
+        if code not in codes:
+            self.error(head.line_of("when_no_rule_decides"), f"'when_no_rule_decides' must be one of {', '.join(codes)}")
+            return codes[0]
+        return code
+
+    def _baseline(self, head: Located) -> dict:
+        baseline = head.get("example_baseline")
+        if not isinstance(baseline, dict):
+            self.error(head.line_of("example_baseline"), "'example_baseline' must map question ids to answers")
+            return {}
+        return _plain(baseline)
+
+    # -- parameters and rules -------------------------------------------------
+
+    def _parameters(self, topics) -> list[Parameter]:
+        parameters: list[Parameter] = []
+        for path, data in topics:
+            if data is None or "parameters" not in data:
+                continue
+            self.file = self._name(path)
+            block = data["parameters"]
+            if not isinstance(block, Located):
+                self.error(data.line_of("parameters"), "'parameters' must map names to {value, meaning}")
+                continue
+            for name, node in block.items():
+                if not self._keys(node, ("value", "meaning"), what=f"parameter {name}"):
+                    continue
+                if any(p.name == name for p in parameters):
+                    self.error(block.line_of(name), f"parameter {name!r} is defined twice")
+                    continue
+                value = node["value"]
+                if not (_is_int(value) or isinstance(value, str)):
+                    self.error(node.line_of("value"), f"parameter {name}: value must be a whole number or a word")
+                    continue
+                parameters.append(Parameter(name, value, self._text(node, "meaning", name), self.file,
+                                            block.line_of(name)))
+        return parameters
+
+    def _rules(self, path: Path, data) -> list[Rule]:
+        if data is None:
+            return []
+        self.file = self._name(path)
+        if not self._keys(data, ("topic", "rules"), ("parameters", "salience", "description"), what=path.name):
+            return []
+        topic = self._text(data, "topic", path.name)
+        default_salience = data.get("salience", 0)
+        if not _is_int(default_salience):
+            self.error(data.line_of("salience"), "'salience' must be a whole number")
+            default_salience = 0
+        rules = []
+        for node in self._list(data, "rules", path.name):
+            rule = self._rule(node, topic, default_salience)
+            if rule:
+                rules.append(rule)
+        return rules
+
+    def _rule(self, node, topic: str, default_salience: int) -> Rule | None:
+        rid = node.get("id") if isinstance(node, Located) else None
+        what = f"rule {rid}" if rid else "a rule"
+        if not self._keys(node, RULE_KEYS_REQUIRED, RULE_KEYS_APPROVED + RULE_KEYS_OPTIONAL, what=what):
+            return None
+        status = node["status"]
+        if status not in STATUSES:
+            self.error(node.line_of("status"), f"{what}: status {status!r} is not one of {', '.join(STATUSES)}")
+            return None
+        if status != "retired":
+            for key in RULE_KEYS_APPROVED:
+                if key not in node and (status == "approved" or key == "examples"):
+                    self.error(node.line, f"{what} is missing {key!r} (needed before it can run)")
+        salience = node.get("salience", default_salience)
+        if not _is_int(salience):
+            self.error(node.line_of("salience"), f"{what}: salience must be a whole number")
+            salience = 0
+        context = _Context(self.vocab["questions"], self.parameters, self.vocab["findings"], self.vocab["plan"])
+        when = self._condition(node["when"], context, node.line_of("when"))
+        finding, disposition, plan = self._then(node["then"], what)
+        examples = self._examples(node, what)
+        if when is None:
+            return None
+        return Rule(
+            id=str(rid), title=self._text(node, "title", what), version=self._text(node, "version", what),
+            author=self._text(node, "author", what), reviewer=self._text(node, "reviewer", what, False),
+            review_date=self._text(node, "review_date", what, False), status=status,
+            source=self._text(node, "source", what), rationale=self._text(node, "rationale", what),
+            when=when, finding=finding, disposition=disposition, plan=plan, salience=salience,
+            examples=examples, topic=topic, file=self.file, line=node.line,
+        )
+
+    def _then(self, node, what: str):
+        if not self._keys(node, (), ("finding", "disposition", "plan"), what=f"{what}: 'then'"):
+            return None, None, ()
+        if not node:
+            self.error(node.line, f"{what}: 'then' must give a finding, a disposition or plan items")
+        finding, disposition = node.get("finding"), node.get("disposition")
+        if finding is not None and finding not in self.vocab["findings"]:
+            self.error(node.line_of("finding"), f"{what}: unknown finding {finding!r} (add it to findings.yaml)")
+        if disposition is not None and disposition not in self.vocab["dispositions"]:
+            allowed = ", ".join(self.vocab["dispositions"])
+            self.error(node.line_of("disposition"), f"{what}: unknown disposition {disposition!r} (allowed: {allowed})")
+        if disposition is not None and finding is None:
+            self.error(node.line, f"{what}: a rule that sets a disposition must name the finding that explains it")
+        plan = tuple(entry for entry in (self._plan_entry(item, node, what) for item in self._list(node, "plan", what))
+                     if entry)
+        return finding, disposition, plan
+
+    def _plan_entry(self, item, parent: Located, what: str) -> PlanEntry | None:
+        if isinstance(item, str):
+            item = Located(code=item)
+            item.line = parent.line_of("plan")
+        if not isinstance(item, dict) or "code" not in item:
+            self.error(getattr(item, "line", parent.line), f"{what}: a plan entry is a code or a mapping with 'code'")
+            return None
+        definition = self.vocab["plan"].get(item["code"])
+        if definition is None:
+            self.error(item.line, f"{what}: unknown plan item {item['code']!r} (add it to plan.yaml)")
+            return None
+        attributes = {k: v for k, v in item.items() if k != "code"}
+        for name in attributes:
+            if name not in definition.attributes:
+                allowed = ", ".join(definition.attributes) or "none"
+                self.error(item.line_of(name), f"{what}: plan item {item['code']} has no attribute {name!r} (allowed: {allowed})")
+        return PlanEntry(item["code"], _plain(attributes))
+
+    def _examples(self, node: Located, what: str) -> tuple:
+        examples = []
+        for item in self._list(node, "examples", what):
+            if not self._keys(item, ("given", "expect"), what=f"{what}: an example"):
+                continue
+            expect = item["expect"]
+            keys = ("disposition", "findings", "no_findings", "plan")
+            if not self._keys(expect, (), keys, what=f"{what}: 'expect'") or not isinstance(item["given"], dict):
+                if not isinstance(item["given"], dict):
+                    self.error(item.line_of("given"), f"{what}: an example's 'given' maps question ids to answers")
+                continue
+            lists = {key: tuple(self._list(expect, key, what)) for key in ("findings", "no_findings")}
+            self._check_expected_codes(expect, lists, what)
+            plan = tuple(entry for entry in (self._plan_entry(entry, expect, what)
+                                             for entry in self._list(expect, "plan", what)) if entry)
+            examples.append(Example(_plain(item["given"]), expect.get("disposition"), lists["findings"],
+                                    lists["no_findings"], plan, item.line))
+        return tuple(examples)
+
+    def _check_expected_codes(self, expect: Located, lists: dict, what: str) -> None:
+        if "disposition" in expect and expect["disposition"] not in self.vocab["dispositions"]:
+            self.error(expect.line_of("disposition"), f"{what}: example expects unknown disposition {expect['disposition']!r}")
+        for key in ("findings", "no_findings"):
+            for code in lists[key]:
+                if code not in self.vocab["findings"]:
+                    self.error(expect.line_of(key), f"{what}: example names unknown finding {code!r}")
+
+    # -- conditions -----------------------------------------------------------
+
+    def _condition(self, node, context: "_Context", line: int, negate: bool = False):
+        if not isinstance(node, Located) or len(node) == 0:
+            self.error(getattr(node, "line", line), "a condition is a mapping: all/any/not, or a question, finding or plan test")
+            return None
+        for combinator in ("all", "any"):
+            if combinator in node:
+                return self._combination(node, combinator, context, negate)
+        if "not" in node:
+            if len(node) != 1:
+                self.error(node.line, "'not' takes exactly one condition and nothing beside it")
+                return None
+            return self._condition(node["not"], context, node.line_of("not"), not negate)
+        if "question" in node:
+            return self._answer_test(node, context, negate)
+        for kind in ("finding", "plan"):
+            if kind in node:
+                return self._fact_test(node, kind, context, negate)
+        self.error(node.line, f"unknown condition keys {', '.join(map(str, node))} "
+                              "(use all, any, not, question, finding or plan)")
+        return None
+
+    def _combination(self, node: Located, combinator: str, context, negate: bool):
+        if len(node) != 1:
+            self.error(node.line, f"'{combinator}' takes a list of conditions and nothing beside it")
+            return None
+        items = node[combinator]
+        if not isinstance(items, LocatedList) or not items:
+            self.error(node.line_of(combinator), f"'{combinator}' needs a non-empty list of conditions")
+            return None
+        parts = [self._condition(item, context, items.line_of(i), negate) for i, item in enumerate(items)]
+        if any(part is None for part in parts):
+            return None
+        conjunctive = (combinator == "all") != negate  # De Morgan when negated
+        return AllOf(tuple(parts)) if conjunctive else AnyOf(tuple(parts))
+
+    def _fact_test(self, node: Located, kind: str, context, negate: bool):
+        if not context.facts_allowed:
+            self.error(node.line, f"'{kind}' tests are for rules; here only questions can be tested")
+            return None
+        if len(node) != 1:
+            self.error(node.line, f"a '{kind}' test has only the code, e.g. {{{kind}: some_code}}")
+            return None
+        known = context.findings if kind == "finding" else context.plan
+        code = node[kind]
+        if code not in known:
+            self.error(node.line_of(kind), f"unknown {kind} {code!r}")
+            return None
+        return FactTest(kind, code, negate, node.line)
+
+    def _answer_test(self, node: Located, context, negate: bool):
+        if not self._keys(node, ("question", "operator"), ("value", "parameter"), what="a question test"):
+            return None
+        qid, op_name = node["question"], node["operator"]
+        question = context.questions.get(qid)
+        if question is None:
+            self.error(node.line_of("question"), f"unknown question {qid!r}")
+            return None
+        operator = OPERATORS.get(op_name)
+        if operator is None or question.type not in operator.applies_to:
+            fitting = ", ".join(name for name, op in OPERATORS.items() if question.type in op.applies_to)
+            self.error(node.line_of("operator"), f"operator {op_name!r} does not fit {question.type} question {qid} "
+                                                 f"(allowed: {fitting})")
+            return None
+        value, parameter = self._operand(node, operator, context)
+        if value is _INVALID:
+            return None
+        if not self._operand_fits(node, question, operator, value):
+            return None
+        test = AnswerTest(qid, op_name, value, parameter, negate, node.line)
+        self._check_satisfiable(node, question, test)
+        return test
+
+    def _operand(self, node: Located, operator, context):
+        given = [key for key in ("value", "parameter") if key in node]
+        if operator.value_kind == "none":
+            if given:
+                self.error(node.line_of(given[0]), f"operator {operator.name} takes no value")
+                return _INVALID, None
+            return None, None
+        if len(given) != 1:
+            self.error(node.line, f"operator {operator.name} needs exactly one of 'value' or 'parameter'")
+            return _INVALID, None
+        if given[0] == "parameter":
+            name = node["parameter"]
+            parameter = context.parameters.get(name)
+            if parameter is None:
+                self.error(node.line_of("parameter"), f"unknown parameter {name!r}")
+                return _INVALID, None
+            return parameter.value, name
+        return _plain(node["value"]), None
+
+    def _operand_fits(self, node: Located, question: Question, operator, value) -> bool:
+        values = value if operator.value_kind == "list" else [value]
+        if operator.value_kind == "list" and (not isinstance(value, list) or not value):
+            self.error(node.line, f"operator {operator.name} needs a non-empty list of values")
+            return False
+        for item in values:
+            if question.type == "int" and not _is_int(item):
+                self.error(node.line, f"question {question.id} is a whole number; {item!r} is not")
+                return False
+            if question.type in ("choice", "multi") and item not in question.allowed_values:
+                self.error(node.line, f"{item!r} is not an answer to {question.id} "
+                                      f"(allowed: {', '.join(question.allowed_values)})")
+                return False
+        return True
+
+    def _check_satisfiable(self, node: Located, question: Question, test: AnswerTest) -> None:
+        if question.type != "int" or question.maximum - question.minimum > 10_000:
+            return
+        outcomes = {test.holds({question.id: n}) for n in range(question.minimum, question.maximum + 1)}
+        span = f"{question.id} is from {question.minimum} to {question.maximum}"
+        if outcomes == {False}:
+            self.error(node.line, f"impossible value: this test can never be true ({span})")
+        elif outcomes == {True}:
+            self.warn(node.line, f"this test is always true ({span})")
+
+    # -- checks across files ----------------------------------------------------
+
+    def _cross_checks(self, rules: list[Rule], parameters: list[Parameter]) -> None:
+        seen: dict = {}
+        for rule in rules:
+            if rule.id in seen:
+                self.error(rule.line, f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", file=rule.file)
+            else:
+                seen[rule.id] = f"{rule.file}:{rule.line}"
+        used = {test.parameter for rule in rules for test in _answer_tests(rule.when)}
+        for parameter in parameters:
+            if parameter.name not in used:
+                self.warn(parameter.line, f"parameter {parameter.name!r} is used by no rule", file=parameter.file)
+
+
+class _Context:
+    def __init__(self, questions, parameters, findings, plan, facts_allowed=True):
+        self.questions, self.parameters, self.findings, self.plan = questions, parameters, findings, plan
+        self.facts_allowed = facts_allowed
+
+
+_INVALID = object()
+
+
+def _answer_tests(condition):
+    if isinstance(condition, AnswerTest):
+        yield condition
+    elif isinstance(condition, (AllOf, AnyOf)):
+        for item in condition.items:
+            yield from _answer_tests(item)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _plain(value):
+    """YAML data without the line bookkeeping, dates as ISO text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
