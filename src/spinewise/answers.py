@@ -26,7 +26,8 @@ def parse_answers_json(data: bytes | str, source: str = "answers") -> dict:
     except json.JSONDecodeError as exc:
         raise AnswersError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except ValueError as exc:  # NaN, a repeated key, or an integer too long to convert
-        raise AnswersError(f"{source}: not valid answers JSON: {exc}") from None
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise AnswersError(f"{source}: not valid answers JSON: {reason}") from None
     except RecursionError:
         raise AnswersError(f"{source}: not valid answers JSON: nested too deeply") from None
     if not isinstance(value, dict):
@@ -53,7 +54,7 @@ def _json_type(value) -> str:
 
 def check_given(rulebase, answers: dict) -> None:
     """Check every given answer: known id, right type, allowed value, and a question that is asked."""
-    known = rulebase._questions_by_id
+    known = rulebase.questions_by_id
     for qid, value in answers.items():
         question = known.get(qid)
         if question is None:

@@ -370,16 +370,20 @@ class _Reader:
     def _rule(self, node, topic: str, default_salience: int) -> Rule | None:
         rid = node.get("id") if isinstance(node, Located) else None
         what = f"rule {rid}" if rid else "a rule"
-        if not self._keys(node, RULE_KEYS_REQUIRED, RULE_KEYS_APPROVED + RULE_KEYS_OPTIONAL, what=what):
+        complete = self._keys(node, RULE_KEYS_REQUIRED, RULE_KEYS_APPROVED + RULE_KEYS_OPTIONAL, what=what)
+        if not isinstance(node, Located):
             return None
-        status = node["status"]
+        status = node.get("status")
         if status not in STATUSES:
-            self.error(node.line_of("status"), f"{what}: status {status!r} is not one of {', '.join(STATUSES)}")
+            if status is not None:
+                self.error(node.line_of("status"), f"{what}: status {status!r} is not one of {', '.join(STATUSES)}")
             return None
         if status != "retired":
             for key in RULE_KEYS_APPROVED:
                 if key not in node and (status == "approved" or key == "examples"):
                     self.error(node.line, f"{what} is missing {key!r} (needed before it can run)")
+        if not complete:
+            return None
         salience = node.get("salience", default_salience)
         if not _is_int(salience):
             self.error(node.line_of("salience"), f"{what}: salience must be a whole number")
@@ -574,6 +578,8 @@ class _Reader:
             return
         outcomes = {test.holds({question.id: n}) for n in range(question.minimum, question.maximum + 1)}
         span = f"{question.id} is from {question.minimum} to {question.maximum}"
+        if test.parameter:
+            span += f"; parameter {test.parameter} is {test.value}"
         if outcomes == {False}:
             self.error(node.line, f"impossible value: this test can never be true ({span})")
         elif outcomes == {True}:

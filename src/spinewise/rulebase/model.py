@@ -218,10 +218,10 @@ class RuleBase:
     fallback_disposition: str = "consultation"  # when no rule gives a disposition
 
     def question(self, qid: str) -> Question:
-        return self._questions_by_id[qid]
+        return self.questions_by_id[qid]
 
     @cached_property
-    def _questions_by_id(self) -> dict:
+    def questions_by_id(self) -> dict:
         return {q.id: q for q in self.questions}
 
     def disposition(self, code: str) -> Disposition:

@@ -1,0 +1,113 @@
+"""The library calls behind every command: load a rule base once, assess, check, batch."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+from spinewise.answers import parse_answers_json
+from spinewise.errors import AnswersError
+from spinewise.paths import default_rules_dir
+
+
+@functools.lru_cache(maxsize=8)
+def _triage(rules_dir: str, include_draft: bool):
+    from spinewise.engine.triage import Triage
+    from spinewise.rulebase.load import load_rulebase
+
+    return Triage(load_rulebase(rules_dir), include_draft)
+
+
+def load_triage(rules_dir=None, include_draft: bool = False):
+    """The compiled engine for a rule base, built once per process and reused."""
+    folder = Path(rules_dir) if rules_dir else default_rules_dir()
+    return _triage(str(folder.resolve()), include_draft)
+
+
+def read_answers(source: str) -> dict:
+    """Answers from a JSON file path, or from standard input when `source` is '-'."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except FileNotFoundError:
+            raise AnswersError(f"answers file {source!r} does not exist") from None
+        except IsADirectoryError:
+            raise AnswersError(f"answers file {source!r} is a folder, not a JSON file") from None
+        except OSError as exc:
+            raise AnswersError(f"cannot read answers file {source!r}: {exc.strerror}") from None
+        name = source
+    return parse_answers_json(data, name)
+
+
+def assess(answers: dict, rules_dir=None, include_draft: bool = False):
+    """The Result for one answers object; raises AnswersError for invalid answers."""
+    return load_triage(rules_dir, include_draft).assess(answers)
+
+
+def result_json(result) -> str:
+    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result, fmt: str, rules_dir=None, include_draft: bool = False) -> str:
+    """The report for `result` in `fmt` (text, markdown, html or json)."""
+    if fmt == "json":
+        return result_json(result)
+    from spinewise.report.render import render_report
+
+    return render_report(result, load_triage(rules_dir, include_draft).rulebase, fmt)
+
+
+def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False):
+    """Stream `input_path` (or '-') through the engine into `output_path` (or '-')."""
+    from spinewise.batch import run_batch
+    from spinewise.output import open_private_stream
+
+    triage = load_triage(rules_dir, include_draft)
+    source = _open_input(input_path)
+    try:
+        if output_path == "-":
+            return run_batch(source, _stdout_writer(), triage)
+        with open_private_stream(output_path) as sink:
+            return run_batch(source, _line_writer(sink), triage)
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+
+
+def _open_input(path: str):
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise AnswersError(f"input file {path!r} does not exist") from None
+    except OSError as exc:
+        raise AnswersError(f"cannot read input file {path!r}: {exc.strerror}") from None
+
+
+def _stdout_writer():
+    def write(line: str) -> None:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+    return write
+
+
+def _line_writer(sink):
+    def write(line: str) -> None:
+        sink.write(line)
+        sink.flush()
+
+    return write
+
+
+def check_rules(rules_dir=None) -> list:
+    """Every problem in a rule base folder (errors and warnings)."""
+    from spinewise.rulebase.check import check_rulebase
+
+    return check_rulebase(Path(rules_dir) if rules_dir else default_rules_dir())

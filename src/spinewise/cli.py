@@ -1,0 +1,175 @@
+"""The `spinewise` command: thin Click shells over library calls in spinewise.api.
+
+Heavy modules (experta, jinja2, the rule loader) are imported inside the commands so
+that `spinewise --version` and `--help` start as fast as Click itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from spinewise import __version__
+from spinewise.errors import RuleBaseError, SpinewiseError
+
+FORMATS = ("text", "markdown", "html", "json")
+EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+                     ".htm": "html", ".json": "json"}
+
+
+class UserError(click.ClickException):
+    """Bad input from the user: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+def user_errors(command):
+    """The one boundary where library errors become CLI errors."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RuleBaseError as exc:
+            rows = "\n".join(str(problem) for problem in exc.problems)
+            raise UserError(f"the rule base has {len(exc.problems)} problem(s); "
+                            f"run `spinewise rules check` for the list\n{rows}") from None
+        except SpinewiseError as exc:
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+rules_option = click.option(
+    "--rules", "rules_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+    help="Rule-base folder to use (default: the rule base shipped with spinewise).",
+)
+draft_option = click.option(
+    "--include-draft", is_flag=True,
+    help="Also run rules whose status is draft; the result is marked as produced with unapproved rules.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="spinewise")
+def main():
+    """Triage lower-back pain from hip thrusts with a clinician-editable rule base.
+
+    \b
+    Example:
+        spinewise assess --answers answers.json --format json
+    """
+
+
+@main.command()
+@click.option("--answers", "answers_source", metavar="FILE|-",
+              help="Read answers from a JSON file ('-' for standard input) instead of asking.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Report format. Default: from the --output extension, else text on a terminal and json otherwise.")
+@click.option("--output", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Write the report to PATH (owner-only permissions) instead of standard output.")
+@rules_option
+@draft_option
+@user_errors
+def assess(answers_source, fmt, output, rules_dir, include_draft):
+    """Assess one lifter: ask the questions (or read --answers) and print the report.
+
+    \b
+    Examples:
+        spinewise assess
+        spinewise assess --answers examples/tuck_pain_on_lowering.json --format json
+        cat answers.json | spinewise assess --answers - --format html --output report.html
+    """
+    from spinewise import api
+
+    if answers_source is None:
+        if not sys.stdin.isatty():
+            raise UserError("standard input is not a terminal, so no questions can be asked; "
+                            "give the answers with --answers FILE (or --answers - to read JSON from standard input)")
+        raise UserError("the interactive questionnaire is not available in this build; use --answers FILE")
+    answers = api.read_answers(answers_source)
+    result = api.assess(answers, rules_dir, include_draft)
+    _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft), output)
+
+
+def _pick_format(fmt, output) -> str:
+    if fmt:
+        return fmt
+    if output:
+        suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        return EXTENSION_FORMATS.get(suffix, "text")
+    return "text" if sys.stdout.isatty() else "json"
+
+
+def _emit(text: str, output) -> None:
+    if output:
+        from spinewise.output import write_private
+
+        write_private(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="OUT.jsonl",
+              help="Where to write one JSON result per input line (default: standard output).")
+@rules_option
+@draft_option
+@user_errors
+def batch(input_path, output, rules_dir, include_draft):
+    """Assess many lifters: one answers object per input line, one result per output line.
+
+    An optional "id" key in each input object is carried to its output line. A bad line
+    gets an "error" field instead of a disposition and the run goes on.
+
+    \b
+    Example:
+        spinewise batch answers.jsonl --output results.jsonl
+    """
+    from spinewise import api
+
+    summary = api.run_batch_files(input_path, output, rules_dir, include_draft)
+    click.echo(f"batch: {summary.assessed} assessed, {summary.failed} with errors", err=True)
+
+
+@main.group()
+def rules():
+    """Work with rule bases: check them.
+
+    \b
+    Example:
+        spinewise rules check rules/
+    """
+
+
+@rules.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@rules_option
+@user_errors
+def rules_check(directory, rules_dir):
+    """Validate a rule base; exit 0 when clean, 1 with one `file:line: message` row per problem.
+
+    Warnings (rows marked `warning:`) do not fail the check.
+
+    \b
+    Example:
+        spinewise rules check my-rules/
+    """
+    from spinewise import api
+
+    problems = api.check_rules(directory or rules_dir)
+    for problem in problems:
+        prefix = "warning: " if problem.severity == "warning" else ""
+        click.echo(f"{problem.file}:{problem.line}: {prefix}{problem.message}")
+    errors = sum(1 for problem in problems if problem.severity == "error")
+    if errors:
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

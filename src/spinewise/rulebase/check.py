@@ -1,0 +1,39 @@
+"""`rules check`: every problem in a rule base, as `file:line: message` rows."""
+
+from __future__ import annotations
+
+from spinewise.answers import check_given, missing_answers
+from spinewise.errors import AnswersError
+from spinewise.rulebase.load import read_rulebase
+from spinewise.rulebase.yamlsource import Problem
+
+
+def check_rulebase(directory) -> list[Problem]:
+    """Errors and warnings for the rule base in `directory`, in file order."""
+    rulebase, problems = read_rulebase(directory)
+    if rulebase is not None:
+        problems.extend(check_examples(rulebase))
+    return sorted(problems, key=lambda p: (p.file, p.line))
+
+
+def example_answers(rulebase, example) -> dict:
+    """An example's answers: the baseline lifter, changed where the example says."""
+    answers = {**rulebase.baseline, **example.given}
+    return {qid: value for qid, value in answers.items()
+            if qid in example.given or qid not in rulebase.questions_by_id
+            or rulebase.question(qid).is_asked(answers)}
+
+
+def check_examples(rulebase) -> list[Problem]:
+    problems = []
+    for rule in rulebase.rules:
+        for example in rule.examples:
+            answers = example_answers(rulebase, example)
+            try:
+                check_given(rulebase, answers)
+                missing = missing_answers(rulebase, answers)
+                if missing:
+                    raise AnswersError(f"no answer to {missing[0]}, which would be asked")
+            except AnswersError as exc:
+                problems.append(Problem(rule.file, example.line, f"rule {rule.id}: example answers are invalid: {exc}"))
+    return problems

@@ -1,0 +1,40 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from spinewise.api import load_triage
+from spinewise.cli import main
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+RULES = REPO / "rules"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def triage():
+    return load_triage(RULES)
+
+
+@pytest.fixture(scope="session")
+def rulebase(triage):
+    return triage.rulebase
+
+
+@pytest.fixture
+def healthy():
+    """A complete, valid answers object for a healthy, pain-free lifter."""
+    return json.loads((EXAMPLES / "healthy_glutes_only.json").read_text())
+
+
+def with_pain(answers, **pain):
+    """`answers` with back pain and every follow-up question answered."""
+    return {**answers, "back_pain": True, "pain_intensity": 3, "pain_weeks": 1,
+            "pain_exacerbated": False, "pain_phase": "lowering", **pain}
+
+
+def invoke(*args, input=None):
+    """Run the CLI in-process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)

@@ -1,0 +1,133 @@
+"""Bad answers are refused: exit 2, one clear line on stderr naming the question, nothing on stdout."""
+
+import json
+
+import pytest
+
+from conftest import EXAMPLES, invoke, with_pain
+
+
+def assess_text(text: str):
+    return invoke("assess", "--answers", "-", "--format", "json", input=text)
+
+
+def assert_refused(run, *words):
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def changed(healthy, **changes):
+    return json.dumps({**healthy, **changes})
+
+
+def test_malformed_json_is_refused():
+    assert_refused(assess_text('{"saddle_numbness": tru'), "not valid JSON", "line 1")
+
+
+def test_non_utf8_is_refused():
+    run = invoke("assess", "--answers", "-", input=b"\xff\xfe{}")
+    assert_refused(run, "not UTF-8")
+
+
+@pytest.mark.parametrize("text, kind", [("[]", "a list"), ('"x"', "a string"), ("3", "a number"), ("null", "null")])
+def test_non_object_is_refused(text, kind):
+    assert_refused(assess_text(text), "must be a JSON object", kind)
+
+
+def test_unknown_id_is_named_with_the_known_ids(healthy):
+    assert_refused(assess_text(changed(healthy, tailbone=True)), "'tailbone'", "tailbone_tuck")
+
+
+@pytest.mark.parametrize("value, words", [
+    (True, ["reps_per_set", "true", "whole number from 1 to 100"]),
+    (10.5, ["reps_per_set", "10.5", "not a whole number"]),
+    ("10", ["reps_per_set", '"10"']),
+    (0, ["reps_per_set", "out of range", "1 to 100"]),
+    (101, ["reps_per_set", "out of range"]),
+    (10**30, ["reps_per_set", "out of range"]),
+])
+def test_wrong_count_is_refused(healthy, value, words):
+    assert_refused(assess_text(changed(healthy, reps_per_set=value)), *words)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_are_not_counts(healthy, constant):
+    text = changed(healthy, reps_per_set=0).replace('"reps_per_set": 0', f'"reps_per_set": {constant}')
+    assert_refused(assess_text(text), constant)
+
+
+def test_absurdly_long_number_is_refused(healthy):
+    text = changed(healthy, reps_per_set=0).replace('"reps_per_set": 0', '"reps_per_set": 1' + "0" * 5000)
+    assert_refused(assess_text(text), "too many digits")
+
+
+def test_pain_intensity_eleven_is_out_of_range(healthy):
+    assert_refused(assess_text(json.dumps(with_pain(healthy, pain_intensity=11))),
+                   "pain_intensity", "0 to 10")
+
+
+@pytest.mark.parametrize("question, value, words", [
+    ("saddle_numbness", 1, ["saddle_numbness", "true or false"]),
+    ("saddle_numbness", "yes", ["saddle_numbness", "true or false"]),
+    ("thumb_test", "apart", ["thumb_test", "spread, closer, unchanged, not_tried"]),
+    ("feel_location", [], ["feel_location", "non-empty list"]),
+    ("feel_location", "glutes", ["feel_location", "list"]),
+    ("feel_location", ["glutes", "calves"], ["feel_location", '"calves"']),
+    ("feel_location", ["glutes", "glutes"], ["feel_location", "twice"]),
+])
+def test_wrong_type_or_value_is_refused(healthy, question, value, words):
+    assert_refused(assess_text(changed(healthy, **{question: value})), *words)
+
+
+def test_missing_answer_is_refused(healthy):
+    del healthy["dead_bug"]
+    assert_refused(assess_text(json.dumps(healthy)), "dead_bug", "no answer")
+
+
+def test_missing_pain_follow_up_is_refused(healthy):
+    answers = with_pain(healthy)
+    del answers["pain_weeks"]
+    assert_refused(assess_text(json.dumps(answers)), "pain_weeks", "0 to 520")
+
+
+def test_answer_to_a_question_not_asked_is_refused(healthy):
+    assert_refused(assess_text(changed(healthy, pain_intensity=3)), "pain_intensity", "back_pain is yes")
+
+
+def test_repeated_key_is_refused():
+    assert_refused(assess_text('{"fever": false, "fever": true}'), "'fever' is given twice")
+
+
+def test_missing_file_is_refused():
+    assert_refused(invoke("assess", "--answers", "/no/such/answers.json"), "/no/such/answers.json", "does not exist")
+
+
+def test_vignette_file_is_not_an_answers_file():
+    run = invoke("assess", "--answers", EXAMPLES.parent / "tests" / "vignettes" / "healthy_glutes_only.json")
+    assert_refused(run, "unknown question id 'name'")
+
+
+def test_emergency_allows_missing_answers_and_lists_them():
+    run = assess_text('{"saddle_numbness": true}')
+    assert run.exit_code == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["disposition"] == "emergency"
+    assert "dead_bug" in result["not_asked"] and "saddle_numbness" not in result["not_asked"]
+
+
+def test_emergency_still_checks_the_answers_given():
+    assert_refused(assess_text('{"saddle_numbness": true, "reps_per_set": 500}'), "reps_per_set")
+
+
+def test_a_lesser_red_flag_does_not_excuse_missing_answers():
+    assert_refused(assess_text('{"fever": true}'), "no answer")
+
+
+def test_no_answers_and_no_terminal_refuses_to_prompt():
+    run = invoke("assess", input="")
+    assert_refused(run, "not a terminal", "--answers")

@@ -1,0 +1,164 @@
+"""`spinewise rules check`: clean shipped rules, and one `file:line: message` row per problem."""
+
+import shutil
+
+import pytest
+
+from conftest import RULES, invoke
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count))
+
+
+def line_of(path, text):
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def check(folder):
+    run = invoke("rules", "check", folder)
+    assert "Traceback" not in run.output
+    return run
+
+
+def test_shipped_rules_are_clean():
+    run = check(RULES)
+    assert run.exit_code == 0, run.stdout
+    assert "error" not in run.stdout
+
+
+def test_default_rules_are_the_shipped_ones():
+    assert invoke("rules", "check").exit_code == 0
+
+
+def test_yaml_syntax_error_gives_file_and_line(rules_copy):
+    path = rules_copy / "40-technique.yaml"
+    edit(path, "    title: Tailbone tuck or closing thumb distance", "    title: [unclosed")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:" in run.stdout and "YAML syntax" in run.stdout
+
+
+def test_unknown_question_is_reported_at_its_line(rules_copy):
+    path = rules_copy / "40-technique.yaml"
+    edit(path, "{question: tailbone_tuck, operator: is_true}", "{question: tailbone_tucked, operator: is_true}")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:{line_of(path, 'tailbone_tucked')}: unknown question 'tailbone_tucked'" in run.stdout
+
+
+def test_unknown_value_names_the_allowed_ones(rules_copy):
+    path = rules_copy / "40-technique.yaml"
+    edit(path, "value: closer}", "value: closed}")
+    run = check(rules_copy)
+    assert f"{path}:{line_of(path, 'value: closed')}: 'closed' is not an answer to thumb_test" in run.stdout
+    assert "spread, closer, unchanged, not_tried" in run.stdout
+
+
+def test_impossible_threshold_is_an_error(rules_copy):
+    path = rules_copy / "20-pain.yaml"
+    edit(path, "value: 7\n", "value: 11\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert "impossible value" in run.stdout and "pain_intensity is from 0 to 10" in run.stdout
+    assert "severe_pain_at_least is 11" in run.stdout
+
+
+def test_unknown_codes_are_errors(rules_copy):
+    path = rules_copy / "10-red-flags.yaml"
+    edit(path, "finding: possible_infection", "finding: infection")
+    edit(path, "disposition: urgent_consultation", "disposition: urgent")
+    edit(path, "plan: [consult_practitioner,", "plan: [see_someone,")
+    run = check(rules_copy)
+    assert "unknown finding 'infection'" in run.stdout
+    assert "unknown disposition 'urgent'" in run.stdout
+    assert "unknown plan item 'see_someone'" in run.stdout
+
+
+def test_duplicate_rule_id_names_both_places(rules_copy):
+    path = rules_copy / "10-red-flags.yaml"
+    edit(path, "id: rf-fever", "id: rf-saddle-numbness")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert "duplicate rule id 'rf-saddle-numbness' (first at" in run.stdout
+
+
+def test_missing_metadata_is_an_error(rules_copy):
+    path = rules_copy / "50-load.yaml"
+    edit(path, "    reviewer: spinewise clinical spec (clinical-knowledge.md, section 3)\n", "")
+    edit(path, "    source: \"ARE HIP THRUSTS BAD FOR YOUR LOWER BACK?\"\n", "")
+    run = check(rules_copy)
+    assert "rule load-too-heavy is missing 'reviewer'" in run.stdout
+    assert "rule load-too-heavy is missing 'source'" in run.stdout
+
+
+def test_misspelt_key_is_reported(rules_copy):
+    path = rules_copy / "50-load.yaml"
+    edit(path, "    rationale: >", "    rationle: >")
+    run = check(rules_copy)
+    assert "unknown key 'rationle'" in run.stdout and "allowed:" in run.stdout
+
+
+def test_operator_outside_the_whitelist_is_refused(rules_copy):
+    path = rules_copy / "50-load.yaml"
+    edit(path, "operator: more_than", "operator: __import__")
+    run = check(rules_copy)
+    assert "operator '__import__' does not fit int question reps_per_set" in run.stdout
+    assert "at_least" in run.stdout
+
+
+def test_invalid_example_answers_are_reported(rules_copy):
+    path = rules_copy / "50-load.yaml"
+    edit(path, "given: {reps_per_set: 16}", "given: {reps_per_set: 160}")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:{line_of(path, 'reps_per_set: 160')}: rule load-too-many-reps: example answers are invalid" in run.stdout
+
+
+def test_every_row_has_the_file_line_message_shape(rules_copy):
+    edit(rules_copy / "50-load.yaml", "operator: more_than", "operator: bigger")
+    edit(rules_copy / "10-red-flags.yaml", "status: approved", "status: done")
+    run = check(rules_copy)
+    rows = run.stdout.strip().splitlines()
+    assert len(rows) >= 2
+    for row in rows:
+        file, line, message = row.split(":", 2)
+        assert file.endswith(".yaml") and line.isdigit() and message.strip()
+
+
+def test_non_utf8_rule_file_is_reported(rules_copy):
+    (rules_copy / "70-extra.yaml").write_bytes(b"topic: x\nrules: []\n\xff")
+    run = check(rules_copy)
+    assert "70-extra.yaml:1: not UTF-8" in run.stdout
+
+
+def test_python_tags_are_not_executed(rules_copy, tmp_path):
+    marker = tmp_path / "pwned"
+    (rules_copy / "70-evil.yaml").write_text(
+        f"topic: !!python/object/apply:os.system ['touch {marker}']\nrules: []\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert not marker.exists()
+    assert "70-evil.yaml:1:" in run.stdout
+
+
+def test_assess_with_a_broken_rule_base_exits_2_without_traceback(rules_copy):
+    edit(rules_copy / "50-load.yaml", "operator: more_than", "operator: bigger")
+    run = invoke("assess", "--rules", rules_copy, "--answers", "-", input='{"saddle_numbness": true}')
+    assert run.exit_code == 2
+    assert "rule base has 1 problem" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_missing_folder_is_reported(tmp_path):
+    run = check(tmp_path / "nowhere")
+    assert run.exit_code in (1, 2)
+    assert "Traceback" not in run.output
