@@ -70,28 +70,64 @@ def main():
               help="Report format. Default: from the --output extension, else text on a terminal and json otherwise.")
 @click.option("--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="Write the report to PATH (owner-only permissions) instead of standard output.")
+@click.option("--save-answers", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write the answers to FILE as JSON, to replay the same case later with --answers FILE.")
+@click.option("--resume", is_flag=True,
+              help="Continue the questionnaire you stopped earlier, from the next unanswered question.")
+@click.option("--interactive", is_flag=True,
+              help="Ask the questions even when standard input is not a terminal (for scripted input).")
 @rules_option
 @draft_option
 @user_errors
-def assess(answers_source, fmt, output, rules_dir, include_draft):
+def assess(answers_source, fmt, output, save_answers, resume, interactive, rules_dir, include_draft):
     """Assess one lifter: ask the questions (or read --answers) and print the report.
 
     \b
     Examples:
         spinewise assess
+        spinewise assess --resume --save-answers me.json
         spinewise assess --answers examples/tuck_pain_on_lowering.json --format json
         cat answers.json | spinewise assess --answers - --format html --output report.html
     """
     from spinewise import api
 
+    interview = None
     if answers_source is None:
-        if not sys.stdin.isatty():
-            raise UserError("standard input is not a terminal, so no questions can be asked; "
-                            "give the answers with --answers FILE (or --answers - to read JSON from standard input)")
-        raise UserError("the interactive questionnaire is not available in this build; use --answers FILE")
-    answers = api.read_answers(answers_source)
+        interview = _interview(resume, interactive, rules_dir, include_draft)
+        answers = interview.answers
+    elif resume:
+        raise UserError("--resume continues an unfinished questionnaire; leave out --answers to use it")
+    else:
+        answers = api.read_answers(answers_source)
     result = api.assess(answers, rules_dir, include_draft)
+    if save_answers:
+        from spinewise.questionnaire import write_answers
+
+        write_answers(save_answers, answers)
     _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft), output)
+    if interview:
+        interview.finished()
+        if output:
+            click.echo(f"The report is in {output}.", err=True)
+
+
+def _interview(resume, interactive, rules_dir, include_draft):
+    """Ask the questions on the terminal; Ctrl-C keeps the answers and exits with status 130."""
+    if not (interactive or sys.stdin.isatty()):
+        raise UserError("standard input is not a terminal, so no questions can be asked; "
+                        "give the answers with --answers FILE (or --answers - to read JSON from standard input)")
+    import shlex
+
+    from spinewise import api
+    from spinewise.questionnaire import Interrupted, run_questionnaire
+
+    again = ["spinewise", "assess", "--resume"] + (["--rules", rules_dir] if rules_dir else [])
+    again += ["--include-draft"] if include_draft else []
+    try:
+        return run_questionnaire(api.load_triage(rules_dir, include_draft), resume, shlex.join(again))
+    except Interrupted as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(130)
 
 
 def _pick_format(fmt, output) -> str:

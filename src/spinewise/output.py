@@ -9,17 +9,17 @@ from pathlib import Path
 from spinewise.errors import OutputError
 
 
-def write_private(path, data: str | bytes) -> None:
+def write_private(path, data: str | bytes, what: str = "the report") -> None:
     """Write `data` to `path` atomically (temporary file in the same folder, then rename), mode 0600."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if target.is_dir():
-        raise OutputError(f"cannot write the report to {target}: it is a folder; give a file name")
+        raise OutputError(f"cannot write {what} to {target}: it is a folder; give a file name")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {target}: {exc.strerror}") from None
+        raise OutputError(f"cannot write {what} to {target}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
@@ -30,7 +30,7 @@ def write_private(path, data: str | bytes) -> None:
     except BaseException as exc:
         _remove_quietly(temporary)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write the report to {target}: {exc.strerror}") from None
+            raise OutputError(f"cannot write {what} to {target}: {exc.strerror}") from None
         raise
 
 
