@@ -15,9 +15,9 @@ from spinewise.paths import default_rules_dir
 @functools.lru_cache(maxsize=8)
 def _triage(rules_dir: str, include_draft: bool):
     from spinewise.engine.triage import Triage
-    from spinewise.rulebase.load import load_rulebase
+    from spinewise.rulebase.cache import load_rulebase_cached
 
-    return Triage(load_rulebase(rules_dir), include_draft)
+    return Triage(load_rulebase_cached(rules_dir), include_draft)
 
 
 def load_triage(rules_dir=None, include_draft: bool = False):

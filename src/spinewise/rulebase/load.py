@@ -9,11 +9,11 @@ whole list at once.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from pathlib import Path
 
 from spinewise.errors import RuleBaseError
+from spinewise.rulebase.digest import content_hash
 from spinewise.rulebase.model import (
     STATUSES,
     AllOf,
@@ -40,13 +40,6 @@ RULE_KEYS_REQUIRED = ("id", "title", "version", "author", "status", "source", "r
 RULE_KEYS_APPROVED = ("reviewer", "review_date", "examples")
 RULE_KEYS_OPTIONAL = ("salience",)
 _QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
-
-
-def content_hash(directory: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def load_rulebase(directory) -> RuleBase:
