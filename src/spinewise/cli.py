@@ -188,15 +188,21 @@ def rules():
 def rules_check(directory, rules_dir):
     """Validate a rule base; exit 0 when clean, 1 with one `file:line: message` row per problem.
 
-    Warnings (rows marked `warning:`) do not fail the check.
+    Besides the files themselves it verifies the rules over every combination of answers:
+    gaps where no rule gives a disposition and rules that set the same plan attribute
+    differently are errors; rules that can never fire, redundant rules, one finding with
+    two dispositions, and vocabulary no rule produces are warnings (rows marked
+    `warning:`), which do not fail the check.
 
     \b
     Example:
         spinewise rules check my-rules/
     """
-    from spinewise import api
+    from spinewise.review import api as review
 
-    problems = api.check_rules(directory or rules_dir)
+    problems, coverage = review.check_rules(directory or rules_dir)
+    if coverage:
+        click.echo(f"static verification: {coverage}", err=True)
     for problem in problems:
         prefix = "warning: " if problem.severity == "warning" else ""
         click.echo(f"{problem.file}:{problem.line}: {prefix}{problem.message}")

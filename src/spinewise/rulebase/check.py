@@ -10,10 +10,21 @@ from spinewise.rulebase.yamlsource import Problem
 
 def check_rulebase(directory) -> list[Problem]:
     """Errors and warnings for the rule base in `directory`, in file order."""
+    return check_rulebase_verified(directory)[0]
+
+
+def check_rulebase_verified(directory) -> tuple[list[Problem], str]:
+    """The problems, and how static verification covered the answer space ("" if it could not run)."""
+    from spinewise.review.verify import verify
+
     rulebase, problems = read_rulebase(directory)
+    coverage = ""
     if rulebase is not None:
         problems.extend(check_examples(rulebase))
-    return sorted(problems, key=lambda p: (p.file, p.line))
+        verification = verify(rulebase)
+        problems.extend(verification.problems)
+        coverage = verification.coverage
+    return sorted(problems, key=lambda p: (p.file, p.line)), coverage
 
 
 def example_answers(rulebase, example) -> dict:

@@ -1,0 +1,1 @@
+"""Clinician review tools: the rulebook, example tests, impact diffs and static verification."""

@@ -1,0 +1,205 @@
+"""Static verification of a rule base over its whole answer space.
+
+Finds, without running the engine: answer combinations no rule gives a disposition to
+(gaps, errors), rules that can fire together and set the same plan attribute to
+different values (errors), rules that can never fire, rules made redundant by another
+with the same conclusions, rules that draw the same finding with different dispositions,
+and vocabulary nothing produces (warnings).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinewise.review.logic import ABSENT, Not, inline_facts
+from spinewise.review.search import TooLarge, explore, satisfiable
+from spinewise.review.space import build_space
+from spinewise.rulebase.model import AllOf, facts_read
+from spinewise.rulebase.yamlsource import Problem
+
+SAFETY_NET_FINDING = "no_rule_decided"
+GAPS_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Verification:
+    problems: tuple  # of Problem
+    coverage: str  # how the answer space was covered, in words
+
+
+def verify(rulebase) -> Verification:
+    """Verify the approved rules; when drafts exist, also what changes once they run too."""
+    problems, coverage = _verify(rulebase, rulebase.active_rules())
+    if any(rule.status == "draft" for rule in rulebase.rules):
+        seen = {p.message for p in problems}
+        with_drafts, _ = _verify(rulebase, rulebase.active_rules(include_draft=True))
+        problems += [Problem(p.file, p.line, f"with draft rules included: {p.message}", p.severity)
+                     for p in with_drafts if p.message not in seen]
+    return Verification(tuple(problems), coverage)
+
+
+def _verify(rulebase, rules) -> tuple[list[Problem], str]:
+    conditions = inline_facts(rules)
+    space = build_space(rulebase, conditions.values())
+    gaps, coverage = _gaps(rulebase, rules, conditions, space)
+    reachable = [rule for rule in rules if _possible(space, conditions[rule.id]) is not False]
+    problems = gaps + [_never_fires(rule) for rule in rules if rule not in reachable]
+    problems += _pairs(rulebase, reachable, conditions, space)
+    problems += _unproduced(rulebase, rules)
+    return problems, coverage
+
+
+def _possible(space, condition):
+    """True, False, or None when the search is too large to tell."""
+    try:
+        return satisfiable(space, condition) is not None
+    except TooLarge:
+        return None
+
+
+def _gaps(rulebase, rules, conditions, space) -> tuple[list[Problem], str]:
+    deciding = [conditions[rule.id] for rule in rules if rule.disposition]
+    regions, coverage = explore(space, deciding, lambda truths: True in truths or all(v is False for v in truths))
+    gaps = merge_regions(space, [region for region in regions if True not in region.truths])
+    file, line = _rulebase_file(rulebase), _line_in(Path(rulebase.directory) / "rulebase.yaml", "when_no_rule_decides")
+    problems = []
+    for gap in gaps[:GAPS_LISTED]:
+        problems.append(Problem(file, line, (
+            f"gap: no rule gives a disposition when {gap.description} ({gap.combinations:,} answer combinations; "
+            f"spinewise falls back to {rulebase.fallback_disposition} with finding {SAFETY_NET_FINDING}); "
+            f"for example {json.dumps(gap.example, separators=(',', ':'))}")))
+    if len(gaps) > GAPS_LISTED:
+        problems.append(Problem(file, line, f"gap: {len(gaps) - GAPS_LISTED} more gaps like the ones above"))
+    return problems, coverage.describe()
+
+
+@dataclass(frozen=True)
+class Gap:
+    description: str
+    combinations: int
+    example: dict
+
+
+def merge_regions(space, regions) -> list[Gap]:
+    """Regions that differ in one answer only, merged and described in words."""
+    groups = [({qid: [value] for qid, value in region.assignment.items()}, region.combinations, region.assignment)
+              for region in regions]
+    for question in space.questions:
+        merged: dict = {}
+        for values, combinations, first in groups:
+            key = repr(sorted((qid, vs) for qid, vs in values.items() if qid != question.id))
+            if key in merged and question.id in values:
+                merged[key][0][question.id] += values[question.id]
+                merged[key][1] += combinations
+            else:
+                merged[key] = [values, combinations, first]
+        groups = [tuple(group) for group in merged.values()]
+    return [Gap(_describe(space, values), combinations, space.complete(first)) for values, combinations, first in groups]
+
+
+def _describe(space, values: dict) -> str:
+    parts = []
+    for question in space.questions:
+        chosen = [v for v in values.get(question.id, []) if v is not ABSENT]
+        if chosen:
+            parts.append(f"{question.id} {' or '.join(space.label(question.id, v) for v in chosen)}")
+    return ", ".join(parts) or "any answers"
+
+
+def _never_fires(rule) -> Problem:
+    reason = "no combination of answers satisfies its condition"
+    if facts_read(rule.when):
+        reason += " (counting the findings and plan items other rules conclude)"
+    return Problem(rule.file, rule.line, f"rule {rule.id} can never fire: {reason}", "warning")
+
+
+def _pairs(rulebase, rules, conditions, space) -> list[Problem]:
+    problems = []
+    for index, first in enumerate(rules):
+        for second in rules[index + 1:]:
+            problems += _conflicts(first, second, conditions, space)
+        for other in rules:
+            if other is not first and _redundant(first, other, rules, conditions, space):
+                problems.append(Problem(first.file, first.line, (
+                    f"rule {first.id} is redundant: whenever it fires, rule {other.id} ({other.file}:{other.line}) "
+                    f"fires too and concludes everything it does"), "warning"))
+                break
+    return problems
+
+
+def _conflicts(first, second, conditions, space) -> list[Problem]:
+    clashes = _attribute_clashes(first, second)
+    mixed = first.finding and first.finding == second.finding and first.disposition and second.disposition \
+        and first.disposition != second.disposition
+    if not clashes and not mixed:
+        return []
+    if _possible(space, AllOf((conditions[first.id], conditions[second.id]))) is False:
+        return []
+    where = f"rules {first.id} and {second.id} ({second.file}:{second.line}) can fire on the same answers"
+    problems = [Problem(first.file, first.line, (
+        f"conflict: {where} and set {code} {name} to {a!r} and {b!r}; which one the report shows "
+        f"depends on rule order"), "error") for code, name, a, b in clashes]
+    if mixed:
+        problems.append(Problem(first.file, first.line, (
+            f"conflict: {where} and both draw finding {first.finding}, one with disposition "
+            f"{first.disposition} and one with {second.disposition}"), "warning"))
+    return problems
+
+
+def _attribute_clashes(first, second) -> list:
+    clashes = []
+    for a in first.plan:
+        for b in second.plan:
+            if a.code == b.code:
+                clashes += [(a.code, name, a.attributes[name], b.attributes[name])
+                            for name in a.attributes if name in b.attributes and a.attributes[name] != b.attributes[name]]
+    return clashes
+
+
+def _redundant(rule, other, rules, conditions, space) -> bool:
+    if not _concludes_all(other, rule):
+        return False
+    if _concludes_all(rule, other) and rules.index(rule) < rules.index(other):
+        return False  # two identical rules: report the later one only
+    return _possible(space, AllOf((conditions[rule.id], Not(conditions[other.id])))) is False
+
+
+def _concludes_all(rule, other) -> bool:
+    """Does `rule` conclude everything `other` does?"""
+    if other.finding not in (None, rule.finding) or other.disposition not in (None, rule.disposition):
+        return False
+    planned = {(entry.code, repr(sorted(entry.attributes.items()))) for entry in rule.plan}
+    return all((entry.code, repr(sorted(entry.attributes.items()))) in planned for entry in other.plan)
+
+
+def _unproduced(rulebase, rules) -> list[Problem]:
+    folder = Path(rulebase.directory)
+    findings = {rule.finding for rule in rules} | {SAFETY_NET_FINDING}
+    planned = {entry.code for rule in rules for entry in rule.plan}
+    planned |= {code for d in rulebase.dispositions for code in d.required_plan}
+    given = {rule.disposition for rule in rules} | {rulebase.fallback_disposition}
+    problems = [Problem(str(folder / "findings.yaml"), _line_in(folder / "findings.yaml", f"code: {f.code}"),
+                        f"finding {f.code} is drawn by no rule that runs", "warning")
+                for f in rulebase.findings if f.code not in findings]
+    problems += [Problem(str(folder / "plan.yaml"), _line_in(folder / "plan.yaml", f"code: {p.code}"),
+                         f"plan item {p.code} is planned by no rule that runs and required by no disposition",
+                         "warning") for p in rulebase.plan_items if p.code not in planned]
+    problems += [Problem(_rulebase_file(rulebase), _line_in(folder / "rulebase.yaml", f"code: {d.code}"),
+                         f"disposition {d.code} is given by no rule that runs", "warning")
+                 for d in rulebase.dispositions if d.code not in given]
+    return problems
+
+
+def _rulebase_file(rulebase) -> str:
+    return str(Path(rulebase.directory) / "rulebase.yaml")
+
+
+def _line_in(path: Path, text: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((number for number, line in enumerate(lines, 1) if text in line), 1)
+

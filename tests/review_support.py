@@ -1,0 +1,54 @@
+"""Helpers for the review tests: deliberately broken copies of the shipped rule base."""
+
+import shutil
+
+import pytest
+
+from conftest import RULES
+
+RULE_TEMPLATE = """
+  - id: {id}
+    title: {title}
+    version: "1.0"
+    status: {status}
+    author: review tests
+    reviewer: review tests
+    review_date: 2026-11-24
+    source: NICE guideline NG59
+    rationale: Added by a test to break the rule base on purpose.
+    when:
+{when}
+    then:
+{then}
+    examples:
+      - given: {given}
+        expect: {{}}
+"""
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def add_rule(folder, rule_id, when, then, given="{}", status="approved", title="Test rule"):
+    """Append a rule to a topic file of its own (70-extra.yaml), indenting `when`/`then` lines."""
+    path = folder / "70-extra.yaml"
+    if not path.exists():
+        path.write_text("topic: Extra rules added by a test\nrules:\n")
+    indent = lambda block: "\n".join("      " + line for line in block.strip().splitlines())
+    path.write_text(path.read_text() + RULE_TEMPLATE.format(
+        id=rule_id, title=title, status=status, when=indent(when), then=indent(then), given=given))
+    return path
+
+
+def line_of(path, text):
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)

@@ -1,0 +1,145 @@
+"""`rules check` static verification: gaps, conflicts, redundant and unreachable rules, over every answer."""
+
+import json
+
+from conftest import RULES, invoke
+from review_support import add_rule, edit, line_of, rules_copy  # noqa: F401 (fixture)
+from spinewise.api import load_triage
+from spinewise.review.logic import inline_facts
+from spinewise.review.search import explore
+from spinewise.review.space import build_space
+from spinewise.rulebase.load import load_rulebase
+
+
+def check(folder):
+    run = invoke("rules", "check", folder)
+    assert "Traceback" not in run.output
+    return run
+
+
+def rows(run, marker):
+    return [row for row in run.stdout.splitlines() if marker in row]
+
+
+def test_shipped_rules_verify_clean_over_the_whole_answer_space():
+    run = check(RULES)
+    assert run.exit_code == 0
+    assert run.stdout == ""
+    assert "static verification: checked all 18,579,456 answer combinations" in run.stderr
+
+
+def test_a_gap_is_an_error_with_an_example_the_engine_confirms(rules_copy):
+    edit(rules_copy / "60-program.yaml", "{question: weeks_on_program, operator: equals, value: 0}",
+         "{question: weeks_on_program, operator: equals, value: 1}")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    [gap] = rows(run, "gap:")
+    path = rules_copy / "rulebase.yaml"
+    assert gap.startswith(f"{path}:{line_of(path, 'when_no_rule_decides')}: gap: no rule gives a disposition when ")
+    assert "back_pain no, weeks_on_program 0 (" in gap
+    assert "feel_location glutes or hamstrings/thighs/core or glutes + hamstrings/thighs/core" in gap
+    example = json.loads(gap.split("for example ", 1)[1])
+    result = load_triage(rules_copy).assess(example)
+    assert result.disposition == "consultation" and "no_rule_decided" in result.finding_codes
+
+
+def test_overlapping_rules_that_set_different_dead_bug_levels_conflict(rules_copy):
+    path = rules_copy / "60-program.yaml"
+    edit(path, "value: [one_leg, not_tried]}", "value: [one_leg, not_tried, cannot_keep_back_down]}")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    [row] = rows(run, "conflict:")
+    assert row.startswith(f"{path}:{line_of(path, 'id: prog-dead-bug-regress')}: conflict: rules prog-dead-bug-regress "
+                          "and prog-dead-bug-beginner")
+    assert "set dead_bug level to 'regress' and 'beginner'" in row
+
+
+def test_disjoint_rules_with_different_levels_do_not_conflict():
+    assert not rows(check(RULES), "conflict")
+
+
+def test_a_rule_covered_by_another_with_the_same_outcome_is_redundant(rules_copy):
+    path = add_rule(rules_copy, "fever-at-night", when="""
+all:
+  - {question: fever, operator: is_true}
+  - {question: night_pain, operator: is_true}
+""", then="""
+finding: possible_infection
+disposition: urgent_consultation
+plan: [urgent_consultation]
+""", given="{fever: true, night_pain: true}")
+    run = check(rules_copy)
+    assert run.exit_code == 0, run.stdout
+    [row] = rows(run, "redundant")
+    assert row.startswith(f"{path}:{line_of(path, 'id: fever-at-night')}: warning: rule fever-at-night is redundant")
+    assert "rule rf-fever" in row
+
+
+def test_a_rule_that_concludes_more_is_not_redundant(rules_copy):
+    add_rule(rules_copy, "fever-at-night", when="""
+all:
+  - {question: fever, operator: is_true}
+  - {question: night_pain, operator: is_true}
+""", then="""
+finding: night_pain
+disposition: urgent_consultation
+""", given="{fever: true, night_pain: true}")
+    assert not rows(check(rules_copy), "redundant")
+
+
+def test_a_rule_reading_a_question_that_is_never_asked_can_never_fire(rules_copy):
+    path = add_rule(rules_copy, "painless-but-intense", when="""
+all:
+  - {question: back_pain, operator: is_false}
+  - {question: pain_intensity, operator: at_least, value: 3}
+""", then="finding: severe_pain")
+    run = check(rules_copy)
+    assert run.exit_code == 0
+    [row] = rows(run, "never fire")
+    assert row == (f"{path}:{line_of(path, 'id: painless-but-intense')}: warning: rule painless-but-intense "
+                   "can never fire: no combination of answers satisfies its condition")
+
+
+def test_one_finding_with_two_dispositions_on_the_same_answers_is_a_warning(rules_copy):
+    add_rule(rules_copy, "moderate-pain", when="{question: pain_intensity, operator: at_least, value: 5}", then="""
+finding: severe_pain
+disposition: corrective_program
+""", given="{back_pain: true, pain_intensity: 5, pain_weeks: 1, pain_exacerbated: false, pain_phase: top}")
+    run = check(rules_copy)
+    assert run.exit_code == 0
+    [row] = rows(run, "both draw finding severe_pain")
+    assert "warning: conflict: rules pain-severe and moderate-pain" in row
+    assert "one with disposition consultation and one with corrective_program" in row
+
+
+def test_vocabulary_no_rule_produces_is_a_warning(rules_copy):
+    path = rules_copy / "findings.yaml"
+    path.write_text(path.read_text() + "  - code: sore_knees\n    title: Sore knees\n")
+    run = check(rules_copy)
+    assert run.exit_code == 0
+    assert f"{path}:{line_of(path, 'code: sore_knees')}: warning: finding sore_knees is drawn by no rule that runs" \
+        in run.stdout
+
+
+def test_draft_rules_are_verified_as_they_would_run(rules_copy):
+    add_rule(rules_copy, "draft-regress", status="draft", when="""
+all:
+  - {plan: dead_bug}
+  - {question: dead_bug, operator: equals, value: one_leg}
+""", then="""
+plan:
+  - {code: dead_bug, level: regress}
+""")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    [row] = rows(run, "conflict")
+    assert "with draft rules included: conflict: rules prog-dead-bug-beginner and draft-regress" in row
+
+
+def test_too_large_a_space_falls_back_to_sampling_and_says_so():
+    rulebase = load_rulebase(RULES)
+    conditions = list(inline_facts(rulebase.active_rules()).values())
+    space = build_space(rulebase, conditions)
+    regions, coverage = explore(space, conditions, lambda truths: None not in truths, budget=50, samples=300)
+    assert coverage.method == "sampled" and len(regions) == 300
+    assert coverage.describe().startswith("sampled 300 of 18,579,456 answer combinations")
