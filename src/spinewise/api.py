@@ -53,13 +53,20 @@ def result_json(result) -> str:
     return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def render(result, fmt: str, rules_dir=None, include_draft: bool = False) -> str:
-    """The report for `result` in `fmt` (text, markdown, html or json)."""
+def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
+           colour: bool = False) -> str | bytes:
+    """The report for `result` in `fmt` (text, markdown, html, json, or pdf as bytes).
+
+    `width` and `colour` shape the text format for a terminal.
+    """
     if fmt == "json":
         return result_json(result)
-    from spinewise.report.render import render_report
+    from spinewise.report.render import render_pdf, render_report
 
-    return render_report(result, load_triage(rules_dir, include_draft).rulebase, fmt)
+    rulebase = load_triage(rules_dir, include_draft).rulebase
+    if fmt == "pdf":
+        return render_pdf(render_report(result, rulebase, "html"))
+    return render_report(result, rulebase, fmt, width=width, colour=colour)
 
 
 def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False):

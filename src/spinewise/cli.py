@@ -14,9 +14,9 @@ import click
 from spinewise import __version__
 from spinewise.errors import RuleBaseError, SpinewiseError
 
-FORMATS = ("text", "markdown", "html", "json")
+FORMATS = ("text", "markdown", "html", "json", "pdf")
 EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
-                     ".htm": "html", ".json": "json"}
+                     ".htm": "html", ".json": "json", ".pdf": "pdf"}
 
 
 class UserError(click.ClickException):
@@ -104,7 +104,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         from spinewise.questionnaire import write_answers
 
         write_answers(save_answers, answers)
-    _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft), output)
+    _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft, **_terminal_style(output)), output)
     if interview:
         interview.finished()
         if output:
@@ -139,13 +139,27 @@ def _pick_format(fmt, output) -> str:
     return "text" if sys.stdout.isatty() else "json"
 
 
-def _emit(text: str, output) -> None:
+def _terminal_style(output) -> dict:
+    """Text wraps to the terminal's width and uses colour only when it goes to a terminal."""
+    if output or not sys.stdout.isatty():
+        return {}
+    import os
+    import shutil
+
+    return {"width": shutil.get_terminal_size().columns, "colour": "NO_COLOR" not in os.environ}
+
+
+def _emit(report: str | bytes, output) -> None:
     if output:
         from spinewise.output import write_private
 
-        write_private(output, text)
+        write_private(output, report)
+    elif isinstance(report, bytes):
+        if sys.stdout.isatty():
+            raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+        click.get_binary_stream("stdout").write(report)
     else:
-        click.echo(text, nl=False)
+        click.echo(report, nl=False)
 
 
 @main.command()

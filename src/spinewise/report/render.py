@@ -1,29 +1,93 @@
-"""Render a report model through the Jinja templates in templates/."""
+"""Render a report model through the Jinja templates in templates/ (and HTML on to PDF)."""
 
 from __future__ import annotations
 
 import functools
+import logging
+import textwrap
 
 import jinja2
+from markupsafe import Markup
 
+from spinewise.errors import SpinewiseError
 from spinewise.paths import templates_dir
 from spinewise.report.model import build_view
 
 TEMPLATES = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
+COLOURS = {"alert": {"fg": "red", "bold": True}, "heading": {"bold": True}, "muted": {"dim": True},
+           "good": {"fg": "green", "bold": True}}
+PDF_MISSING = "PDF output needs the optional PDF support: pip install 'spinewise[pdf]' (WeasyPrint and the Pango library)"
+
+
+class PdfUnavailable(SpinewiseError):
+    """The optional PDF renderer (WeasyPrint) is not installed or cannot load its libraries."""
 
 
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_escape_markdown_html,
     )
+    env.filters.update(wrap=wrap, paint=paint)
+    return env
 
 
-def render_report(result, rulebase, fmt: str) -> str:
-    view = build_view(result, rulebase)
-    return environment().get_template(TEMPLATES[fmt]).render(report=view)
+def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool = False, today=None) -> str:
+    """The report in `fmt` (text, markdown or html); `width` and `colour` only affect text."""
+    view = build_view(result, rulebase, today)
+    return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, 40), colour=colour,
+                                                             fmt=fmt)
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (the `pdf` extra)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        raise PdfUnavailable(PDF_MISSING) from None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns about browser-only CSS properties
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+@jinja2.pass_context
+def _escape_markdown_html(context, value):
+    """Markdown viewers run inline HTML, so rule texts are HTML-escaped there too."""
+    if context is not None and context.get("fmt") == "markdown" and isinstance(value, str) \
+            and not isinstance(value, Markup):
+        return markdown_text(value)
+    return value
+
+
+def markdown_text(value) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+@jinja2.pass_context
+def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "", every_line=False) -> str:
+    """`text` wrapped to the report width, the first line starting with `prefix`.
+
+    Later lines hang under the prefix, or repeat it (`every_line=True`, or the string to repeat).
+    """
+    first = " " * indent + prefix
+    if every_line:
+        rest = first if every_line is True else " " * indent + every_line
+    else:
+        rest = " " * (indent + (hang or len(prefix)))
+    return textwrap.fill(" ".join(str(text).split()), width=context["width"], initial_indent=first,
+                         subsequent_indent=rest, break_on_hyphens=False) or first.rstrip()
+
+
+@jinja2.pass_context
+def paint(context, text, role: str) -> str:
+    """Colour for a terminal; plain text everywhere else."""
+    if not context["colour"]:
+        return text
+    import click
+
+    return click.style(text, **COLOURS[role])
