@@ -187,11 +187,14 @@ def batch(input_path, output, rules_dir, include_draft):
 
 @main.group()
 def rules():
-    """Work with rule bases: check them.
+    """Work with rule bases: check, document, test and compare them.
 
     \b
-    Example:
+    Examples:
         spinewise rules check rules/
+        spinewise rules doc --format html --output rulebook.html
+        spinewise rules test --cases cases.jsonl
+        spinewise rules diff rules/ my-rules/ --cases saved.jsonl
     """
 
 
@@ -225,6 +228,33 @@ def rules_check(directory, rules_dir):
         click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
         sys.exit(1)
     click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
+
+
+@rules.command("test")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--cases", "cases_path", type=click.Path(dir_okay=False), metavar="FILE.jsonl",
+              help='Also run these cases: one object per line, {"id", "answers", "expect": {"disposition", '
+                   '"findings", "no_findings", "plan", "no_plan"}}.')
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Table or JSON.")
+@rules_option
+@draft_option
+@user_errors
+def rules_test(directory, cases_path, fmt, rules_dir, include_draft):
+    """Run every rule's own examples (and a cases file) and print a pass/fail table; exit 1 on a failure.
+
+    Examples of draft rules are skipped unless --include-draft runs the drafts too.
+
+    \b
+    Examples:
+        spinewise rules test
+        spinewise rules test my-rules/ --cases clinic-cases.jsonl --include-draft
+    """
+    from spinewise.review import api as review
+
+    run = review.test_rules(directory or rules_dir, cases_path, include_draft)
+    click.echo(review.render_test_run(run, fmt), nl=False)
+    if run.failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

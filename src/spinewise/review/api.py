@@ -16,3 +16,24 @@ def check_rules(rules_dir=None) -> tuple:
     from spinewise.rulebase.check import check_rulebase_verified
 
     return check_rulebase_verified(rules_folder(rules_dir))
+
+
+def test_rules(rules_dir=None, cases_path=None, include_draft: bool = False):
+    """Run every rule's examples and the cases in `cases_path`; a TestRun."""
+    from spinewise.api import load_triage
+    from spinewise.review.runner import run_tests
+
+    return run_tests(load_triage(rules_folder(rules_dir), include_draft), cases_path)
+
+
+def render_test_run(run, fmt: str) -> str:
+    import dataclasses
+    import json
+
+    from spinewise.review.runner import render_table
+
+    if fmt == "json":
+        data = {"passed": run.count("pass"), "failed": run.count("fail"), "skipped": run.count("skip"),
+                "tests": [dataclasses.asdict(outcome) for outcome in run.outcomes]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render_table(run)

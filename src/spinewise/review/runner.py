@@ -1,0 +1,98 @@
+"""`rules test`: run every rule's own examples and a cases file, and tabulate pass or fail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinewise.errors import AnswersError
+from spinewise.review.cases import read_cases
+from spinewise.review.expect import from_case, from_example, result_summary
+from spinewise.rulebase.check import example_answers
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "pass", "fail" or "skip"
+    test: str  # "rule pain-severe #2" or "case tuck_pain"
+    where: str  # file:line
+    given: str  # the answers, in short
+    expected: str
+    got: str = ""
+    problems: tuple = ()  # why it failed, in plain words
+
+
+@dataclass(frozen=True)
+class TestRun:
+    folder: str
+    outcomes: tuple
+    included_drafts: bool
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("fail") > 0
+
+
+def run_tests(triage, cases_path=None) -> TestRun:
+    """Every runnable rule's examples, then each case of `cases_path`, on a compiled rule base."""
+    rulebase = triage.rulebase
+    outcomes = []
+    for rule in rulebase.rules:
+        if rule.status == "retired":
+            continue
+        for number, example in enumerate(rule.examples, start=1):
+            where = f"{Path(rule.file).name}:{example.line}"
+            name, given = f"rule {rule.id} #{number}", _given(example.given)
+            expectation = from_example(rule, example)
+            if rule.status == "draft" and not triage.include_draft:
+                outcomes.append(Outcome("skip", name, where, given, "draft rule: run with --include-draft"))
+                continue
+            outcomes.append(_run(triage, example_answers(rulebase, example), expectation, name, where, given))
+    if cases_path:
+        for case in read_cases(cases_path, need_answers_key=True):
+            where = f"{Path(cases_path).name}:{case.line}"
+            expectation = from_case(case.data, f"{Path(cases_path).name} line {case.line}")
+            outcomes.append(_run(triage, case.answers, expectation, f"case {case.label}", where, _given(case.answers)))
+    return TestRun(rulebase.directory, tuple(outcomes), triage.include_draft)
+
+
+def _run(triage, answers, expectation, name, where, given) -> Outcome:
+    try:
+        result = triage.assess(answers)
+    except AnswersError as exc:
+        return Outcome("fail", name, where, given, expectation.summary(), "invalid answers", (str(exc),))
+    problems = expectation.mismatches(result)
+    return Outcome("fail" if problems else "pass", name, where, given, expectation.summary(),
+                   result_summary(result), tuple(problems))
+
+
+def _given(answers: dict) -> str:
+    return ", ".join(f"{qid} {_value(value)}" for qid, value in answers.items()) or "the baseline answers"
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "+".join(map(str, value))
+    return str(value)
+
+
+def render_table(run: TestRun) -> str:
+    """The pass/fail table a clinician reads: one row per test, the reasons under each failure."""
+    width = max([len(o.test) for o in run.outcomes] + [4])
+    where_width = max([len(o.where) for o in run.outcomes] + [5])
+    lines = [f"rule base {run.folder}" + (" (draft rules included)" if run.included_drafts else ""), "",
+             f"{'RESULT':6}  {'TEST':{width}}  {'WHERE':{where_width}}  EXPECTED"]
+    for outcome in run.outcomes:
+        status = "FAIL" if outcome.status == "fail" else outcome.status
+        lines.append(f"{status:6}  {outcome.test:{width}}  {outcome.where:{where_width}}  {outcome.expected}")
+        if outcome.status == "fail":
+            pad = " " * 8
+            lines += [f"{pad}given: {outcome.given}", f"{pad}got:   {outcome.got}"]
+            lines += [f"{pad}why:   {problem}" for problem in outcome.problems]
+    lines += ["", f"{run.count('pass')} passed, {run.count('fail')} failed, {run.count('skip')} skipped"]
+    return "\n".join(lines) + "\n"
