@@ -79,6 +79,7 @@ def test_healthy_lifter_is_not_asked_about_pain(rulebase, healthy):
     assert "How strong is the pain" not in result.stderr
     assert "Question 18 of about 18" in result.stderr
     assert "Question 19" not in result.stderr
+    assert result.stderr.rstrip().endswith("That was the last question.")
 
 
 def test_pain_brings_its_follow_up_questions_and_the_count_grows(rulebase, healthy):
@@ -108,6 +109,7 @@ def test_yes_to_saddle_numbness_shows_emergency_advice_at_once_and_can_stop_ther
     assert result.exit_code == 0, result.stderr
     assert emergency.title.upper() in result.stderr
     assert "Question 2 of" not in result.stderr
+    assert "Stopping here: the report is made from your 1 answer" in result.stderr
     report = json.loads(result.stdout)
     assert report["disposition"] == "emergency"
     assert report["answers"] == {"saddle_numbness": True}
@@ -184,6 +186,7 @@ def test_several_places_can_be_chosen_by_number_or_name_in_any_order(rulebase, h
     result = ask("--format", "json", lines=lines)
 
     assert json.loads(result.stdout)["answers"]["feel_location"] == ["glutes", "hamstrings", "core"]
+    assert "= Glutes (buttocks); Hamstrings (back of the thighs); Core (abdominals)" in result.stderr
 
 
 def test_question_mark_explains_from_the_rules_and_asks_again(rulebase, healthy):

@@ -73,7 +73,7 @@ def test_a_person_with_saddle_numbness_sees_the_emergency_advice_first(terminal,
     answer(child, "yes")
     child.expect_exact("GO TO AN EMERGENCY DEPARTMENT NOW")
     child.expect_exact("call your local emergency")
-    child.expect_exact("Continue? [y/N]: ")
+    child.expect_exact("for a full report anyway? [y/N]: ")
     child.sendline("")
     child.expect_exact("Go to an emergency department now")
     child.expect(pexpect.EOF)

@@ -50,17 +50,28 @@ class Interview:
         resume.remove(self.path)
 
     def _start(self, resume_requested: bool) -> None:
-        saved = self._saved(resume_requested)
-        echo(self.rulebase.name, bold=True)
-        echo(wrap("Educational triage, not a diagnosis. Type ? at any question to see why it is "
-                     "asked, or back to change your previous answer. Ctrl-C stops; your answers "
-                     f"are kept and `{self.resume_command}` continues."))
-        if saved is not None:
+        saved = self._load(resume_requested)
+        self._introduce()
+        if saved and not resume_requested and not click.confirm(
+                f"You have an unfinished questionnaire with {_answers(len(saved.answers))}. Continue it?",
+                default=True, err=True):
+            saved = None
+        if saved:
             self.answers = dict(saved.answers)
             self.after_emergency = saved.after_emergency
             echo(f"Continuing your unfinished questionnaire: {_answers(len(self.answers))} kept.")
 
-    def _saved(self, resume_requested: bool):
+    def _introduce(self) -> None:
+        sections = list(dict.fromkeys(q.section for q in self.rulebase.questions if q.section))
+        count = sum(1 for _ in self._still_to_ask())
+        echo(self.rulebase.name, bold=True)
+        echo(wrap(f"About {count} short questions: {', '.join(sections).lower()}. "
+                  "This is educational triage, not a diagnosis."))
+        echo(wrap("Type ? at any question to see why it is asked, or back to change your previous "
+                  f"answer. Ctrl-C stops; your answers are kept and `{self.resume_command}` continues."))
+
+    def _load(self, resume_requested: bool):
+        """The saved progress to offer (None when there is none or it is unusable)."""
         try:
             saved = resume.load(self.rulebase, self.path)
         except resume.ResumeError as exc:
@@ -68,23 +79,20 @@ class Interview:
                 raise
             echo(f"Note: {exc}; starting a new one.", fg="yellow")
             return None
-        if resume_requested:
-            if saved is None:
-                raise resume.ResumeError(f"there is no unfinished questionnaire to resume (looked for {self.path}); "
-                                         "run `spinewise assess` to start one")
-            return saved
-        if saved is not None and saved.answers and click.confirm(
-                f"You have an unfinished questionnaire with {_answers(len(saved.answers))}. Continue it?",
-                default=True, err=True):
-            return saved
-        return None
+        if resume_requested and saved is None:
+            raise resume.ResumeError(f"there is no unfinished questionnaire to resume (looked for {self.path}); "
+                                     "run `spinewise assess` to start one")
+        return saved if saved and saved.answers else None
 
     def _loop(self) -> None:
         while True:
             if self._at_emergency() and not self._emergency_handled():
+                echo(f"\nStopping here: the report is made from your {_answers(len(self.answers))} "
+                     "and lists the questions not asked.\n")
                 return
             question = self._next_question()
             if question is None:
+                echo("\nThat was the last question.\n")
                 return
             value = self._ask(question)
             if value is Command.BACK:
@@ -106,10 +114,13 @@ class Interview:
         while True:
             value = click.prompt(entry_prompt(question), type=entry_type(question), err=True)
             if value is not Command.WHY:
+                self._confirm_choice(question, value)
                 return value
+            echo()
             echo(explain(question, self.rulebase, self.triage.rules))
             echo()
             echo(wrap(question.text), bold=True)
+            self._show_choices(question)
 
     def _show(self, question) -> None:
         if question.section and question.section != self.section:
@@ -123,8 +134,20 @@ class Interview:
         echo(wrap(question.text), bold=True)
         if question.hint:
             echo(wrap(question.hint, "  "))
+        self._show_choices(question)
+
+    @staticmethod
+    def _show_choices(question) -> None:
         for index, choice in enumerate(question.choices, start=1):
             echo(f"  {index}) {choice.label}")
+
+    @staticmethod
+    def _confirm_choice(question, value) -> None:
+        """Numbers are easy to mistype: say in words what was chosen."""
+        if question.choices and value is not Command.BACK:
+            chosen = value if isinstance(value, list) else [value]
+            labels = [choice.label for choice in question.choices if choice.value in chosen]
+            echo(wrap("= " + "; ".join(labels), "  "), dim=True)
 
     def _back(self) -> None:
         if not self.answers:
@@ -148,7 +171,8 @@ class Interview:
             self._show_emergency()
             remaining = sum(1 for _ in self._still_to_ask())
             go_on = remaining > 0 and click.confirm(
-                f"You can still answer the other {remaining} questions for a full report. Continue?",
+                f"Acting on this advice comes first. Answer the other {remaining} questions "
+                "for a full report anyway?",
                 default=False, err=True)
             self.after_emergency = "finish" if go_on else "stop"
             self._save()
