@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -69,21 +70,40 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     return render_report(result, rulebase, fmt, width=width, colour=colour)
 
 
-def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False):
-    """Stream `input_path` (or '-') through the engine into `output_path` (or '-')."""
-    from spinewise.batch import run_batch
-    from spinewise.output import open_private_stream
+def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False,
+                    jobs: int | None = None, progress=None):
+    """Stream `input_path` (or '-') through the engine into `output_path` (or '-').
 
-    triage = load_triage(rules_dir, include_draft)
+    `jobs` worker processes (default: the cores available; one when typing at a terminal);
+    `progress(n)` is called with the input bytes behind each batch of results written.
+    """
+    from spinewise import batch
+
+    triage = load_triage(rules_dir, include_draft)  # a broken rule base stops the run before any output
+    if input_path == "-" and sys.stdin.isatty():
+        jobs = 1
+    jobs = jobs or batch.available_cores()
     source = _open_input(input_path)
     try:
-        if output_path == "-":
-            return run_batch(source, _stdout_writer(), triage)
-        with open_private_stream(output_path) as sink:
-            return run_batch(source, _line_writer(sink), triage)
+        with _batch_writer(output_path) as write:
+            lines = batch.read_lines(source)
+            if jobs == 1:
+                return batch.run_batch(lines, write, triage, progress)
+            return batch.run_batch_parallel(lines, write, jobs, rules_dir, include_draft, progress)
     finally:
         if source is not sys.stdin.buffer:
             source.close()
+
+
+@contextlib.contextmanager
+def _batch_writer(output_path: str):
+    from spinewise.output import open_private_stream
+
+    if output_path == "-":
+        yield _stdout_writer()
+        return
+    with open_private_stream(output_path) as sink:
+        yield _line_writer(sink)
 
 
 def _open_input(path: str):

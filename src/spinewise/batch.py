@@ -1,24 +1,70 @@
-"""Assess a stream of answers objects, one JSON object per line, keeping ids and order."""
+"""Assess a stream of answers objects, one JSON object per line, keeping ids and order.
+
+Input is read a line at a time and output written as each result is ready, so memory
+stays flat however many cases there are. With several jobs, chunks of lines go to worker
+processes that each build the engine once; results are written back in input order, and
+only a bounded number of chunks is in flight. Every write is whole lines, so a run that
+is interrupted leaves valid JSONL behind.
+"""
 
 from __future__ import annotations
 
+import collections
 import json
+import os
+import signal
 from dataclasses import dataclass
 
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
+
+MAX_LINE_BYTES = 1 << 20  # an answers object is a few hundred bytes; anything near this is not one
+CHUNK_LINES = 100
+CHUNKS_IN_FLIGHT_PER_JOB = 4
 
 
 @dataclass
 class BatchSummary:
     assessed: int = 0
     failed: int = 0
+    interrupted: bool = False
 
 
-def assess_line(triage, raw: str | bytes, number: int) -> dict:
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def read_lines(stream, limit: int = MAX_LINE_BYTES):
+    """(line number, bytes read, the line or None when longer than `limit`) for each line of a binary stream."""
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            yield number, len(raw) + _skip_rest_of_line(stream), None
+        else:
+            yield number, len(raw), raw
+
+
+def _skip_rest_of_line(stream) -> int:
+    skipped = 0
+    while True:
+        piece = stream.readline(1 << 16)
+        skipped += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return skipped
+
+
+def assess_line(triage, raw: str | bytes | None, number: int) -> dict:
     """The output record for one input line: the result, or an `error` naming what was wrong."""
     record_id = None
     try:
+        if raw is None:
+            raise AnswersError(f"line {number}: longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
         answers = parse_answers_json(raw, f"line {number}")
         record_id = answers.pop("id", None)
         result = triage.assess(answers).to_json()
@@ -28,14 +74,77 @@ def assess_line(triage, raw: str | bytes, number: int) -> dict:
     return {"id": record_id, **result} if record_id is not None else result
 
 
-def run_batch(lines, write, triage) -> BatchSummary:
-    """Assess each line and `write` one JSON line per input line, in the same order."""
-    summary = BatchSummary()
-    for number, raw in enumerate(lines, start=1):
+def assess_chunk(triage, chunk) -> tuple[str, int, int, int]:
+    """(output lines, results, errors, input bytes) for a list of `read_lines` items."""
+    out, failed, size = [], 0, 0
+    for number, length, raw in chunk:
         record = assess_line(triage, raw, number)
-        if "error" in record:
-            summary.failed += 1
-        else:
-            summary.assessed += 1
-        write(json.dumps(record, ensure_ascii=False) + "\n")
+        failed += "error" in record
+        size += length
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(out), len(chunk) - failed, failed, size
+
+
+def run_batch(lines, write, triage, progress=None) -> BatchSummary:
+    """Assess each `read_lines` item in this process, writing each result line as soon as it is ready."""
+    summary = BatchSummary()
+    try:
+        for item in lines:
+            _record(summary, write, progress, assess_chunk(triage, [item]))
+    except KeyboardInterrupt:
+        summary.interrupted = True
     return summary
+
+
+def run_batch_parallel(lines, write, jobs: int, rules_dir, include_draft: bool, progress=None) -> BatchSummary:
+    """Assess `read_lines` items in `jobs` worker processes, writing results in input order."""
+    import multiprocessing
+
+    summary = BatchSummary()
+    pending: collections.deque = collections.deque()
+    with multiprocessing.Pool(jobs, _start_worker, (rules_dir, include_draft)) as pool:
+        try:
+            for chunk in _chunks(lines, CHUNK_LINES):
+                pending.append(pool.apply_async(_assess_in_worker, (chunk,)))
+                if len(pending) >= jobs * CHUNKS_IN_FLIGHT_PER_JOB:
+                    _record(summary, write, progress, pending.popleft().get())
+            while pending:
+                _record(summary, write, progress, pending.popleft().get())
+        except KeyboardInterrupt:
+            summary.interrupted = True
+    return summary
+
+
+def _record(summary: BatchSummary, write, progress, outcome) -> None:
+    text, assessed, failed, size = outcome
+    write(text)
+    summary.assessed += assessed
+    summary.failed += failed
+    if progress:
+        progress(size)
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker_triage = None
+
+
+def _start_worker(rules_dir, include_draft: bool) -> None:
+    global _worker_triage
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    from spinewise.api import load_triage
+
+    _worker_triage = load_triage(rules_dir, include_draft)
+
+
+def _assess_in_worker(chunk):
+    return assess_chunk(_worker_triage, chunk)

@@ -157,7 +157,8 @@ def _emit(report: str | bytes, output) -> None:
     elif isinstance(report, bytes):
         if sys.stdout.isatty():
             raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
-        click.get_binary_stream("stdout").write(report)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report)
     else:
         click.echo(report, nl=False)
 
@@ -166,23 +167,31 @@ def _emit(report: str | bytes, output) -> None:
 @click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="OUT.jsonl",
               help="Where to write one JSON result per input line (default: standard output).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes (default: the cores available). Output order is kept.")
 @rules_option
 @draft_option
 @user_errors
-def batch(input_path, output, rules_dir, include_draft):
+def batch(input_path, output, jobs, rules_dir, include_draft):
     """Assess many lifters: one answers object per input line, one result per output line.
 
     An optional "id" key in each input object is carried to its output line. A bad line
-    gets an "error" field instead of a disposition and the run goes on.
+    gets an "error" field instead of a disposition and the run goes on. On a terminal a
+    progress bar is shown; after Ctrl-C the output holds whole lines only (exit status 130).
 
     \b
     Example:
-        spinewise batch answers.jsonl --output results.jsonl
+        spinewise batch answers.jsonl --output results.jsonl --jobs 2
     """
     from spinewise import api
+    from spinewise.batch_progress import batch_progress
 
-    summary = api.run_batch_files(input_path, output, rules_dir, include_draft)
+    with batch_progress(input_path, output) as progress:
+        summary = api.run_batch_files(input_path, output, rules_dir, include_draft, jobs, progress)
     click.echo(f"batch: {summary.assessed} assessed, {summary.failed} with errors", err=True)
+    if summary.interrupted:
+        click.echo("batch: interrupted; every line written so far is a complete result", err=True)
+        sys.exit(130)
 
 
 @main.group()
@@ -254,6 +263,34 @@ def rules_test(directory, cases_path, fmt, rules_dir, include_draft):
     run = review.test_rules(directory or rules_dir, cases_path, include_draft)
     click.echo(review.render_test_run(run, fmt), nl=False)
     if run.failed:
+        sys.exit(1)
+
+
+@rules.command("diff")
+@click.argument("old_dir", metavar="OLD_DIR", type=click.Path(file_okay=False))
+@click.argument("new_dir", metavar="NEW_DIR", type=click.Path(file_okay=False))
+@click.option("--cases", "cases_path", type=click.Path(dir_okay=False), metavar="FILE.jsonl",
+              help="Saved answers to replay, one JSON object per line (batch input works). "
+                   "Default: generate a set of answers that covers every combination the rules tell apart.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Report or JSON.")
+@draft_option
+@user_errors
+def rules_diff(old_dir, new_dir, cases_path, fmt, include_draft):
+    """Show every case whose disposition, findings or plan a rule change would alter.
+
+    Prints each changed case old -> new, a count per disposition transition, and marks
+    with !! every change that lowers urgency; exit status 1 when there is one.
+
+    \b
+    Examples:
+        spinewise rules diff rules/ my-rules/
+        spinewise rules diff rules/ my-rules/ --cases saved-answers.jsonl --format json
+    """
+    from spinewise.review import api as review
+
+    report = review.diff_rules(old_dir, new_dir, cases_path, include_draft)
+    click.echo(review.render_diff(report, fmt, generated=cases_path is None), nl=False)
+    if report.lowering:
         sys.exit(1)
 
 
