@@ -104,3 +104,14 @@ def test_the_examples_answers_file_format_is_what_the_terminal_saves(terminal, t
     child.close()
     assert child.exitstatus == 0
     assert json.loads(saved.read_text()) == json.loads((EXAMPLES / "healthy_glutes_only.json").read_text())
+
+
+def test_closing_the_terminal_keeps_the_answers_given(terminal):
+    child = terminal()
+    for text in HEALTHY_LINES[:3]:
+        answer(child, text)
+    child.expect_exact("Question 4 of about 18")
+    child.close(force=True)  # hang up, as when the terminal window is closed
+
+    assert json.loads(terminal.resume_file.read_text())["answers"] == {
+        "saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False}
