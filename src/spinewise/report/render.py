@@ -16,6 +16,7 @@ from spinewise.report.model import build_view
 TEMPLATES = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
 COLOURS = {"alert": {"fg": "red", "bold": True}, "heading": {"bold": True}, "muted": {"dim": True},
            "good": {"fg": "green", "bold": True}}
+MIN_WIDTH = 64  # the tracker table and the rule-base hash need this many columns
 PDF_MISSING = "PDF output needs the optional PDF support: pip install 'spinewise[pdf]' (WeasyPrint and the Pango library)"
 
 
@@ -41,7 +42,7 @@ def environment() -> jinja2.Environment:
 def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool = False, today=None) -> str:
     """The report in `fmt` (text, markdown or html); `width` and `colour` only affect text."""
     view = build_view(result, rulebase, today)
-    return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, 40), colour=colour,
+    return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt)
 
 

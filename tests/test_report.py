@@ -1,0 +1,202 @@
+"""The printable report: golden files for every format and disposition, and what each must say.
+
+Set SPINEWISE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
+read the diff before committing it.
+"""
+
+import os
+import re
+import stat
+
+import pytest
+
+from conftest import EXAMPLES, invoke
+from report_support import BY_DISPOSITION, GOLDEN, PINNED_DATE, PINNED_EPOCH, answers_file, copied_rules
+
+EXTENSIONS = {"text": "txt", "markdown": "md", "html": "html"}
+
+
+@pytest.fixture(autouse=True)
+def pinned_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+
+
+def report(disposition, fmt, tmp_path, *extra):
+    run = invoke("assess", "--answers", answers_file(BY_DISPOSITION[disposition], tmp_path), "--format", fmt, *extra)
+    assert run.exit_code == 0, run.stderr
+    return run.stdout
+
+
+@pytest.mark.parametrize("fmt", EXTENSIONS)
+@pytest.mark.parametrize("disposition", BY_DISPOSITION)
+def test_report_matches_golden_file(disposition, fmt, tmp_path):
+    produced = report(disposition, fmt, tmp_path)
+    golden = GOLDEN / f"{disposition}.{EXTENSIONS[fmt]}"
+    if os.environ.get("SPINEWISE_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(produced)
+    assert produced == golden.read_text()
+
+
+@pytest.mark.parametrize("fmt", EXTENSIONS)
+@pytest.mark.parametrize("disposition", BY_DISPOSITION)
+def test_every_report_carries_the_date_rule_base_and_not_a_diagnosis_note(disposition, fmt, tmp_path, rulebase):
+    produced = " ".join(report(disposition, fmt, tmp_path).split()).lower()  # the text format wraps and shouts
+    assert PINNED_DATE in produced
+    assert rulebase.content_hash in produced and f"version {rulebase.version}" in produced
+    assert "educational triage, not a diagnosis" in produced
+    assert rulebase.disposition(disposition).title.lower() in produced
+
+
+@pytest.mark.parametrize("disposition", ["emergency", "urgent_consultation"])
+def test_red_flag_advice_is_boxed_before_the_reasons_and_again_at_the_end_of_the_text(disposition, tmp_path, rulebase):
+    advice_start = rulebase.disposition(disposition).advice.split()[:6]
+    text = report(disposition, "text", tmp_path)
+    boxed = [i for i, line in enumerate(text.splitlines()) if line.startswith("!!! ") and " ".join(advice_start) in line]
+    why = text.splitlines().index("WHY")
+    assert boxed[0] < why and boxed[-1] > why, "the advice is boxed at the top and repeated at the bottom"
+    html = report(disposition, "html", tmp_path)
+    box = re.search(r'<div class="alert" role="alert">(.*?)</div>', html, re.S).group(1)
+    assert " ".join(advice_start) in " ".join(box.split())
+    assert html.index('class="alert"') < html.index('class="why"')
+
+
+def test_non_referral_reports_have_no_alert_box(tmp_path):
+    assert 'class="alert"' not in report("corrective_program", "html", tmp_path)
+    assert "!!!" not in report("continue_training", "text", tmp_path)
+
+
+def test_each_finding_says_which_answers_triggered_it_and_which_rule_decided(tmp_path):
+    text = report("corrective_program", "text", tmp_path)
+    flat = " ".join(text.split())
+    assert '"yes" to "Do you tuck your tailbone (round your lower back) at the top of the thrust?"' in flat
+    assert '"They come closer together" to "In the thumb test' in flat
+    assert ("Rule tech-lumbar-flexion: Tailbone tuck or closing thumb distance - lower back moving under load. "
+            "Source: WHY DO HIP THRUSTS HURT MY LOWER BACK? / Perspective #1: Lumbar Movement Under Load") in flat
+    assert "Lower-back pain or discomfort from hip thrusts (decides the outcome)" in flat
+    html = report("corrective_program", "html", tmp_path)
+    assert "because you said <strong>yes</strong> to “Do you tuck your tailbone" in html
+
+
+def test_corrective_plan_has_doses_level_setup_cues_and_schedule(tmp_path):
+    flat = " ".join(report("corrective_program", "text", tmp_path).split())
+    assert "Dose: Start with 2 sets of 10 reps; build up to 3 sets of 15" in flat
+    assert "Level: advanced: Lifters who can already lower an arm and a leg together" in flat
+    assert "Dose: 2-3 sets of 10 reps" in flat
+    assert "Thumb test: one thumb on your breastbone, one on your navel." in flat
+    assert "Dose: 2-3 sessions a week for 3-4 weeks" in flat
+
+
+def test_corrective_program_has_a_weekly_tracker_with_a_row_per_session(tmp_path):
+    html = report("corrective_program", "html", tmp_path)
+    tracker = html[html.index('<section class="tracker">'):]
+    rows = re.findall(r"<tr><td class=\"n\">(\d)</td><td class=\"n\">(\d)</td>", tracker)
+    assert rows == [(str(week), str(session)) for week in range(1, 5) for session in range(1, 4)]
+    assert tracker.count("&#9744; yes") == 12
+    text = report("corrective_program", "text", tmp_path)
+    assert len(re.findall(r"^ +\d +\d +_+ .* yes / no$", text, re.M)) == 12
+
+
+@pytest.mark.parametrize("disposition", ["emergency", "consultation", "reintroduce_load", "continue_training"])
+def test_only_the_corrective_program_prints_a_tracker(disposition, tmp_path):
+    assert "WEEKLY TRACKER" not in report(disposition, "text", tmp_path)
+
+
+def test_under_a_referral_the_program_is_only_shown_for_after_clearance(tmp_path):
+    text = report("consultation", "text", tmp_path)
+    now = text[text.index("WHAT TO DO NOW"):text.index("ONCE A PRACTITIONER HAS CLEARED YOU")]
+    later = text[text.index("ONCE A PRACTITIONER HAS CLEARED YOU"):text.index("ABOUT THIS REPORT")]
+    for title in ("Dead bug", "Hip thrust with a neutral spine", "Program schedule", "Technique cues"):
+        assert title not in now and title in later
+    for title in ("Book a licensed practitioner", "Stop hip thrusts", "Pause the other hip-extension lifts"):
+        assert title in now
+    assert "Do not start any of this until a practitioner has examined you" in later
+    html = report("consultation", "html", tmp_path)
+    cleared = html[html.index('<section class="plan cleared">'):html.index('<section class="about">')]
+    assert "Dead bug" in cleared and "Book a licensed practitioner" not in cleared
+
+
+def test_lifts_to_pause_are_named(tmp_path):
+    flat = " ".join(report("consultation", "markdown", tmp_path).split())
+    assert "**Lifts to pause:** glute bridge, kettlebell swing, Romanian deadlift" in flat
+    assert "reverse hyperextension, good morning, walking lunge" in flat
+
+
+def test_answers_appendix_lists_every_answer_with_its_label(tmp_path, rulebase):
+    markdown = report("corrective_program", "markdown", tmp_path)
+    appendix = markdown[markdown.index("## Your answers"):]
+    assert appendix.count("\n| ") == 1 + 22
+    assert "| When in the movement do you feel the pain most? | While lowering the hips |" in appendix
+
+
+def test_questions_not_asked_after_an_emergency_are_listed(tmp_path, rulebase):
+    answers = tmp_path / "partial.json"
+    answers.write_text('{"saddle_numbness": true}')
+    run = invoke("assess", "--answers", answers, "--format", "markdown")
+    assert run.exit_code == 0, run.stderr
+    section = run.stdout[run.stdout.index("## Questions not asked"):run.stdout.index("## About this report")]
+    assert rulebase.question("leg_weakness").text in section
+    assert rulebase.question("weeks_on_program").text in section
+    assert rulebase.question("saddle_numbness").text not in section
+    assert "**⚠ GO TO AN EMERGENCY DEPARTMENT NOW**" in run.stdout
+
+
+def test_complete_answers_list_no_questions_as_not_asked(tmp_path):
+    assert "Questions not asked" not in report("corrective_program", "markdown", tmp_path)
+
+
+def test_reports_from_draft_rules_carry_a_banner(tmp_path):
+    rules = copied_rules(tmp_path, "40-technique.yaml",
+                         "lower back moving under load\n    version: \"1.0\"\n    status: approved",
+                         "lower back moving under load\n    version: \"1.0\"\n    status: draft")
+    drafted = report("corrective_program", "text", tmp_path, "--rules", rules, "--include-draft")
+    assert "DRAFT RULES USED" in drafted and "Draft rules that fired: tech-lumbar-flexion" in drafted
+    html = report("corrective_program", "html", tmp_path, "--rules", rules, "--include-draft")
+    assert '<div class="drafts" role="alert">' in html and "INCLUDING DRAFT RULES" in html
+    approved_only = report("corrective_program", "text", tmp_path, "--rules", rules)
+    assert "DRAFT" not in approved_only and "tech-lumbar-flexion" not in approved_only
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_markup_in_a_rule_text_is_shown_as_text(fmt, tmp_path):
+    rules = copied_rules(tmp_path, "findings.yaml", "title: Lower back moving under load (tailbone tuck)",
+                         "title: Tuck <script>alert('x')</script> & <b>bold</b>")
+    produced = report("corrective_program", fmt, tmp_path, "--rules", rules)
+    assert "<script>" not in produced and "<b>bold</b>" not in produced
+    assert "Tuck &lt;script&gt;alert(" in produced and "&amp; &lt;b&gt;bold&lt;/b&gt;" in produced
+
+
+def test_the_report_date_can_be_pinned_and_a_bad_pin_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert "1970-01-01" in report("continue_training", "text", tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    run = invoke("assess", "--answers", EXAMPLES / "healthy_glutes_only.json", "--format", "text")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.strip().splitlines() == ["Error: SOURCE_DATE_EPOCH must be a whole number of seconds "
+                                               "since 1970-01-01, not 'yesterday'"]
+
+
+@pytest.mark.parametrize("suffix, marker", [(".html", "<!DOCTYPE html>"), (".md", "# spinewise report"),
+                                            (".txt", "SPINEWISE REPORT")])
+def test_output_extension_picks_the_format_and_the_file_is_private(suffix, marker, tmp_path):
+    target = tmp_path / f"report{suffix}"
+    run = invoke("assess", "--answers", EXAMPLES / "tuck_pain_on_lowering.json", "--output", target)
+    assert run.exit_code == 0 and run.stdout == ""
+    assert marker in target.read_text()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_html_is_self_contained(tmp_path):
+    html = report("consultation", "html", tmp_path)
+    assert not re.search(r"""(src|href)\s*=|@import|url\(""", html)
+    assert "@page" in html and "@media print" in html
+
+
+def test_a_failed_write_keeps_the_previous_report(tmp_path):
+    target = tmp_path / "blocker"
+    target.write_text("not a folder")
+    run = invoke("assess", "--answers", EXAMPLES / "tuck_pain_on_lowering.json", "--output", target / "report.html")
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Error: cannot write the report to") and len(run.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
