@@ -200,3 +200,13 @@ def test_a_failed_write_keeps_the_previous_report(tmp_path):
     assert run.exit_code == 2 and "Traceback" not in run.stderr
     assert run.stderr.startswith("Error: cannot write the report to") and len(run.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_the_box_lists_every_red_flag_answered_yes_not_only_the_deciding_one(tmp_path, rulebase):
+    text = " ".join(report("urgent_consultation", "text", tmp_path).split())
+    box = text[:text.index(" WHY ")]
+    assert '"yes" to "Have you ever had cancer?"' in box
+    assert '"yes" to "Is the pain constant, not eased by rest or changing position, !!! and worse at night?"' in box
+    html = report("urgent_consultation", "html", tmp_path)
+    alert = html[html.index('<div class="alert"'):html.index('<section class="why">')]
+    assert "Have you ever had cancer?" in alert and rulebase.question("night_pain").text in alert

@@ -30,6 +30,7 @@ class FindingView:
     rule_title: str
     source: str
     decided: bool  # its rule asked for the reported disposition
+    alarming: bool  # its rule asked for a referral (a red flag, or stop and see someone)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class AlertView:
     kind: str  # the disposition code: emergency, urgent_consultation or consultation
     title: str
     advice: str
-    reasons: tuple  # of FindingView
+    reasons: tuple  # of FindingView: every finding that asked for a referral, not only the deciding one
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,14 @@ def _finding(finding, rulebase, rules, disposition) -> FindingView:
         rule_title=rule.title if rule else "",
         source=finding.source or (rule.source if rule else ""),
         decided=bool(rule and rule.disposition == disposition),
+        alarming=bool(rule and rule.disposition and rulebase.disposition(rule.disposition).referral),
     )
 
 
 def _alert(disposition, findings) -> AlertView | None:
     if not disposition.referral:
         return None
-    reasons = tuple(f for f in findings if f.decided)
+    reasons = tuple(f for f in findings if f.alarming)
     return AlertView(disposition.code, disposition.title, disposition.advice.strip(), reasons)
 
 
