@@ -37,3 +37,23 @@ def render_test_run(run, fmt: str) -> str:
                 "tests": [dataclasses.asdict(outcome) for outcome in run.outcomes]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return render_table(run)
+
+
+def diff_rules(old_dir, new_dir, cases_path=None, include_draft: bool = False):
+    """What changes between two rule bases, on saved cases or on a generated covering set."""
+    from spinewise.api import load_triage
+    from spinewise.review.diff import diff_cases, diff_generated
+
+    old, new = load_triage(old_dir, include_draft), load_triage(new_dir, include_draft)
+    return diff_cases(old, new, cases_path) if cases_path else diff_generated(old, new)
+
+
+def render_diff(report, fmt: str, generated: bool) -> str:
+    import json
+
+    from spinewise.review.diff import diff_json, diff_view
+    from spinewise.review.render import render
+
+    if fmt == "json":
+        return json.dumps(diff_json(report), indent=2, ensure_ascii=False) + "\n"
+    return render("rules-diff.txt.j2", "text", diff=diff_view(report, generated))

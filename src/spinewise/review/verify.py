@@ -103,9 +103,21 @@ def _describe(space, values: dict) -> str:
     parts = []
     for question in space.questions:
         chosen = [v for v in values.get(question.id, []) if v is not ABSENT]
-        if chosen:
-            parts.append(f"{question.id} {' or '.join(space.label(question.id, v) for v in chosen)}")
+        if chosen and len(chosen) < len(space.classes[question.id]):
+            parts.append(f"{question.id} {_either(space, question, chosen)}")
     return ", ".join(parts) or "any answers"
+
+
+def _either(space, question, chosen) -> str:
+    classes = space.classes[question.id]
+    if question.type == "int":
+        # Neighbouring ranges read as one: "0 to 3" rather than "0 or 1 to 2 or 3".
+        picked = [c for c in classes if c.value in chosen]
+        positions = [classes.index(c) for c in picked]
+        if positions == list(range(positions[0], positions[0] + len(positions))):
+            low, high = picked[0].label.split(" to ")[0], picked[-1].label.split(" to ")[-1]
+            return low if low == high else f"{low} to {high}"
+    return " or ".join(space.label(question.id, value) for value in chosen)
 
 
 def _never_fires(rule) -> Problem:

@@ -1,0 +1,31 @@
+"""Render the review outputs (rulebook, questions, test table, diff) through templates/."""
+
+from __future__ import annotations
+
+import functools
+
+import jinja2
+from markupsafe import escape
+
+from spinewise.paths import templates_dir
+
+
+def _markdown_safe(value):
+    # Markdown passes HTML through, so rule text is escaped there as it is in HTML.
+    return "" if value is None else str(escape(value))
+
+
+@functools.lru_cache(maxsize=None)
+def environment(kind: str) -> jinja2.Environment:
+    """`kind` is html (autoescaped), markdown (HTML in values escaped) or text (as is)."""
+    options = {"autoescape": True} if kind == "html" else {}
+    if kind == "markdown":
+        options["finalize"] = _markdown_safe
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())), undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **options,
+    )
+
+
+def render(template: str, kind: str, **context) -> str:
+    return environment(kind).get_template(template).render(**context)
