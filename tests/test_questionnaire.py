@@ -365,3 +365,19 @@ def test_saved_answers_of_an_early_stop_replay_to_the_identical_result(tmp_path)
 
     assert replayed.stdout == asked.stdout
     assert json.loads(replayed.stdout)["not_asked"][0] == "fever"
+
+
+def test_a_report_that_cannot_be_written_keeps_the_answers_for_resume(rulebase, healthy, tmp_path, resume_file):
+    missing_folder = tmp_path / "no-such-folder" / "report.html"
+    failed = ask("--output", missing_folder, lines=script(rulebase, healthy))
+
+    assert failed.exit_code == 2
+    assert "your answers are kept: `spinewise assess --resume`" in failed.stderr
+    assert json.loads(resume_file.read_text())["answers"] == healthy
+
+    resumed = ask("--resume", "--format", "json", lines=[])
+
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "Question" not in resumed.stderr
+    assert json.loads(resumed.stdout)["answers"] == healthy
+    assert not resume_file.exists()

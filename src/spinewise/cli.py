@@ -100,11 +100,19 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     else:
         answers = api.read_answers(answers_source)
     result = api.assess(answers, rules_dir, include_draft)
-    if save_answers:
-        from spinewise.questionnaire import write_answers
+    try:
+        if save_answers:
+            from spinewise.questionnaire import write_answers
 
-        write_answers(save_answers, answers)
-    _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft, **_terminal_style(output)), output)
+            write_answers(save_answers, answers)
+        _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft, **_terminal_style(output)),
+              output)
+    except (UserError, SpinewiseError) as exc:
+        if not interview:
+            raise
+        message = exc.message if isinstance(exc, UserError) else str(exc)
+        raise UserError(f"{message}; your answers are kept: `spinewise assess --resume` with other options "
+                        "gives the report without asking again") from None
     if interview:
         interview.finished()
         if output:

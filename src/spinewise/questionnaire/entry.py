@@ -26,8 +26,6 @@ class YesNo(click.ParamType):
     name = "yes/no"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, bool):
-            return value
         word = value.strip().lower()
         if word in ("y", "yes"):
             return True
@@ -76,8 +74,6 @@ class NumberedChoices(NumberedChoice):
     name = "choices"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
         parts = [part for part in re.split(r"[\s,;]+", value.strip().lower()) if part]
         picked = {self.pick(part) for part in parts}
         if not parts or None in picked:

@@ -46,7 +46,8 @@ def _conclusions(rule, rulebase) -> list[str]:
     if rule.finding:
         parts.append(f"finding \"{_finding_title(rule.finding, rulebase)}\"")
     if rule.disposition:
-        parts.append(f"advice at least \"{rulebase.disposition(rule.disposition).title}\"")
+        disposition = rulebase.disposition(rule.disposition)
+        parts.append(f"advice \"{disposition.title}\"" + (" (or more urgent)" if disposition.rank else ""))
     if rule.plan:
         parts.append("plan: " + ", ".join(rulebase.plan_item(entry.code).title for entry in rule.plan))
     return parts
