@@ -34,12 +34,25 @@ class TriageEngine(experta.KnowledgeEngine):
         if rule.id in self.firings:
             because = {**self.firings[rule.id][1], **because}
         self.firings[rule.id] = (rule, because)
+        facts = []
         if rule.finding:
-            self.because_of.setdefault(("finding", rule.finding), {}).update(because)
-            self.declare(Finding(code=rule.finding))
+            facts += self._conclude("finding", rule.finding, because)
         for entry in rule.plan:
-            self.because_of.setdefault(("plan", entry.code), {}).update(because)
-            self.declare(Planned(code=entry.code))
+            facts += self._conclude("plan", entry.code, because)
+        if facts:
+            self.declare(*facts)
+
+    def _conclude(self, kind: str, code: str, because: dict) -> list:
+        """Record why a conclusion holds; the fact to declare when it is new in this case."""
+        new = (kind, code) not in self.because_of
+        self.because_of.setdefault((kind, code), {}).update(because)
+        return [(Finding if kind == "finding" else Planned)(code=code)] if new else []
+
+    def get_deffacts(self):
+        # experta finds the deffacts with inspect.getmembers on every reset; they never change
+        if not hasattr(self, "_deffacts"):
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
 
 
 def compile_engine_class(rules) -> type:
