@@ -39,6 +39,8 @@ def test_pdf_report_is_written_privately_and_says_what_to_do(tmp_path):
     assert "Pause loaded hip thrusts and do the corrective program" in text
     assert "Start with 2 sets of 10 reps; build up to 3 sets of 15" in text
     assert "educational triage, not a diagnosis" in text
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) <= 2
 
 
 def test_pdf_can_be_piped_but_is_not_a_text_format(tmp_path):
