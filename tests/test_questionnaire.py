@@ -381,3 +381,19 @@ def test_a_report_that_cannot_be_written_keeps_the_answers_for_resume(rulebase, 
     assert "Question" not in resumed.stderr
     assert json.loads(resumed.stdout)["answers"] == healthy
     assert not resume_file.exists()
+
+
+def test_when_answers_cannot_be_kept_the_questionnaire_says_so_and_goes_on(rulebase, healthy, tmp_path,
+                                                                            monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+
+    finished = ask("--format", "json", lines=script(rulebase, healthy))
+    stopped = ask(lines=["n", "n"])
+
+    assert finished.exit_code == 0, finished.stderr
+    assert finished.stderr.count("if you stop now, your answers are lost") == 1
+    assert json.loads(finished.stdout)["answers"] == healthy
+    assert stopped.exit_code == 130
+    assert "Your answers could not be kept: cannot create" in stopped.stderr

@@ -170,10 +170,10 @@ class Interview:
         if self.after_emergency is None:
             self._show_emergency()
             remaining = sum(1 for _ in self._still_to_ask())
+            if remaining:
+                echo("Acting on this advice comes first.", bold=True)
             go_on = remaining > 0 and click.confirm(
-                f"Acting on this advice comes first. Answer the other {remaining} questions "
-                "for a full report anyway?",
-                default=False, err=True)
+                f"Answer the other {remaining} questions for a full report anyway?", default=False, err=True)
             self.after_emergency = "finish" if go_on else "stop"
             self._save()
         return self.after_emergency == "finish"
