@@ -210,3 +210,10 @@ def test_the_box_lists_every_red_flag_answered_yes_not_only_the_deciding_one(tmp
     html = report("urgent_consultation", "html", tmp_path)
     alert = html[html.index('<div class="alert"'):html.index('<section class="why">')]
     assert "Have you ever had cancer?" in alert and rulebase.question("night_pain").text in alert
+
+
+def test_markup_in_a_plan_text_is_escaped_once_in_markdown(tmp_path):
+    rules = copied_rules(tmp_path, "plan.yaml", "text: Teaches you to brace the deep abdominal muscles",
+                         "text: Brace <em>hard</em> & teaches you to brace the deep abdominal muscles")
+    markdown = report("corrective_program", "markdown", tmp_path, "--rules", rules)
+    assert "Brace &lt;em&gt;hard&lt;/em&gt; &amp; teaches you" in markdown

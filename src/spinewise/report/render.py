@@ -14,8 +14,7 @@ from spinewise.paths import templates_dir
 from spinewise.report.model import build_view
 
 TEMPLATES = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
-COLOURS = {"alert": {"fg": "red", "bold": True}, "heading": {"bold": True}, "muted": {"dim": True},
-           "good": {"fg": "green", "bold": True}}
+COLOURS = {"alert": {"fg": "red", "bold": True}, "heading": {"bold": True}, "muted": {"dim": True}}
 MIN_WIDTH = 64  # the tracker table and the rule-base hash need this many columns
 PDF_MISSING = "PDF output needs the optional PDF support: pip install 'spinewise[pdf]' (WeasyPrint and the Pango library)"
 
@@ -58,7 +57,10 @@ def render_pdf(html: str) -> bytes:
 
 @jinja2.pass_context
 def _escape_markdown_html(context, value):
-    """Markdown viewers run inline HTML, so rule texts are HTML-escaped there too."""
+    """Markdown viewers run inline HTML, so rule texts are HTML-escaped there too.
+
+    Macro output is already escaped: the template marks it `| safe` so it is not escaped twice.
+    """
     if context is not None and context.get("fmt") == "markdown" and isinstance(value, str) \
             and not isinstance(value, Markup):
         return markdown_text(value)
