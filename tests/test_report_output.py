@@ -22,6 +22,13 @@ def pinned_date(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
 
 
+def needs_weasyprint():
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: installed, but the Pango library is missing
+        pytest.skip(f"the pdf extra cannot run here (pip install 'spinewise[pdf]', Debian libpango-1.0-0): {exc}")
+
+
 def pdf_text(path) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (Debian poppler-utils) is not installed; .ci/run installs it")
@@ -29,7 +36,7 @@ def pdf_text(path) -> str:
 
 
 def test_pdf_report_is_written_privately_and_says_what_to_do(tmp_path):
-    pytest.importorskip("weasyprint", reason="the pdf extra is not installed (pip install 'spinewise[pdf]')")
+    needs_weasyprint()
     target = tmp_path / "report.pdf"
     run = invoke("assess", "--answers", TUCK, "--output", target)
     assert run.exit_code == 0 and run.stdout == "" and run.stderr == ""
@@ -44,7 +51,7 @@ def test_pdf_report_is_written_privately_and_says_what_to_do(tmp_path):
 
 
 def test_pdf_can_be_piped_but_is_not_a_text_format(tmp_path):
-    pytest.importorskip("weasyprint", reason="the pdf extra is not installed (pip install 'spinewise[pdf]')")
+    needs_weasyprint()
     run = invoke("assess", "--answers", TUCK, "--format", "pdf")
     assert run.exit_code == 0 and run.stdout_bytes.startswith(b"%PDF-")
 
