@@ -88,6 +88,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         spinewise assess --resume --save-answers me.json
         spinewise assess --answers examples/tuck_pain_on_lowering.json --format json
         cat answers.json | spinewise assess --answers - --format html --output report.html
+        spinewise assess --answers answers.json --output report.pdf
     """
     from spinewise import api
 
