@@ -203,6 +203,25 @@ def batch(input_path, output, jobs, rules_dir, include_draft):
         sys.exit(130)
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(("json", "markdown")),
+              help="Default: markdown on a terminal, json otherwise.")
+@rules_option
+@user_errors
+def questions(fmt, rules_dir):
+    """List the question vocabulary: ids, types, allowed answers, when asked, which rules read each.
+
+    \b
+    Examples:
+        spinewise questions
+        spinewise questions --format json > questions.json
+    """
+    from spinewise.review import api as review
+
+    fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
+    click.echo(review.questions(rules_dir, fmt), nl=False)
+
+
 @main.group()
 def rules():
     """Work with rule bases: check, document, test and compare them.
@@ -246,6 +265,30 @@ def rules_check(directory, rules_dir):
         click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
         sys.exit(1)
     click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
+
+
+@rules.command("doc")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "html")),
+              help="Rulebook format. Default: from the --output extension, else markdown.")
+@click.option("--output", type=click.Path(dir_okay=False), metavar="PATH", help="Write the rulebook to PATH.")
+@rules_option
+@user_errors
+def rules_doc(directory, fmt, output, rules_dir):
+    """Write the rulebook: every rule in plain words, with its metadata, examples and indexes.
+
+    Approved rules come by topic; draft and retired rules have their own sections. The
+    HTML is one printable file.
+
+    \b
+    Examples:
+        spinewise rules doc > rulebook.md
+        spinewise rules doc my-rules/ --output rulebook.html
+    """
+    from spinewise.review import api as review
+
+    fmt = fmt or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown")
+    _emit(review.rulebook(directory or rules_dir, fmt), output)
 
 
 @rules.command("test")

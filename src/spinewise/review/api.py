@@ -57,3 +57,29 @@ def render_diff(report, fmt: str, generated: bool) -> str:
     if fmt == "json":
         return json.dumps(diff_json(report), indent=2, ensure_ascii=False) + "\n"
     return render("rules-diff.txt.j2", "text", diff=diff_view(report, generated))
+
+
+def rulebook(rules_dir=None, fmt: str = "markdown") -> str:
+    """The rulebook of a rule base, as Markdown or printable HTML."""
+    from spinewise.review.render import render
+    from spinewise.review.rulebook import build_rulebook
+    from spinewise.review.verify import verify
+    from spinewise.rulebase.load import load_rulebase
+
+    rulebase = load_rulebase(rules_folder(rules_dir))
+    book = build_rulebook(rulebase, verify(rulebase))
+    return render(f"rulebook.{'html' if fmt == 'html' else 'md'}.j2", fmt, book=book)
+
+
+def questions(rules_dir=None, fmt: str = "json") -> str:
+    """The question vocabulary as JSON (for other tools) or a Markdown table."""
+    import json
+
+    from spinewise.review.render import render
+    from spinewise.review.vocabulary import questions_data
+    from spinewise.rulebase.load import load_rulebase
+
+    data = questions_data(load_rulebase(rules_folder(rules_dir)))
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render("questions.md.j2", "markdown", data=data)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup
 
 from spinewise.paths import templates_dir
 
 
 def _markdown_safe(value):
-    # Markdown passes HTML through, so rule text is escaped there as it is in HTML.
-    return "" if value is None else str(escape(value))
+    # Markdown passes HTML through, so rule text is escaped there as it is in HTML;
+    # a macro's output, marked `| raw`, is already escaped.
+    if isinstance(value, Markup):
+        return value
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
 @functools.lru_cache(maxsize=None)
@@ -21,10 +25,12 @@ def environment(kind: str) -> jinja2.Environment:
     options = {"autoescape": True} if kind == "html" else {}
     if kind == "markdown":
         options["finalize"] = _markdown_safe
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())), undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **options,
     )
+    env.filters["raw"] = Markup
+    return env
 
 
 def render(template: str, kind: str, **context) -> str:

@@ -1,0 +1,223 @@
+"""`rules doc`: the rulebook, every rule in plain words with its metadata, plus indexes.
+
+Everything a template shows is prepared here as small frozen values; the templates
+(templates/rulebook.md.j2 and rulebook.html.j2) only loop and branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinewise.review.logic import answer_tests
+from spinewise.review.plain import ConditionView, allowed_text, answer_text, condition_view
+from spinewise.rulebase.model import facts_read
+from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
+
+
+@dataclass(frozen=True)
+class Titled:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    given: tuple  # of (question label, answer in words)
+    expected: tuple  # of lines in words
+    where: str
+
+
+@dataclass(frozen=True)
+class RuleView:
+    id: str
+    title: str
+    status: str
+    version: str
+    author: str
+    reviewer: str
+    review_date: str
+    source: str
+    rationale: str
+    where: str  # file:line
+    when: ConditionView
+    finding: Titled | None
+    disposition: Titled | None
+    plan: tuple  # of (title, detail such as "level: regress")
+    parameters: tuple  # of (name, value, meaning)
+    examples: tuple  # of ExampleView
+
+
+@dataclass(frozen=True)
+class TopicView:
+    title: str
+    description: str
+    file: str
+    rules: tuple  # of RuleView
+
+
+@dataclass(frozen=True)
+class DispositionView:
+    code: str
+    title: str
+    advice: str
+    referral: bool
+    plan: tuple  # of plan item titles every report with it carries
+    rules: tuple  # of Titled (rule id, rule title) that ask for it
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    code: str
+    title: str
+    detail: str  # a question's allowed answers and when it is asked; empty for findings
+    rules: tuple  # of Titled: the rules that draw / read it
+    readers: tuple = ()  # of Titled: rules that test a finding or plan item
+
+
+@dataclass(frozen=True)
+class ParameterView:
+    name: str
+    value: str
+    meaning: str
+    where: str
+    rules: tuple  # of Titled
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    name: str
+    version: str
+    content_hash: str
+    description: str
+    counts: tuple  # of (label, number)
+    dispositions: tuple
+    topics: tuple  # of TopicView, approved rules
+    drafts: tuple  # of RuleView
+    retired: tuple  # of RuleView
+    by_finding: tuple
+    by_plan: tuple
+    by_question: tuple
+    unread_questions: tuple  # of IndexEntry
+    parameters: tuple
+    verification: str  # how the answer space was covered
+    problems: tuple  # of (severity, message) from static verification
+
+
+def build_rulebook(rulebase, verification) -> Rulebook:
+    folder = Path(rulebase.directory)
+    approved = [rule for rule in rulebase.rules if rule.status == "approved"]
+    views = {rule.id: _rule_view(rule, rulebase) for rule in rulebase.rules}
+    topics = []
+    for file in dict.fromkeys(rule.file for rule in approved):
+        rules = tuple(views[rule.id] for rule in approved if rule.file == file)
+        info = _topic_info(Path(file))
+        topics.append(TopicView(info.get("topic", Path(file).stem), info.get("description", ""), Path(file).name, rules))
+    counts = tuple((status, sum(1 for rule in rulebase.rules if rule.status == status))
+                   for status in ("approved", "draft", "retired"))
+    return Rulebook(
+        name=rulebase.name, version=rulebase.version, content_hash=rulebase.content_hash,
+        description=_topic_info(folder / "rulebase.yaml").get("description", ""),
+        counts=counts + (("questions", len(rulebase.questions)),),
+        dispositions=tuple(_disposition_view(d, approved, rulebase) for d in rulebase.dispositions),
+        topics=tuple(topics),
+        drafts=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "draft"),
+        retired=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "retired"),
+        by_finding=tuple(_finding_entry(f, approved) for f in rulebase.findings),
+        by_plan=tuple(_plan_entry(p, approved) for p in rulebase.plan_items),
+        by_question=tuple(entry for entry in _question_entries(rulebase, approved) if entry.rules),
+        unread_questions=tuple(entry for entry in _question_entries(rulebase, approved) if not entry.rules),
+        parameters=tuple(_parameter_view(p, approved) for p in rulebase.parameters),
+        verification=verification.coverage,
+        problems=tuple((p.severity, f"{Path(p.file).name}:{p.line}: {p.message}") for p in verification.problems),
+    )
+
+
+def _topic_info(path: Path) -> dict:
+    """A file's `topic` and `description`, which the model does not keep."""
+    try:
+        data = load_yaml(path)
+    except YamlFileError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: " ".join(str(data[key]).split()) for key in ("topic", "description") if data.get(key)}
+
+
+def _titled(rule) -> Titled:
+    return Titled(rule.id, rule.title)
+
+
+def _rule_view(rule, rulebase) -> RuleView:
+    used = {test.parameter for test in answer_tests(rule.when) if test.parameter}
+    return RuleView(
+        id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
+        reviewer=rule.reviewer, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
+        where=f"{Path(rule.file).name}:{rule.line}", when=condition_view(rule.when, rulebase),
+        finding=Titled(rule.finding, rulebase.finding(rule.finding).title) if rule.finding else None,
+        disposition=Titled(rule.disposition, rulebase.disposition(rule.disposition).title) if rule.disposition else None,
+        plan=tuple((rulebase.plan_item(e.code).title, _attributes(e.attributes)) for e in rule.plan),
+        parameters=tuple((p.name, str(p.value), p.meaning) for p in rulebase.parameters if p.name in used),
+        examples=tuple(_example_view(rule, example, rulebase) for example in rule.examples),
+    )
+
+
+def _attributes(attributes: dict) -> str:
+    return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in attributes.items())
+
+
+def _example_view(rule, example, rulebase) -> ExampleView:
+    given = tuple((_label(qid), answer_text(rulebase.question(qid), value)) for qid, value in example.given.items()
+                  if qid in rulebase.questions_by_id)
+    expected = []
+    if example.disposition:
+        expected.append(f"disposition: {rulebase.disposition(example.disposition).title}")
+    expected += [f"finds: {rulebase.finding(code).title}" for code in example.findings]
+    expected += [f"does not find: {rulebase.finding(code).title}" for code in example.no_findings]
+    for entry in example.plan:
+        detail = _attributes(entry.attributes)
+        expected.append(f"plans: {rulebase.plan_item(entry.code).title}" + (f" ({detail})" if detail else ""))
+    return ExampleView(given, tuple(expected), f"{Path(rule.file).name}:{example.line}")
+
+
+def _label(qid: str) -> str:
+    return qid.replace("_", " ").capitalize()
+
+
+def _disposition_view(disposition, rules, rulebase) -> DispositionView:
+    return DispositionView(
+        disposition.code, disposition.title, " ".join(disposition.advice.split()), disposition.referral,
+        tuple(rulebase.plan_item(code).title for code in disposition.required_plan),
+        tuple(_titled(rule) for rule in rules if rule.disposition == disposition.code),
+    )
+
+
+def _finding_entry(finding, rules) -> IndexEntry:
+    readers = tuple(_titled(rule) for rule in rules
+                    if any(f.kind == "finding" and f.code == finding.code for f in facts_read(rule.when)))
+    return IndexEntry(finding.code, finding.title, "",
+                      tuple(_titled(rule) for rule in rules if rule.finding == finding.code), readers)
+
+
+def _plan_entry(item, rules) -> IndexEntry:
+    readers = tuple(_titled(rule) for rule in rules
+                    if any(f.kind == "plan" and f.code == item.code for f in facts_read(rule.when)))
+    planners = tuple(_titled(rule) for rule in rules if any(e.code == item.code for e in rule.plan))
+    return IndexEntry(item.code, item.title, "", planners, readers)
+
+
+def _question_entries(rulebase, rules) -> list[IndexEntry]:
+    entries = []
+    for question in rulebase.questions:
+        asked = condition_view(question.asked_when, rulebase).sentence() if question.asked_when else "always"
+        detail = f"{allowed_text(question)}; " + (f"asked only when {asked}" if question.asked_when else "always asked")
+        readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
+        entries.append(IndexEntry(question.id, question.text, detail, readers))
+    return entries
+
+
+def _parameter_view(parameter, rules) -> ParameterView:
+    users = tuple(_titled(rule) for rule in rules
+                  if any(test.parameter == parameter.name for test in answer_tests(rule.when)))
+    return ParameterView(parameter.name, str(parameter.value), parameter.meaning,
+                         f"{Path(parameter.file).name}:{parameter.line}", users)

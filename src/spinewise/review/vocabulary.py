@@ -1,0 +1,27 @@
+"""`spinewise questions`: the question vocabulary, for people and for other tools."""
+
+from __future__ import annotations
+
+from spinewise.review.plain import allowed_text, condition_json, condition_view
+
+
+def questions_data(rulebase) -> dict:
+    """Every question with its type, allowed answers, when it is asked and which rules read it."""
+    return {
+        "rulebase": {"name": rulebase.name, "version": rulebase.version, "sha256": rulebase.content_hash},
+        "questions": [_question(q, rulebase) for q in rulebase.questions],
+    }
+
+
+def _question(question, rulebase) -> dict:
+    data = {"id": question.id, "section": question.section, "type": question.type, "text": question.text,
+            "hint": question.hint, "allowed": allowed_text(question)}
+    if question.type == "int":
+        data.update(minimum=question.minimum, maximum=question.maximum)
+    if question.choices:
+        data["choices"] = [{"value": c.value, "label": c.label} for c in question.choices]
+    data["asked_when"] = condition_view(question.asked_when, rulebase).sentence() if question.asked_when else None
+    data["asked_when_condition"] = condition_json(question.asked_when) if question.asked_when else None
+    data["read_by"] = {status: [rule.id for rule in rulebase.rules if rule.status == status and question.id in rule.questions]
+                       for status in ("approved", "draft")}
+    return data
