@@ -44,7 +44,7 @@ def test_rulebook_indexes_questions_findings_and_parameters():
            "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced` | `prog-dead-bug-regress`, " \
            "`prog-dead-bug-beginner`, `prog-dead-bug-advanced` |" in text
     assert "| `severe_pain_at_least` (`20-pain.yaml:9`) | 7 |" in text
-    assert "Checked all 18,579,456 answer combinations" in text and "No gap" in text
+    assert re.search(r"Checked all [\d,]+ answer combinations", text) and "No gap" in text
 
 
 def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):

@@ -30,13 +30,14 @@ def render_test_run(run, fmt: str) -> str:
     import dataclasses
     import json
 
-    from spinewise.review.runner import render_table
+    from spinewise.review.render import render
+    from spinewise.review.runner import table_view
 
     if fmt == "json":
         data = {"passed": run.count("pass"), "failed": run.count("fail"), "skipped": run.count("skip"),
                 "tests": [dataclasses.asdict(outcome) for outcome in run.outcomes]}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return render_table(run)
+    return render("rules-test.txt.j2", "text", table=table_view(run))
 
 
 def diff_rules(old_dir, new_dir, cases_path=None, include_draft: bool = False):

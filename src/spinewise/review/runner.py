@@ -81,18 +81,24 @@ def _value(value) -> str:
     return str(value)
 
 
-def render_table(run: TestRun) -> str:
-    """The pass/fail table a clinician reads: one row per test, the reasons under each failure."""
+@dataclass(frozen=True)
+class TableView:
+    title: str
+    heading: str
+    rows: tuple  # of (cells padded to the columns, Outcome)
+    summary: str
+
+
+def table_view(run: TestRun) -> TableView:
+    """The pass/fail table a clinician reads: columns padded to their widest cell."""
     width = max([len(o.test) for o in run.outcomes] + [4])
     where_width = max([len(o.where) for o in run.outcomes] + [5])
-    lines = [f"rule base {run.folder}" + (" (draft rules included)" if run.included_drafts else ""), "",
-             f"{'RESULT':6}  {'TEST':{width}}  {'WHERE':{where_width}}  EXPECTED"]
-    for outcome in run.outcomes:
-        status = "FAIL" if outcome.status == "fail" else outcome.status
-        lines.append(f"{status:6}  {outcome.test:{width}}  {outcome.where:{where_width}}  {outcome.expected}")
-        if outcome.status == "fail":
-            pad = " " * 8
-            lines += [f"{pad}given: {outcome.given}", f"{pad}got:   {outcome.got}"]
-            lines += [f"{pad}why:   {problem}" for problem in outcome.problems]
-    lines += ["", f"{run.count('pass')} passed, {run.count('fail')} failed, {run.count('skip')} skipped"]
-    return "\n".join(lines) + "\n"
+
+    def cells(status, test, where, expected):
+        return f"{status:6}  {test:{width}}  {where:{where_width}}  {expected}"
+
+    rows = tuple((cells("FAIL" if o.status == "fail" else o.status, o.test, o.where, o.expected), o)
+                 for o in run.outcomes)
+    title = f"rule base {run.folder}" + (" (draft rules included)" if run.included_drafts else "")
+    summary = f"{run.count('pass')} passed, {run.count('fail')} failed, {run.count('skip')} skipped"
+    return TableView(title, cells("RESULT", "TEST", "WHERE", "EXPECTED"), rows, summary)
