@@ -19,6 +19,8 @@ REQUIRED_PLAN = {"emergency": {"emergency_care", "stop_hip_thrusts", "pause_hip_
                  "consultation": {"consult_practitioner", "stop_hip_thrusts", "pause_hip_extension_lifts"},
                  "corrective_program": {"dead_bug", "neutral_spine_hip_thrust", "program_schedule"},
                  "reintroduce_load": {"reintroduce_load"}, "continue_training": set()}
+REFERRAL_ACTIONS = {"emergency_care", "urgent_consultation", "consult_practitioner", "stop_hip_thrusts",
+                    "pause_hip_extension_lifts"}
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -34,7 +36,9 @@ def test_valid_answers_give_one_contract_disposition_and_its_plan(triage, answer
     assert REQUIRED_PLAN[result.disposition] <= set(result.plan_codes)
     assert "no_rule_decided" not in result.finding_codes  # the shipped rules leave no gap
     if result.disposition in ("emergency", "urgent_consultation", "consultation"):
-        assert all(item.after_clearance for item in result.plan if item.code == "dead_bug")
+        doing_now = {item.code for item in result.plan if not item.after_clearance}
+        assert doing_now <= REFERRAL_ACTIONS, f"under {result.disposition}: {doing_now - REFERRAL_ACTIONS}"
+        assert "no_back_involvement" not in result.finding_codes
 
 
 @SETTINGS

@@ -57,7 +57,7 @@ def test_a_person_stops_with_ctrl_c_and_resumes_to_the_report(terminal):
     child = terminal("--resume")
     child.expect_exact("Continuing your unfinished questionnaire: 5 answers kept.")
     child.expect_exact("Question 6 of about 18")
-    child.expect_exact("Did the pain begin with a fall, an accident or a blow?")
+    child.expect_exact("Did any back pain you have start with a fall")
     for text in HEALTHY_LINES[5:]:
         answer(child, text)
     child.expect_exact("Keep training")

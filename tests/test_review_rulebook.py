@@ -117,4 +117,4 @@ def test_questions_markdown_is_a_table():
 
 
 def test_questions_default_to_json_when_piped():
-    assert json.loads(invoke("questions").stdout)["rulebase"]["version"] == "1.0.0"
+    assert json.loads(invoke("questions").stdout)["rulebase"]["version"] == "1.1.0"
