@@ -6,7 +6,7 @@ from conftest import RULES, invoke
 from review_support import add_rule, edit, line_of, rules_copy  # noqa: F401 (fixture)
 from spinewise.api import load_triage
 from spinewise.review.logic import inline_facts
-from spinewise.review.search import explore
+from spinewise.review.search import explore, sample_regions
 from spinewise.review.space import build_space
 from spinewise.rulebase.load import load_rulebase
 
@@ -149,3 +149,17 @@ def test_too_large_a_space_falls_back_to_sampling_and_says_so():
     regions, coverage = explore(space, conditions, lambda truths: None not in truths, budget=50, samples=300)
     assert coverage.method == "sampled" and len(regions) == 300
     assert coverage.describe().startswith(f"sampled 300 of {shipped_combinations()} answer combinations")
+
+
+def test_the_logic_verification_reasons_with_agrees_with_the_engine():
+    """The static checks read rules as logic; on random answers (one per class) the engine fires exactly those rules."""
+    rulebase = load_rulebase(RULES)
+    rules = rulebase.active_rules()
+    conditions = inline_facts(rules)
+    space = build_space(rulebase, conditions.values())
+    triage = load_triage(RULES)
+    for region in sample_regions(space, list(conditions.values()), samples=300, seed=11):
+        answers = space.complete(region.assignment)
+        result = triage.assess(answers)
+        assert set(result.rules_fired) == {rule.id for rule, value in zip(rules, region.truths) if value}, answers
+        assert "no_rule_decided" not in result.finding_codes

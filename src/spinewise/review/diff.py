@@ -115,12 +115,9 @@ class DiffReport:
             counts[change.transition] += 1
             combinations[change.transition] += change.combinations
             lowers[change.transition] = change.lowers_urgency
+        # Changes are already ordered (lowering urgency first); transitions keep that order.
         return tuple(Transition(old, new, counts[(old, new)], combinations[(old, new)], lowers[(old, new)])
-                     for old, new in sorted(counts, key=lambda t: (not lowers[t], t[0] == t[1], self._rank(t))))
-
-    def _rank(self, transition) -> tuple:
-        order = [change.transition for change in self.changes]
-        return (order.index(transition),)
+                     for old, new in counts)
 
     @property
     def lowering(self) -> tuple:
