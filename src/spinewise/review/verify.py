@@ -104,8 +104,24 @@ def _describe(space, values: dict) -> str:
     for question in space.questions:
         chosen = [v for v in values.get(question.id, []) if v is not ABSENT]
         if chosen and len(chosen) < len(space.classes[question.id]):
-            parts.append(f"{question.id} {_either(space, question, chosen)}")
-    return ", ".join(parts) or "any answers"
+            parts.append((question, f"{question.id} {_either(space, question, chosen)}"))
+    return ", ".join(_fold_sections(space, parts)) or "any answers"
+
+
+def _fold_sections(space, parts) -> list[str]:
+    """Every yes/no question of a section answered no reads as one phrase: "Warning signs: all no"."""
+    said = {question.id: text for question, text in parts}
+    folded, done = [], set()
+    for question, text in parts:
+        if question.section in done:
+            continue
+        siblings = [q for q in space.questions if q.section and q.section == question.section]
+        if len(siblings) >= 3 and all(q.type == "bool" and said.get(q.id) == f"{q.id} no" for q in siblings):
+            folded.append(f"{question.section}: all no")
+            done.add(question.section)
+        else:
+            folded.append(text)
+    return folded
 
 
 def _either(space, question, chosen) -> str:
@@ -117,7 +133,23 @@ def _either(space, question, chosen) -> str:
         if positions == list(range(positions[0], positions[0] + len(positions))):
             low, high = picked[0].label.split(" to ")[0], picked[-1].label.split(" to ")[-1]
             return low if low == high else f"{low} to {high}"
+    if question.type == "multi":
+        phrase = _membership(classes, chosen)
+        if phrase:
+            return phrase
     return " or ".join(space.label(question.id, value) for value in chosen)
+
+
+def _membership(classes, chosen) -> str:
+    """For a multiple choice: "includes X" or "without X" when that is exactly what was chosen."""
+    picked = [c.value for c in classes if c.value in chosen]
+    for value in {v for c in classes for v in c.value}:
+        label = next(c.label for c in classes if c.value == [value])
+        if picked == [c.value for c in classes if value in c.value]:
+            return f"includes {label}"
+        if picked == [c.value for c in classes if value not in c.value]:
+            return f"without {label}"
+    return ""
 
 
 def _never_fires(rule) -> Problem:
