@@ -140,18 +140,18 @@ class _Reader:
         findings = self._findings(self._load("findings.yaml"))
         plan_items = self._plan_items(self._load("plan.yaml"))
         self.vocab = {
-            "questions": {q.id: q for q in questions},
-            "findings": {f.code for f in findings},
-            "plan": {p.code: p for p in plan_items},
+            "questions": _Vocabulary((q.id, q) for q in questions),
+            "findings": _Vocabulary.fromkeys(f.code for f in findings),
+            "plan": _Vocabulary((p.code, p) for p in plan_items),
         }
         dispositions = self._dispositions(head)
-        self.vocab["dispositions"] = {d.code for d in dispositions}
+        self.vocab["dispositions"] = _Vocabulary.fromkeys(d.code for d in dispositions)
         topic_files = [p for p in sorted(self.directory.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
         if not topic_files:
             self.error(1, "no rule files: add a topic file with a 'rules' list", file=str(self.directory))
         topics = [(path, self._load(path.name)) for path in topic_files]
         parameters = self._parameters(topics)
-        self.parameters = {p.name: p for p in parameters}
+        self.parameters = _Vocabulary((p.name, p) for p in parameters)
         rules = []
         for path, data in topics:
             rules.extend(self._rules(path, data))
@@ -180,7 +180,7 @@ class _Reader:
         if data is None or not self._keys(data, ("questions",), what="questions.yaml"):
             return []
         questions: list[Question] = []
-        known: dict = {}
+        known = _Vocabulary()
         for node in self._list(data, "questions", "questions.yaml"):
             question = self._question(node, known)
             if question:
@@ -215,7 +215,7 @@ class _Reader:
                 return None
         asked_when = None
         if "asked_when" in node:
-            context = _Context(known, {}, set(), {}, facts_allowed=False)
+            context = _Context(known, _Vocabulary(), _Vocabulary(), _Vocabulary(), facts_allowed=False)
             asked_when = self._condition(node["asked_when"], context, node.line_of("asked_when"))
         return Question(
             id=qid, type=qtype, text=self._text(node, "text", what), hint=self._text(node, "hint", what, False),
@@ -272,7 +272,7 @@ class _Reader:
                 steps=tuple(steps), attributes=_plain(attributes), after_clearance=node.get("after_clearance") is True,
                 supersedes=tuple(self._list(node, "supersedes", what)), source=self._text(node, "source", what, False),
             ))
-        codes = {p.code for p in items}
+        codes = _Vocabulary.fromkeys(p.code for p in items)
         for item in items:
             for code in item.supersedes:
                 if code not in codes:
@@ -517,7 +517,7 @@ class _Reader:
         if question is None:
             self.error(node.line_of("question"), f"unknown question {qid!r}")
             return None
-        operator = OPERATORS.get(op_name)
+        operator = _Vocabulary(OPERATORS).get(op_name)
         if operator is None or question.type not in operator.applies_to:
             fitting = ", ".join(name for name, op in OPERATORS.items() if question.type in op.applies_to)
             self.error(node.line_of("operator"), f"operator {op_name!r} does not fit {question.type} question {qid} "
@@ -591,6 +591,22 @@ class _Reader:
         for parameter in parameters:
             if parameter.name not in used:
                 self.warn(parameter.line, f"parameter {parameter.name!r} is used by no rule", file=parameter.file)
+
+
+class _Vocabulary(dict):
+    """Codes or ids by name; a list or mapping written where a name belongs is simply unknown."""
+
+    def get(self, key, default=None):
+        try:
+            return super().get(key, default)
+        except TypeError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        try:
+            return super().__contains__(key)
+        except TypeError:
+            return False
 
 
 class _Context:
