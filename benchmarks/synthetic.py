@@ -1,7 +1,7 @@
 """A synthetic rule base of N generated rules on top of the shipped one, for the scaling figures.
 
 The shipped vocabulary and rules are copied unchanged; one extra topic file adds N
-approved rules of two to four random answer tests each (some `any`, some `not`, some
+approved rules of three to five random answer tests each (some `any`, some `not`, some
 building on a finding), drawn from a small pool of thresholds so that, as in a real rule
 base, many rules share the same tests. Generated rules only draw findings and the lowest
 disposition, so they can never lower a red flag. Not shipped: benchmarks only.
@@ -32,7 +32,7 @@ def _leaf(question, rng: random.Random) -> dict:
 
 
 def _condition(questions, rng: random.Random) -> dict:
-    leaves = [_leaf(q, rng) for q in rng.sample(questions, rng.randint(2, 4))]
+    leaves = [_leaf(q, rng) for q in rng.sample(questions, rng.randint(3, 5))]
     shape = rng.random()
     if shape < 0.2:
         return {"any": leaves}
