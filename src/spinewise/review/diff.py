@@ -20,7 +20,7 @@ from spinewise.review.cases import read_cases
 from spinewise.review.logic import inline_facts, outcome, shape
 from spinewise.review.search import explore
 from spinewise.review.space import build_space
-from spinewise.review.verify import Gap, merge_regions
+from spinewise.review.regions import Summary, merge_regions
 from spinewise.rulebase.model import AnyOf
 
 
@@ -151,38 +151,12 @@ def diff_generated(old_triage, new_triage) -> DiffReport:
     """Replay a generated covering set: one answer set per region where a changed rule can matter."""
     old_base, new_base = old_triage.rulebase, new_triage.rulebase
     _same_questions(old_base, new_base)
-    old_rules, new_rules = old_triage.rules, new_triage.rules
-    old_c, new_c = inline_facts(old_rules), inline_facts(new_rules)
-    common = {r.id for r in old_rules if _unchanged(r, old_c, new_rules, new_c)}
-    changed = [(old_c[r.id], (-1, outcome(r))) for r in old_rules if r.id not in common]
-    changed += [(new_c[r.id], (1, outcome(r))) for r in new_rules if r.id not in common]
-    delta = [conclusion for _, conclusion in changed]
-    ranks = {d.code: d.rank for d in new_base.dispositions}
-    # "Some unchanged rule gives this disposition or a more severe one", for each disposition.
-    levels = [AnyOf(tuple(new_c[r.id] for r in new_rules
-                          if r.id in common and r.disposition and ranks[r.disposition] <= rank))
-              for rank in range(len(new_base.dispositions))]
-    everywhere = _vocabulary(old_base) != _vocabulary(new_base)
-    conditions = [condition for condition, _ in changed] + levels
-    space = build_space(new_base, list(old_c.values()) + list(new_c.values()) + conditions)
-    regions, coverage = explore(space, conditions, _enough(delta, everywhere), budget=5_000, samples=5_000)
-    replay = [region for region in regions if everywhere or _differs(delta, region.truths)]
-    groups: dict = {}
-    for region in replay:
-        answers = space.complete(region.assignment)
-        old, new = Outcome.of(old_triage, answers), Outcome.of(new_triage, answers)
-        if old != new:
-            change = _change("", answers, old, new, region.combinations, new_base)
-            groups.setdefault((change.transition, tuple(change.differences())), []).append((region, change))
-    changes = []
-    for group in groups.values():
-        # Regions that change the same way are shown once, with the first as the example.
-        merged = merge_regions(space, [region for region, _ in group]) if coverage.method == "exhaustive" else \
-            [Gap("a sampled case", 1, space.complete(region.assignment)) for region, _ in group]
-        first = group[0][1]
-        changes += [replace(first, label=gap.description, answers=gap.example, combinations=gap.combinations)
-                    for gap in merged]
-    if not changed and not everywhere:
+    plan = _covering_plan(old_triage.rules, new_triage.rules, old_base, new_base)
+    regions, coverage = explore(plan.space, plan.conditions, _enough(plan.delta, plan.everywhere),
+                                budget=5_000, samples=5_000)
+    replay = [region for region in regions if plan.everywhere or _differs(plan.delta, region.truths)]
+    changes = _replay(old_triage, new_triage, plan.space, replay, coverage.method == "exhaustive")
+    if not plan.delta and not plan.everywhere:
         source = (f"no case: the two rule bases run the same rules, so none of the {coverage.total:,} "
                   f"answer combinations can change")
     elif coverage.method == "exhaustive":
@@ -192,6 +166,49 @@ def diff_generated(old_triage, new_triage) -> DiffReport:
         source = f"{coverage.combinations:,} sampled answer combinations of {coverage.total:,} (too many to enumerate)"
     return DiffReport(old_base.directory, new_base.directory, source, len(replay), _ordered(changes, new_base), 0,
                       new_triage.include_draft, new_base.baseline)
+
+
+@dataclass(frozen=True)
+class _CoveringPlan:
+    space: object
+    conditions: list  # the changed rules' conditions, then one per disposition level
+    delta: list  # (side, outcome) of each changed rule: -1 the old version, +1 the new
+    everywhere: bool  # the vocabulary changed, so any answer may change
+
+
+def _covering_plan(old_rules, new_rules, old_base, new_base) -> _CoveringPlan:
+    old_c, new_c = inline_facts(old_rules), inline_facts(new_rules)
+    common = {r.id for r in old_rules if _unchanged(r, old_c, new_rules, new_c)}
+    changed = [(old_c[r.id], (-1, outcome(r))) for r in old_rules if r.id not in common]
+    changed += [(new_c[r.id], (1, outcome(r))) for r in new_rules if r.id not in common]
+    ranks = {d.code: d.rank for d in new_base.dispositions}
+    # "Some unchanged rule gives this disposition or a more severe one", for each disposition.
+    levels = [AnyOf(tuple(new_c[r.id] for r in new_rules
+                          if r.id in common and r.disposition and ranks[r.disposition] <= rank))
+              for rank in range(len(new_base.dispositions))]
+    conditions = [condition for condition, _ in changed] + levels
+    space = build_space(new_base, list(old_c.values()) + list(new_c.values()) + conditions)
+    return _CoveringPlan(space, conditions, [conclusion for _, conclusion in changed],
+                         _vocabulary(old_base) != _vocabulary(new_base))
+
+
+def _replay(old_triage, new_triage, space, regions, exhaustive: bool) -> list:
+    """Run one answer set per region through both engines; regions that change alike are merged."""
+    groups: dict = {}
+    for region in regions:
+        answers = space.complete(region.assignment)
+        old, new = Outcome.of(old_triage, answers), Outcome.of(new_triage, answers)
+        if old != new:
+            change = _change("", answers, old, new, region.combinations, new_triage.rulebase)
+            groups.setdefault((change.transition, tuple(change.differences())), []).append((region, change))
+    changes = []
+    for group in groups.values():
+        first = group[0][1]
+        summaries = merge_regions(space, [region for region, _ in group]) if exhaustive else \
+            [Summary("a sampled case", 1, space.complete(region.assignment)) for region, _ in group]
+        changes += [replace(first, label=summary.description, answers=summary.example,
+                            combinations=summary.combinations) for summary in summaries]
+    return changes
 
 
 def _ordered(changes, rulebase) -> tuple:
