@@ -122,7 +122,7 @@ def spinewise_command(*args):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_mid_run_leaves_only_whole_result_lines(tmp_path, healthy, jobs):
-    source = write_lines(tmp_path / "in.jsonl", varied_cases(healthy, 200_000))
+    source = write_lines(tmp_path / "in.jsonl", varied_cases(healthy, 20_000))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(spinewise_command("batch", source, "--output", out, "--jobs", jobs),
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -138,7 +138,7 @@ def test_ctrl_c_mid_run_leaves_only_whole_result_lines(tmp_path, healthy, jobs):
     text = out.read_text()
     assert text.endswith("\n")
     lines = results(text)
-    assert 0 < len(lines) < 200_000
+    assert 0 < len(lines) < 20_000
     assert [line["id"] for line in lines] == list(range(len(lines)))
 
 
