@@ -3,7 +3,8 @@
 Each condition leaf becomes a pattern on the `Answers` fact (a literal or a whitelisted
 operator's predicate, binding the answer under its question id so the rule can say which
 answers it fired on), or on the `Finding`/`Planned` facts other rules declare. `all`
-becomes AND, `any` becomes OR, and negated finding or plan tests become NOT.
+becomes AND (its answer tests merged into one `Answers` pattern), `any` becomes OR, and
+negated finding or plan tests become NOT.
 """
 
 from __future__ import annotations
@@ -79,12 +80,23 @@ def _action(rule: Rule, fact_bindings: dict):
 
 def _pattern(condition, fact_bindings: dict):
     if isinstance(condition, AllOf):
-        return experta.AND(*(_pattern(item, fact_bindings) for item in condition.items))
+        return _all_of(condition.items, fact_bindings)
     if isinstance(condition, AnyOf):
         return experta.OR(*(_pattern(item, fact_bindings) for item in condition.items))
     if isinstance(condition, FactTest):
         return _fact_pattern(condition, fact_bindings)
     return Answers(**{condition.question: _answer_constraint(condition)})
+
+
+def _all_of(items, fact_bindings: dict):
+    # A case declares one Answers fact, so answer tests on distinct questions ANDed together
+    # are one pattern with several fields: the same matches, without a join node per test.
+    tests = [item for item in items if isinstance(item, AnswerTest)]
+    if len(tests) < 2 or len({test.question for test in tests}) < len(tests):
+        return experta.AND(*(_pattern(item, fact_bindings) for item in items))
+    answers = Answers(**{test.question: _answer_constraint(test) for test in tests})
+    rest = [_pattern(item, fact_bindings) for item in items if not isinstance(item, AnswerTest)]
+    return experta.AND(answers, *rest) if rest else answers
 
 
 def _fact_pattern(test: FactTest, fact_bindings: dict):
