@@ -144,3 +144,15 @@ def test_a_new_process_sees_a_rule_edit_made_after_the_cache_was_written(tmp_pat
     assert disposition() == "corrective_program"
     set_severe_pain_threshold(rules_copy, 5)
     assert disposition() == "consultation"
+
+
+def test_the_cache_keeps_only_the_most_recent_rule_folders(cache_home, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    folders = []
+    for number in range(5):
+        folder = tmp_path / f"copy-{number}"
+        shutil.copytree(RULES, folder)
+        cache.load_rulebase_cached(folder)
+        folders.append(folder)
+    assert len(cache_files(cache_home)) == 3
+    assert repr(cache.load_rulebase_cached(folders[0])) == repr(load_rulebase(folders[0]))

@@ -27,6 +27,7 @@ from spinewise.rulebase.digest import content_hash
 
 MAGIC = b"spinewise rule-base cache 1\n"
 DISABLE_VARIABLE = "SPINEWISE_NO_CACHE"
+MAX_ENTRIES = 32
 _LOADER_SOURCES = ("digest.py", "load.py", "model.py", "operators.py", "yamlsource.py")
 _MODEL_CLASSES = frozenset(name for name, value in vars(model).items()
                            if isinstance(value, type) and value.__module__ == model.__name__)
@@ -104,8 +105,16 @@ def _write(slot: Path, cache: Path, rulebase) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
+        _forget_oldest(cache)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # a cache that cannot be written only costs the next run its speed
+
+
+def _forget_oldest(cache: Path) -> None:
+    """Keep the newest MAX_ENTRIES rule folders: temporary copies must not pile up for ever."""
+    entries = sorted(cache.glob("*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in entries[MAX_ENTRIES:]:
+        stale.unlink(missing_ok=True)
 
 
 def load_rulebase(folder: Path) -> model.RuleBase:
