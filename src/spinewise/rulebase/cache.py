@@ -106,8 +106,8 @@ def _write(slot: Path, cache: Path, rulebase) -> None:
             os.unlink(temporary)
             raise
         _forget_oldest(cache)
-    except (OSError, pickle.PicklingError, RecursionError):
-        return  # a cache that cannot be written only costs the next run its speed
+    except Exception:  # e.g. a full disk, or no owner ids on this system: the next run only loses speed
+        return
 
 
 def _forget_oldest(cache: Path) -> None:
