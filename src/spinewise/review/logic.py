@@ -13,6 +13,7 @@ the engine, satisfies no test, negated or not.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest
@@ -30,8 +31,11 @@ class Const:
     value: bool
 
 
-def truth(condition, assignment: dict):
-    """True, False, or None when it depends on a question not yet assigned."""
+def truth(condition, assignment: dict, memo: dict | None = None):
+    """True, False, or None when it depends on a question not yet assigned.
+
+    Inlined conditions share sub-conditions (one per finding or plan item), so `memo`
+    remembers each shared node's value for this assignment and evaluation stays linear."""
     if isinstance(condition, AnswerTest):
         if condition.question not in assignment:
             return None
@@ -39,12 +43,16 @@ def truth(condition, assignment: dict):
         return False if answer is ABSENT else condition.holds({condition.question: answer})
     if isinstance(condition, Const):
         return condition.value
-    if isinstance(condition, Not):
-        value = truth(condition.item, assignment)
-        return None if value is None else not value
-    if isinstance(condition, AllOf):
-        return _combine((truth(item, assignment) for item in condition.items), absorbing=False)
-    return _combine((truth(item, assignment) for item in condition.items), absorbing=True)
+    memo = {} if memo is None else memo
+    key = id(condition)
+    if key not in memo:
+        if isinstance(condition, Not):
+            value = truth(condition.item, assignment, memo)
+            memo[key] = None if value is None else not value
+        else:
+            absorbing = isinstance(condition, AnyOf)
+            memo[key] = _combine((truth(item, assignment, memo) for item in condition.items), absorbing)
+    return memo[key]
 
 
 def _combine(values, absorbing: bool):
@@ -57,62 +65,84 @@ def _combine(values, absorbing: bool):
     return None if unknown else not absorbing
 
 
+def _nodes(condition):
+    """Every distinct node of a condition (shared nodes once)."""
+    seen, stack = set(), [condition]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, Not):
+            stack.append(node.item)
+        elif isinstance(node, (AllOf, AnyOf)):
+            stack.extend(reversed(node.items))
+
+
 def questions_in(condition) -> set:
-    if isinstance(condition, AnswerTest):
-        return {condition.question}
-    if isinstance(condition, Not):
-        return questions_in(condition.item)
-    if isinstance(condition, (AllOf, AnyOf)):
-        return set().union(*(questions_in(item) for item in condition.items))
-    return set()
+    return {node.question for node in _nodes(condition) if isinstance(node, AnswerTest)}
 
 
 def answer_tests(condition):
-    if isinstance(condition, AnswerTest):
-        yield condition
-    elif isinstance(condition, Not):
-        yield from answer_tests(condition.item)
-    elif isinstance(condition, (AllOf, AnyOf)):
-        for item in condition.items:
-            yield from answer_tests(item)
+    return (node for node in _nodes(condition) if isinstance(node, AnswerTest))
 
 
 def inline_facts(rules) -> dict:
-    """Rule id -> its condition with every finding or plan test replaced by its producers."""
+    """Rule id -> its condition with every finding or plan test replaced by its producers.
+
+    Each finding or plan item is expanded once and shared. A fact that depends on itself
+    (a rule reading the plan item it adds to) counts as not yet concluded inside its own
+    expansion, as forward chaining cannot conclude it from itself."""
     producers: dict = {}
     for rule in rules:
         if rule.finding:
             producers.setdefault(("finding", rule.finding), []).append(rule)
         for entry in rule.plan:
             producers.setdefault(("plan", entry.code), []).append(rule)
-    done: dict = {}
+    facts: dict = {}
 
-    def inline(condition, visiting: frozenset):
+    def fact(key):
+        if key not in facts:
+            facts[key] = Const(False)  # while it is being expanded
+            makers = producers.get(key, [])
+            facts[key] = AnyOf(tuple(inline(r.when) for r in makers)) if makers else Const(False)
+        return facts[key]
+
+    def inline(condition):
         if isinstance(condition, FactTest):
-            makers = [r for r in producers.get((condition.kind, condition.code), []) if r.id not in visiting]
-            produced = AnyOf(tuple(inline(r.when, visiting | {r.id}) for r in makers)) if makers else Const(False)
+            produced = fact((condition.kind, condition.code))
             return Not(produced) if condition.negated else produced
         if isinstance(condition, (AllOf, AnyOf)):
-            return type(condition)(tuple(inline(item, visiting) for item in condition.items))
+            return type(condition)(tuple(inline(item) for item in condition.items))
         return condition
 
-    for rule in rules:
-        done[rule.id] = inline(rule.when, frozenset({rule.id}))
-    return done
+    return {rule.id: inline(rule.when) for rule in rules}
 
 
-def shape(condition):
-    """A comparable form of a condition that ignores line numbers."""
-    if isinstance(condition, AnswerTest):
-        value = tuple(condition.value) if isinstance(condition.value, list) else condition.value
-        return ("test", condition.question, condition.operator, value, condition.negated)
-    if isinstance(condition, FactTest):
-        return ("fact", condition.kind, condition.code, condition.negated)
-    if isinstance(condition, Not):
-        return ("not", shape(condition.item))
-    if isinstance(condition, Const):
-        return ("const", condition.value)
-    return (type(condition).__name__, tuple(shape(item) for item in condition.items))
+def shape(condition) -> str:
+    """A digest of a condition's structure that ignores line numbers: equal conditions, equal digests."""
+    memo: dict = {}
+
+    def digest(node) -> str:
+        if id(node) not in memo:
+            memo[id(node)] = hashlib.sha256(repr(_local(node, digest)).encode()).hexdigest()
+        return memo[id(node)]
+
+    return digest(condition)
+
+
+def _local(node, digest):
+    if isinstance(node, AnswerTest):
+        value = tuple(node.value) if isinstance(node.value, list) else node.value
+        return ("test", node.question, node.operator, value, node.negated)
+    if isinstance(node, FactTest):
+        return ("fact", node.kind, node.code, node.negated)
+    if isinstance(node, Not):
+        return ("not", digest(node.item))
+    if isinstance(node, Const):
+        return ("const", node.value)
+    return (type(node).__name__, tuple(digest(item) for item in node.items))
 
 
 def outcome(rule) -> tuple:

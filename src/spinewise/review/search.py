@@ -44,20 +44,23 @@ class Coverage:
                 f"(too many to enumerate); gaps outside the sample may remain")
 
 
-def split(space, conditions, enough, budget: int = 20_000):
-    """Yield every region of the space in which `enough(truths)` holds; TooLarge past `budget`."""
+def split(space, conditions, enough, budget: int = 20_000, counted: bool = True):
+    """Yield every region of the space in which `enough(truths)` holds; TooLarge past `budget`.
+
+    `counted=False` skips counting each region's combinations (0), for yes/no questions."""
     reads = [questions_in(condition) for condition in conditions]
     dependencies = space.dependencies
     found = 0
     stack = [{}]
     while stack:
         assignment = stack.pop()
-        truths = tuple(truth(condition, assignment) for condition in conditions)
+        memo: dict = {}
+        truths = tuple(truth(condition, assignment, memo) for condition in conditions)
         if enough(truths):
             found += 1
             if found > budget:
                 raise TooLarge(found)
-            yield Region(assignment, truths, space.count(assignment))
+            yield Region(assignment, truths, space.count(assignment) if counted else 0)
             continue
         question = _next_question(space, assignment, truths, reads, dependencies)
         stack.extend(reversed(_branches(space, question, assignment)))
@@ -84,7 +87,8 @@ def sample_regions(space, conditions, samples: int, seed: int = 5) -> list[Regio
     regions = []
     for _ in range(samples):
         assignment = space.sample(rng)
-        regions.append(Region(assignment, tuple(truth(c, assignment) for c in conditions), 1))
+        memo: dict = {}
+        regions.append(Region(assignment, tuple(truth(c, assignment, memo) for c in conditions), 1))
     return regions
 
 
@@ -101,7 +105,7 @@ def explore(space, conditions, enough, budget: int = 20_000, samples: int = 20_0
 
 def satisfiable(space, condition, budget: int = 20_000):
     """An assignment making `condition` true, None if none exists; raises TooLarge past the budget."""
-    for region in split(space, [condition], lambda truths: truths[0] is not None, budget):
+    for region in split(space, [condition], lambda truths: truths[0] is not None, budget, counted=False):
         if region.truths[0] is True:
             return region.assignment
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from spinewise.review.logic import ABSENT, answer_tests, truth
 
@@ -65,11 +66,16 @@ class AnswerSpace:
                 return value_class.label
         return str(value)
 
-    @property
+    @cached_property
     def dependencies(self) -> dict:
         """Question id -> the question ids its asked_when reads."""
         return {q.id: {t.question for t in answer_tests(q.asked_when)} if q.asked_when else set()
                 for q in self.questions}
+
+    @cached_property
+    def governing(self) -> set:
+        """Questions whose answer decides whether another is asked."""
+        return set().union(*self.dependencies.values())
 
 
 def _count(space: AnswerSpace, index: int, assignment: dict) -> int:
@@ -81,14 +87,10 @@ def _count(space: AnswerSpace, index: int, assignment: dict) -> int:
     asked = truth(question.asked_when, assignment) if question.asked_when else True
     if not asked:
         return _count(space, index + 1, {**assignment, question.id: ABSENT})
-    if question.id in _governing(space):
+    if question.id in space.governing:
         return sum(_count(space, index + 1, {**assignment, question.id: c.value})
                    for c in space.classes[question.id])
     return len(space.classes[question.id]) * _count(space, index + 1, assignment)
-
-
-def _governing(space: AnswerSpace) -> set:
-    return set().union(*space.dependencies.values())
 
 
 def build_space(rulebase, conditions) -> AnswerSpace:
