@@ -1,6 +1,7 @@
 """`rules check` static verification: gaps, conflicts, redundant and unreachable rules, over every answer."""
 
 import json
+import re
 
 from conftest import RULES, invoke
 from review_support import add_rule, edit, line_of, rules_copy  # noqa: F401 (fixture)
@@ -163,3 +164,18 @@ def test_the_logic_verification_reasons_with_agrees_with_the_engine():
         result = triage.assess(answers)
         assert set(result.rules_fired) == {rule.id for rule, value in zip(rules, region.truths) if value}, answers
         assert "no_rule_decided" not in result.finding_codes
+
+
+def test_a_rule_base_too_large_to_compare_pairwise_says_what_it_skipped(rules_copy, monkeypatch):
+    from spinewise.review import verify as verify_module
+
+    add_rule(rules_copy, "fever-at-night", when="""
+all:
+  - {question: fever, operator: is_true}
+  - {question: night_pain, operator: is_true}
+""", then="finding: possible_infection\ndisposition: urgent_consultation", given="{fever: true, night_pain: true}")
+    monkeypatch.setattr(verify_module._Solver, "SEARCHES", 30)
+    run = check(rules_copy)
+    assert run.exit_code == 0
+    assert re.search(r"too large to compare every pair of rules: [\d,]+ comparisons were skipped", run.stderr)
+    assert not rows(run, "redundant")  # the search that would have found it was skipped, and the output says so
