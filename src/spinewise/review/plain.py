@@ -41,7 +41,11 @@ class ConditionView:
 def condition_view(condition, rulebase) -> ConditionView:
     if isinstance(condition, (AllOf, AnyOf)):
         kind = "all" if isinstance(condition, AllOf) else "any"
-        return ConditionView(kind, items=tuple(condition_view(item, rulebase) for item in condition.items))
+        items = []
+        for item in (condition_view(item, rulebase) for item in condition.items):
+            # "all of: a, all of: b, c" reads as "all of: a, b, c" (a `not any` becomes a nested `all`).
+            items.extend(item.items if item.kind == kind else (item,))
+        return ConditionView(kind, items=tuple(items))
     if isinstance(condition, FactTest):
         return _fact_view(condition, rulebase)
     return _answer_view(condition, rulebase)
