@@ -1,7 +1,10 @@
 """Engine behaviour a clinician or integrator relies on: lifecycle, the safety net, build once."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -77,10 +80,45 @@ def test_the_engine_is_built_once_for_a_whole_batch(rules_copy, healthy, tmp_pat
     assert len(builds) == 1
 
 
-def test_rule_salience_from_the_files_reaches_the_engine(triage):
-    rules = {rule.id: rule for rule in triage.rules}
-    assert rules["rf-saddle-numbness"].salience == 100
-    assert rules["prog-dead-bug-advanced"].salience == 10
-    compiled = {name: getattr(type(triage.engine), name) for name in dir(type(triage.engine)) if name.startswith("rule_")}
-    assert len(compiled) == len(triage.rules)
-    assert {rule.salience for rule in compiled.values()} == {100, 80, 60, 50, 40, 30, 10}
+def test_rule_salience_from_the_files_orders_the_engine(triage):
+    compiled = [getattr(type(triage.engine), f"rule_{index}").salience for index in range(len(triage.rules))]
+    by_file = sorted(range(len(triage.rules)), key=lambda i: (-triage.rules[i].salience, i))
+    by_engine = sorted(range(len(triage.rules)), key=lambda i: -compiled[i])
+    assert by_engine == by_file  # higher salience first, then the order of the rule files
+
+
+TIE_RULE = """
+  - id: {id}
+    title: {id}
+    version: "1"
+    status: approved
+    author: test
+    reviewer: test
+    review_date: 2026-11-24
+    source: test
+    rationale: test
+    when: {when}
+    then: {{finding: {finding}}}
+    examples: [{{given: {{arched_back: true}}, expect: {{findings: [{finding}]}}}}]
+"""
+
+
+def test_equal_salience_gives_the_same_result_in_every_process(rules_copy, healthy, tmp_path):
+    rules = [("tie-a", "{question: tailbone_tuck, operator: is_true}", "core_control_deficit"),
+             ("tie-b", "{question: arched_back, operator: is_true}", "core_control_deficit"),
+             ("tie-c", "{finding: core_control_deficit}", "excessive_load")]
+    (rules_copy / "70-ties.yaml").write_text("topic: ties\nsalience: 5\nrules:" + "".join(
+        TIE_RULE.format(id=rid, when=when, finding=finding) for rid, when, finding in rules))
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({**healthy, "tailbone_tuck": True, "arched_back": True}))
+    command = [sys.executable, "-m", "spinewise", "assess", "--rules", str(rules_copy), "--answers", str(answers),
+               "--format", "json"]
+
+    outputs = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed), "SPINEWISE_NO_CACHE": "1"}
+        outputs.add(subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout)
+
+    assert len(outputs) == 1
+    built_on = next(f for f in json.loads(outputs.pop())["findings"] if f["rule"] == "tie-c")
+    assert built_on["because"] == {"tailbone_tuck": True, "arched_back": True}

@@ -66,8 +66,18 @@ def compile_engine_class(rules) -> type:
         fact_bindings: dict = {}
         pattern = _pattern(rule.when, fact_bindings)
         action = _action(rule, fact_bindings)
-        members[f"rule_{index}"] = experta.Rule(pattern, salience=rule.salience)(action)
+        members[f"rule_{index}"] = experta.Rule(pattern, salience=engine_salience(rule, index, len(rules)))(action)
     return type("CompiledTriageEngine", (TriageEngine,), members)
+
+
+def engine_salience(rule: Rule, index: int, count: int) -> int:
+    """The file's salience, with ties broken by rule-base order (earlier fires first).
+
+    experta orders activations of equal salience by how its network hands them over,
+    which follows object hashes and so changes between processes: a rule building on a
+    finding two equal-salience rules draw could see either one's answers first.
+    """
+    return rule.salience * (count + 1) + (count - index)
 
 
 def _action(rule: Rule, fact_bindings: dict):
