@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,21 @@ def triage():
 @pytest.fixture(scope="session")
 def rulebase(triage):
     return triage.rulebase
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    """A private copy of the shipped rule base, to break or change in a test."""
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def edit(path, old, new, count=1):
+    """Replace `old` (which must be there) by `new` in a rule file."""
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count))
 
 
 @pytest.fixture

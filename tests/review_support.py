@@ -1,10 +1,6 @@
 """Helpers for the review tests: deliberately broken copies of the shipped rule base."""
 
-import shutil
-
-import pytest
-
-from conftest import RULES
+from conftest import edit  # noqa: F401 (re-exported for the review tests)
 
 RULE_TEMPLATE = """
   - id: {id}
@@ -24,19 +20,6 @@ RULE_TEMPLATE = """
       - given: {given}
         expect: {{}}
 """
-
-
-@pytest.fixture
-def rules_copy(tmp_path):
-    target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
-    return target
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def add_rule(folder, rule_id, when, then, given="{}", status="approved", title="Test rule"):

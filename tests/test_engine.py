@@ -2,21 +2,12 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-import pytest
 
-from conftest import RULES, invoke, with_pain
+from conftest import invoke, with_pain
 from spinewise.engine import triage as triage_module
-
-
-@pytest.fixture
-def rules_copy(tmp_path):
-    target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
-    return target
 
 
 def set_status(folder, rule_id, status):

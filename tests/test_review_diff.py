@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import RULES, TESTS, invoke
-from review_support import edit, rules_copy  # noqa: F401 (fixture)
+from review_support import edit
 from spinewise.api import load_triage
 
 

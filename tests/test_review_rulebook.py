@@ -4,7 +4,7 @@ import json
 import re
 
 from conftest import RULES, invoke
-from review_support import add_rule, edit, rules_copy  # noqa: F401 (fixture)
+from review_support import add_rule, edit
 
 
 def doc(*args):

@@ -3,7 +3,7 @@
 import json
 
 from conftest import RULES, TESTS, invoke
-from review_support import add_rule, edit, rules_copy  # noqa: F401 (fixture)
+from review_support import add_rule, edit
 from spinewise.rulebase.load import load_rulebase
 
 EXAMPLES = sum(len(rule.examples) for rule in load_rulebase(RULES).rules if rule.status != "retired")

@@ -4,7 +4,7 @@ import json
 import re
 
 from conftest import RULES, invoke
-from review_support import add_rule, edit, line_of, rules_copy  # noqa: F401 (fixture)
+from review_support import add_rule, edit, line_of
 from spinewise.api import load_triage
 from spinewise.review.logic import inline_facts
 from spinewise.review.search import explore, sample_regions

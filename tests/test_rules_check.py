@@ -1,23 +1,8 @@
 """`spinewise rules check`: clean shipped rules, and one `file:line: message` row per problem."""
 
-import shutil
-
-import pytest
-
-from conftest import RULES, invoke
 
 
-@pytest.fixture
-def rules_copy(tmp_path):
-    target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
-    return target
-
-
-def edit(path, old, new, count=1):
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, count))
+from conftest import RULES, edit, invoke
 
 
 def line_of(path, text):
