@@ -115,3 +115,13 @@ def test_closing_the_terminal_keeps_the_answers_given(terminal):
 
     assert json.loads(terminal.resume_file.read_text())["answers"] == {
         "saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False}
+
+
+def test_a_pdf_for_the_terminal_is_refused_before_any_question(terminal):
+    child = terminal("--format", "pdf")
+    child.expect_exact("a PDF report cannot be shown on a terminal")
+    before = child.before
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "Question 1" not in before + child.before

@@ -155,3 +155,17 @@ def test_malformed_saved_answers_are_refused_in_one_line(tmp_path):
     path.write_text('{"back_pain": tru}\n')
     run = invoke("rules", "diff", RULES, RULES, "--cases", path)
     assert run.exit_code == 2 and "saved.jsonl line 1: not valid JSON" in run.stderr
+
+
+def test_one_folder_is_compared_with_the_rule_base_in_use(severe_at_six):
+    shipped, report = diff_json(severe_at_six)
+    named, same = diff_json("--rules", RULES, severe_at_six)
+    assert shipped.exit_code == named.exit_code == 0
+    assert report["transitions"] == same["transitions"]
+    moves = [t["old"] + " -> " + t["new"] for t in report["transitions"] if t["old"] != t["new"]]
+    assert moves == ["corrective_program -> consultation"]
+
+
+def test_two_old_rule_bases_are_refused(severe_at_six):
+    run = invoke("rules", "diff", "--rules", RULES, RULES, severe_at_six)
+    assert run.exit_code == 2 and "not both" in run.stderr and "Traceback" not in run.stderr

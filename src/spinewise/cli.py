@@ -92,6 +92,9 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     """
     from spinewise import api
 
+    fmt = _pick_format(fmt, output)
+    if fmt == "pdf" and not output and sys.stdout.isatty():
+        raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     interview = None
     if answers_source is None:
         interview = _interview(resume, interactive, rules_dir, include_draft)
@@ -106,8 +109,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
             from spinewise.questionnaire import write_answers
 
             write_answers(save_answers, answers)
-        _emit(api.render(result, _pick_format(fmt, output), rules_dir, include_draft, **_terminal_style(output)),
-              output)
+        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output)), output)
     except (UserError, SpinewiseError) as exc:
         if not interview:
             raise
@@ -319,27 +321,31 @@ def rules_test(directory, cases_path, fmt, rules_dir, include_draft):
 
 
 @rules.command("diff")
-@click.argument("old_dir", metavar="OLD_DIR", type=click.Path(file_okay=False))
-@click.argument("new_dir", metavar="NEW_DIR", type=click.Path(file_okay=False))
+@click.argument("folders", metavar="[OLD_DIR] NEW_DIR", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("--cases", "cases_path", type=click.Path(dir_okay=False), metavar="FILE.jsonl",
               help="Saved answers to replay, one JSON object per line (batch input works). "
                    "Default: generate a set of answers that covers every combination the rules tell apart.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Report or JSON.")
+@rules_option
 @draft_option
 @user_errors
-def rules_diff(old_dir, new_dir, cases_path, fmt, include_draft):
+def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
     """Show every case whose disposition, findings or plan a rule change would alter.
 
     Prints each changed case old -> new, a count per disposition transition, and marks
-    with !! every change that lowers urgency; exit status 1 when there is one.
+    with !! every change that lowers urgency; exit status 1 when there is one. Given one
+    folder, it compares the rule base in use (--rules, else the shipped one) with it.
 
     \b
     Examples:
-        spinewise rules diff rules/ my-rules/
+        spinewise rules diff my-rules/
         spinewise rules diff rules/ my-rules/ --cases saved-answers.jsonl --format json
     """
     from spinewise.review import api as review
 
+    if len(folders) > 2 or (len(folders) == 2 and rules_dir):
+        raise UserError("give the new rule folder, and the old one either before it or as --rules, not both")
+    old_dir, new_dir = folders if len(folders) == 2 else (rules_dir, folders[0])
     report = review.diff_rules(old_dir, new_dir, cases_path, include_draft)
     click.echo(review.render_diff(report, fmt, generated=cases_path is None), nl=False)
     if report.lowering:
