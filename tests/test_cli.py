@@ -11,7 +11,8 @@ import pytest
 from conftest import EXAMPLES, invoke
 from spinewise import __version__
 
-COMMANDS = [["assess"], ["batch"], ["rules"], ["rules", "check"]]
+COMMANDS = [["assess"], ["batch"], ["questions"], ["rules"], ["rules", "check"], ["rules", "doc"], ["rules", "test"],
+            ["rules", "diff"]]
 
 
 def test_version():
