@@ -216,6 +216,20 @@ def test_why_says_when_a_follow_up_question_is_asked(rulebase, healthy):
     assert "when your answer is at least 7" in result.stderr
 
 
+def test_why_lists_every_rule_but_shortens_long_conditions(rulebase, healthy):
+    readers = [rule for rule in rulebase.active_rules() if "saddle_numbness" in rule.questions]
+    result = ask("--format", "json", lines=["?"] + script(rulebase, healthy))
+
+    why = result.stderr[result.stderr.index("Why this question is asked:"):]
+    why = why[:why.index("Your answer", 1)]
+    assert f"{len(readers)} rules use your answer" in why
+    for rule in readers:
+        assert rule.title in why
+    gatekeeper = next(rule for rule in readers if rule.id == "prog-continue-training")
+    assert f"when your answer is no, together with {len(gatekeeper.questions) - 1} other answers" in why
+    assert "bladder bowel change" not in why  # the long condition is summarised, not spelled out
+
+
 def test_why_follows_an_edited_rule_base(tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)

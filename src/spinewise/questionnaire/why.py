@@ -29,9 +29,12 @@ def explain(question, rulebase, rules) -> str:
     return "\n".join(lines)
 
 
+LONG_CONDITION = 5  # questions; past this the WHY names only what the rule needs of this answer
+
+
 def _rule_lines(rule, focus: str, rulebase) -> list[str]:
     lines = [wrap(rule.title, "  * ", "    "),
-             wrap(f"when {describe(rule.when, focus)}", "      ")]
+             wrap(f"when {_condition_text(rule, focus)}", "      ")]
     concludes = _conclusions(rule, rulebase)
     if concludes:
         lines.append(wrap("then: " + "; ".join(concludes), "      "))
@@ -39,6 +42,23 @@ def _rule_lines(rule, focus: str, rulebase) -> list[str]:
         lines.append(wrap(f"because: {rule.rationale.strip()}", "      "))
     lines.append(wrap(f"(rule {rule.id}; source: {rule.source})", "      "))
     return lines
+
+
+def _condition_text(rule, focus: str) -> str:
+    others = len(rule.questions) - 1
+    if others < LONG_CONDITION:
+        return describe(rule.when, focus)
+    needs = " or ".join(dict.fromkeys(_describe_test(test, focus) for test in _tests_of(rule.when, focus)))
+    return (f"{needs}, together with {others} other answers "
+            "(`spinewise rules doc` prints the whole condition)")
+
+
+def _tests_of(condition, question: str) -> list:
+    if isinstance(condition, AnswerTest):
+        return [condition] if condition.question == question else []
+    if isinstance(condition, FactTest):
+        return []
+    return [test for item in condition.items for test in _tests_of(item, question)]
 
 
 def _conclusions(rule, rulebase) -> list[str]:
