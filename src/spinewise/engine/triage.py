@@ -24,6 +24,7 @@ class Triage:
         self.include_draft = include_draft
         self.rules = rulebase.active_rules(include_draft)
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self._question_order = {question.id: index for index, question in enumerate(rulebase.questions)}
         self.engine = compile_engine_class(self.rules)()
         self._emergency = rulebase.dispositions[0].code
 
@@ -61,7 +62,7 @@ class Triage:
 
     def _decide(self, firings):
         findings = [
-            FindingResult(rule.finding, rule.id, _ordered(because, self.rulebase), rule.source)
+            FindingResult(rule.finding, rule.id, self._in_question_order(because), rule.source)
             for rule, because in firings if rule.finding
         ]
         ranks = [self.rulebase.disposition(rule.disposition).rank for rule, _ in firings if rule.disposition]
@@ -70,6 +71,10 @@ class Triage:
         # A gap in the rule base: never fall back to "keep training".
         findings.append(FindingResult("no_rule_decided", SAFETY_NET_RULE, {}, SAFETY_NET_SOURCE))
         return self.rulebase.fallback_disposition, findings
+
+    def _in_question_order(self, because: dict) -> dict:
+        last = len(self._question_order)
+        return dict(sorted(because.items(), key=lambda item: self._question_order.get(item[0], last)))
 
     def _plan(self, firings, disposition: str) -> tuple:
         attributes: dict = {}
@@ -87,7 +92,3 @@ class Triage:
                 plan.append(PlanResult(item.code, merged, referral and item.after_clearance))
         return tuple(plan)
 
-
-def _ordered(because: dict, rulebase) -> dict:
-    order = {q.id: index for index, q in enumerate(rulebase.questions)}
-    return dict(sorted(because.items(), key=lambda item: order.get(item[0], len(order))))
