@@ -147,3 +147,18 @@ def test_missing_folder_is_reported(tmp_path):
     run = check(tmp_path / "nowhere")
     assert run.exit_code in (1, 2)
     assert "Traceback" not in run.output
+
+
+def test_a_list_written_where_a_name_belongs_is_reported_at_its_line(rules_copy):
+    technique, load, findings = rules_copy / "40-technique.yaml", rules_copy / "50-load.yaml", rules_copy / "findings.yaml"
+    edit(technique, "finding: lumbar_hyperextension\n", "finding: [lumbar_hyperextension]\n")
+    edit(load, "question: reps_per_set\n", "question: {id: reps_per_set}\n")
+    edit(findings, "  - code: severe_pain\n", "  - code: [severe_pain]\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert (f"{technique}:{line_of(technique, 'finding: [lumbar_hyperextension]')}: rule tech-hyperextension: "
+            "unknown finding (a list where a name belongs)") in run.stdout
+    assert f"{load}:{line_of(load, 'question: {id: reps_per_set}')}: unknown question (a mapping where a name belongs)" \
+        in run.stdout
+    assert f"{findings}:{line_of(findings, 'code: [severe_pain]')}: code (a list where a name belongs) must be a word" \
+        in run.stdout

@@ -107,6 +107,13 @@ class _Reader:
                 ok = False
         return ok
 
+    def _code(self, node: Located) -> bool:
+        """A vocabulary entry's `code` must be a plain word; reports it otherwise."""
+        if isinstance(node["code"], str) and node["code"]:
+            return True
+        self.error(node.line_of("code"), f"code {_shown(node['code'])} must be a word such as severe_pain")
+        return False
+
     def _text(self, node: Located, key: str, what: str, required: bool = True) -> str:
         value = node.get(key)
         if value is None:
@@ -140,18 +147,18 @@ class _Reader:
         findings = self._findings(self._load("findings.yaml"))
         plan_items = self._plan_items(self._load("plan.yaml"))
         self.vocab = {
-            "questions": _Vocabulary((q.id, q) for q in questions),
-            "findings": _Vocabulary.fromkeys(f.code for f in findings),
-            "plan": _Vocabulary((p.code, p) for p in plan_items),
+            "questions": {q.id: q for q in questions},
+            "findings": {f.code for f in findings},
+            "plan": {p.code: p for p in plan_items},
         }
         dispositions = self._dispositions(head)
-        self.vocab["dispositions"] = _Vocabulary.fromkeys(d.code for d in dispositions)
+        self.vocab["dispositions"] = {d.code for d in dispositions}
         topic_files = [p for p in sorted(self.directory.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
         if not topic_files:
             self.error(1, "no rule files: add a topic file with a 'rules' list", file=str(self.directory))
         topics = [(path, self._load(path.name)) for path in topic_files]
         parameters = self._parameters(topics)
-        self.parameters = _Vocabulary((p.name, p) for p in parameters)
+        self.parameters = {p.name: p for p in parameters}
         rules = []
         for path, data in topics:
             rules.extend(self._rules(path, data))
@@ -180,7 +187,7 @@ class _Reader:
         if data is None or not self._keys(data, ("questions",), what="questions.yaml"):
             return []
         questions: list[Question] = []
-        known = _Vocabulary()
+        known: dict = {}
         for node in self._list(data, "questions", "questions.yaml"):
             question = self._question(node, known)
             if question:
@@ -215,7 +222,7 @@ class _Reader:
                 return None
         asked_when = None
         if "asked_when" in node:
-            context = _Context(known, _Vocabulary(), _Vocabulary(), _Vocabulary(), facts_allowed=False)
+            context = _Context(known, {}, set(), {}, facts_allowed=False)
             asked_when = self._condition(node["asked_when"], context, node.line_of("asked_when"))
         return Question(
             id=qid, type=qtype, text=self._text(node, "text", what), hint=self._text(node, "hint", what, False),
@@ -244,7 +251,7 @@ class _Reader:
             return []
         findings = []
         for node in self._list(data, "findings", "findings.yaml"):
-            if self._keys(node, ("code", "title"), ("explanation",), what="a finding"):
+            if self._keys(node, ("code", "title"), ("explanation",), what="a finding") and self._code(node):
                 if any(f.code == node["code"] for f in findings):
                     self.error(node.line_of("code"), f"finding {node['code']!r} is defined twice")
                     continue
@@ -259,7 +266,7 @@ class _Reader:
         items = []
         optional = ("text", "steps", "attributes", "after_clearance", "supersedes", "source")
         for node in self._list(data, "plan_items", "plan.yaml"):
-            if not self._keys(node, ("code", "title"), optional, what="a plan item"):
+            if not self._keys(node, ("code", "title"), optional, what="a plan item") or not self._code(node):
                 continue
             what = f"plan item {node['code']}"
             attributes = node.get("attributes") or {}
@@ -272,11 +279,11 @@ class _Reader:
                 steps=tuple(steps), attributes=_plain(attributes), after_clearance=node.get("after_clearance") is True,
                 supersedes=tuple(self._list(node, "supersedes", what)), source=self._text(node, "source", what, False),
             ))
-        codes = _Vocabulary.fromkeys(p.code for p in items)
+        codes = {p.code for p in items}
         for item in items:
             for code in item.supersedes:
-                if code not in codes:
-                    self.error(1, f"plan item {item.code}: supersedes unknown plan item {code!r}")
+                if not _known(codes, code):
+                    self.error(1, f"plan item {item.code}: supersedes unknown plan item {_shown(code)}")
         return items
 
     def _dispositions(self, head) -> list[Disposition]:
@@ -288,13 +295,14 @@ class _Reader:
         self.file = self._name(self.directory / "rulebase.yaml")
         dispositions = []
         for rank, node in enumerate(self._list(head, "dispositions", "rulebase.yaml")):
-            if not self._keys(node, ("code", "title", "advice"), ("plan", "referral"), what="a disposition"):
+            if not self._keys(node, ("code", "title", "advice"), ("plan", "referral"), what="a disposition") \
+                    or not self._code(node):
                 continue
             what = f"disposition {node['code']}"
             plan = tuple(self._list(node, "plan", what))
             for code in plan:
-                if code not in self.vocab["plan"]:
-                    self.error(node.line_of("plan"), f"{what}: unknown plan item {code!r}")
+                if not _known(self.vocab["plan"], code):
+                    self.error(node.line_of("plan"), f"{what}: unknown plan item {_shown(code)}")
             dispositions.append(Disposition(str(node["code"]), rank, self._text(node, "title", what),
                                             self._text(node, "advice", what), plan, node.get("referral") is True))
         if not dispositions:
@@ -304,7 +312,7 @@ class _Reader:
     def _fallback(self, head: Located, dispositions) -> str:
         code = head.get("when_no_rule_decides", "consultation")
         codes = [d.code for d in dispositions]
-        if code not in codes:
+        if not _known(codes, code):
             self.error(head.line_of("when_no_rule_decides"), f"'when_no_rule_decides' must be one of {', '.join(codes)}")
             return codes[0]
         return code
@@ -402,11 +410,11 @@ class _Reader:
         if not node:
             self.error(node.line, f"{what}: 'then' must give a finding, a disposition or plan items")
         finding, disposition = node.get("finding"), node.get("disposition")
-        if finding is not None and finding not in self.vocab["findings"]:
-            self.error(node.line_of("finding"), f"{what}: unknown finding {finding!r} (add it to findings.yaml)")
-        if disposition is not None and disposition not in self.vocab["dispositions"]:
+        if finding is not None and not _known(self.vocab["findings"], finding):
+            self.error(node.line_of("finding"), f"{what}: unknown finding {_shown(finding)} (add it to findings.yaml)")
+        if disposition is not None and not _known(self.vocab["dispositions"], disposition):
             allowed = ", ".join(self.vocab["dispositions"])
-            self.error(node.line_of("disposition"), f"{what}: unknown disposition {disposition!r} (allowed: {allowed})")
+            self.error(node.line_of("disposition"), f"{what}: unknown disposition {_shown(disposition)} (allowed: {allowed})")
         if disposition is not None and finding is None:
             self.error(node.line, f"{what}: a rule that sets a disposition must name the finding that explains it")
         plan = tuple(entry for entry in (self._plan_entry(item, node, what) for item in self._list(node, "plan", what))
@@ -420,10 +428,10 @@ class _Reader:
         if not isinstance(item, dict) or "code" not in item:
             self.error(getattr(item, "line", parent.line), f"{what}: a plan entry is a code or a mapping with 'code'")
             return None
-        definition = self.vocab["plan"].get(item["code"])
-        if definition is None:
-            self.error(item.line, f"{what}: unknown plan item {item['code']!r} (add it to plan.yaml)")
+        if not _known(self.vocab["plan"], item["code"]):
+            self.error(item.line, f"{what}: unknown plan item {_shown(item['code'])} (add it to plan.yaml)")
             return None
+        definition = self.vocab["plan"][item["code"]]
         attributes = {k: v for k, v in item.items() if k != "code"}
         for name in attributes:
             if name not in definition.attributes:
@@ -451,12 +459,13 @@ class _Reader:
         return tuple(examples)
 
     def _check_expected_codes(self, expect: Located, lists: dict, what: str) -> None:
-        if "disposition" in expect and expect["disposition"] not in self.vocab["dispositions"]:
-            self.error(expect.line_of("disposition"), f"{what}: example expects unknown disposition {expect['disposition']!r}")
+        if "disposition" in expect and not _known(self.vocab["dispositions"], expect["disposition"]):
+            self.error(expect.line_of("disposition"),
+                       f"{what}: example expects unknown disposition {_shown(expect['disposition'])}")
         for key in ("findings", "no_findings"):
             for code in lists[key]:
-                if code not in self.vocab["findings"]:
-                    self.error(expect.line_of(key), f"{what}: example names unknown finding {code!r}")
+                if not _known(self.vocab["findings"], code):
+                    self.error(expect.line_of(key), f"{what}: example names unknown finding {_shown(code)}")
 
     # -- conditions -----------------------------------------------------------
 
@@ -504,8 +513,8 @@ class _Reader:
             return None
         known = context.findings if kind == "finding" else context.plan
         code = node[kind]
-        if code not in known:
-            self.error(node.line_of(kind), f"unknown {kind} {code!r}")
+        if not _known(known, code):
+            self.error(node.line_of(kind), f"unknown {kind} {_shown(code)}")
             return None
         return FactTest(kind, code, negate, node.line)
 
@@ -513,14 +522,14 @@ class _Reader:
         if not self._keys(node, ("question", "operator"), ("value", "parameter"), what="a question test"):
             return None
         qid, op_name = node["question"], node["operator"]
-        question = context.questions.get(qid)
-        if question is None:
-            self.error(node.line_of("question"), f"unknown question {qid!r}")
+        if not _known(context.questions, qid):
+            self.error(node.line_of("question"), f"unknown question {_shown(qid)}")
             return None
-        operator = _Vocabulary(OPERATORS).get(op_name)
+        question = context.questions[qid]
+        operator = OPERATORS[op_name] if _known(OPERATORS, op_name) else None
         if operator is None or question.type not in operator.applies_to:
             fitting = ", ".join(name for name, op in OPERATORS.items() if question.type in op.applies_to)
-            self.error(node.line_of("operator"), f"operator {op_name!r} does not fit {question.type} question {qid} "
+            self.error(node.line_of("operator"), f"operator {_shown(op_name)} does not fit {question.type} question {qid} "
                                                  f"(allowed: {fitting})")
             return None
         value, parameter = self._operand(node, operator, context)
@@ -544,11 +553,10 @@ class _Reader:
             return _INVALID, None
         if given[0] == "parameter":
             name = node["parameter"]
-            parameter = context.parameters.get(name)
-            if parameter is None:
-                self.error(node.line_of("parameter"), f"unknown parameter {name!r}")
+            if not _known(context.parameters, name):
+                self.error(node.line_of("parameter"), f"unknown parameter {_shown(name)}")
                 return _INVALID, None
-            return parameter.value, name
+            return context.parameters[name].value, name
         return _plain(node["value"]), None
 
     def _operand_fits(self, node: Located, question: Question, operator, value) -> bool:
@@ -593,22 +601,6 @@ class _Reader:
                 self.warn(parameter.line, f"parameter {parameter.name!r} is used by no rule", file=parameter.file)
 
 
-class _Vocabulary(dict):
-    """Codes or ids by name; a list or mapping written where a name belongs is simply unknown."""
-
-    def get(self, key, default=None):
-        try:
-            return super().get(key, default)
-        except TypeError:
-            return default
-
-    def __contains__(self, key) -> bool:
-        try:
-            return super().__contains__(key)
-        except TypeError:
-            return False
-
-
 class _Context:
     def __init__(self, questions, parameters, findings, plan, facts_allowed=True):
         self.questions, self.parameters, self.findings, self.plan = questions, parameters, findings, plan
@@ -624,6 +616,18 @@ def _answer_tests(condition):
     elif isinstance(condition, (AllOf, AnyOf)):
         for item in condition.items:
             yield from _answer_tests(item)
+
+
+def _known(table, name) -> bool:
+    """Whether `name`, as written in a rule file, is one of `table`'s names (a list or mapping never is)."""
+    return isinstance(name, (str, int, float, bool)) and name in table
+
+
+def _shown(name) -> str:
+    """`name` for a message: quoted, or what was written where a name belongs."""
+    if isinstance(name, (list, dict)):
+        return f"({'a list' if isinstance(name, list) else 'a mapping'} where a name belongs)"
+    return repr(name)
 
 
 def _is_int(value) -> bool:
