@@ -11,7 +11,6 @@ import math
 
 from spinewise.errors import AnswersError
 from spinewise.rulebase.model import AllOf, AnswerTest
-from spinewise.rulebase.operators import NEGATED_MEANING, OPERATORS
 
 
 def parse_answers_json(data: bytes | str, source: str = "answers") -> dict:
@@ -110,8 +109,7 @@ def _show(value) -> str:
 def describe_condition(condition) -> str:
     """A short reading of a question-only condition, e.g. 'back_pain is yes'."""
     if isinstance(condition, AnswerTest):
-        meaning = NEGATED_MEANING[condition.operator] if condition.negated else OPERATORS[condition.operator].meaning
         value = "" if condition.value is None else f" {condition.value}"
-        return f"{condition.question} {meaning}{value}"
+        return f"{condition.question} {condition.meaning}{value}"
     joiner = " and " if isinstance(condition, AllOf) else " or "
     return joiner.join(describe_condition(item) for item in condition.items)

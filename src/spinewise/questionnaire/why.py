@@ -9,7 +9,6 @@ from __future__ import annotations
 import textwrap
 
 from spinewise.rulebase.model import AllOf, AnswerTest, FactTest
-from spinewise.rulebase.operators import NEGATED_MEANING, OPERATORS
 
 WIDTH = 78
 
@@ -86,7 +85,7 @@ def describe(condition, focus: str = "", nested: bool = False) -> str:
 
 def _describe_test(test: AnswerTest, focus: str) -> str:
     subject = "your answer" if test.question == focus else f"your answer to {test.question.replace('_', ' ')}"
-    meaning = NEGATED_MEANING[test.operator] if test.negated else OPERATORS[test.operator].meaning
+    meaning = test.meaning
     if test.value is None:
         return f"{subject} {meaning}"
     values = test.value if isinstance(test.value, (list, tuple)) else [test.value]

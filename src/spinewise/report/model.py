@@ -126,21 +126,9 @@ def build_view(result, rulebase, today=None) -> ReportView:
     )
 
 
-def answer_text(rulebase, qid: str, value) -> str:
-    question = rulebase.question(qid)
-    if question.type == "bool":
-        return "yes" if value else "no"
-    labels = {choice.value: choice.label for choice in question.choices}
-    if question.type == "choice":
-        return labels.get(value, str(value))
-    if question.type == "multi":
-        return ", ".join(labels.get(v, str(v)) for v in value)
-    return str(value)
-
-
 def _answer(rulebase, qid: str, value) -> AnswerView:
     question = rulebase.question(qid)
-    return AnswerView(question.text, answer_text(rulebase, qid, value), question.section)
+    return AnswerView(question.text, question.answer_text(value), question.section)
 
 
 def _finding(finding, rulebase, rules, disposition) -> FindingView:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest
-from spinewise.rulebase.operators import NEGATED_MEANING, OPERATORS
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,7 @@ def _fact_view(test: FactTest, rulebase) -> ConditionView:
 
 def _answer_view(test: AnswerTest, rulebase) -> ConditionView:
     question = rulebase.question(test.question)
-    verb = NEGATED_MEANING[test.operator] if test.negated else OPERATORS[test.operator].meaning
-    return ConditionView("answer", question.text, question.id, verb, value_text(question, test.value),
+    return ConditionView("answer", question.text, question.id, test.meaning, value_text(question, test.value),
                          test.parameter or "")
 
 
@@ -79,13 +77,6 @@ def value_text(question, value) -> str:
         return "yes" if value else "no"
     labels = {choice.value: choice.label for choice in question.choices}
     return labels.get(value, str(value))
-
-
-def answer_text(question, value) -> str:
-    """A given answer in words; a multiple choice lists every label."""
-    if isinstance(value, list):
-        return ", ".join(value_text(question, item) for item in value)
-    return value_text(question, value)
 
 
 def allowed_text(question) -> str:

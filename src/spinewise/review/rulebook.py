@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spinewise.review.logic import answer_tests
-from spinewise.review.plain import ConditionView, allowed_text, answer_text, condition_view
+from spinewise.review.plain import ConditionView, allowed_text, condition_view
 from spinewise.rulebase.model import facts_read
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 
@@ -167,7 +167,7 @@ def _attributes(attributes: dict) -> str:
 
 
 def _example_view(rule, example, rulebase) -> ExampleView:
-    given = tuple((_label(qid), answer_text(rulebase.question(qid), value)) for qid, value in example.given.items()
+    given = tuple((_label(qid), rulebase.question(qid).answer_text(value)) for qid, value in example.given.items()
                   if qid in rulebase.questions_by_id)
     expected = []
     if example.disposition:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Union
 
-from spinewise.rulebase.operators import OPERATORS
+from spinewise.rulebase.operators import NEGATED_MEANING, OPERATORS
 
 STATUSES = ("draft", "approved", "retired")
 
@@ -30,6 +30,11 @@ class AnswerTest:
     parameter: str | None = None  # the named parameter `value` came from, if any
     negated: bool = False
     line: int = 0
+
+    @property
+    def meaning(self) -> str:
+        """How the test reads in words, e.g. "is at least" or, negated, "is less than"."""
+        return NEGATED_MEANING[self.operator] if self.negated else OPERATORS[self.operator].meaning
 
     def holds(self, answers: dict) -> bool:
         if self.question not in answers:
@@ -110,6 +115,15 @@ class Question:
 
     def is_asked(self, answers: dict) -> bool:
         return self.asked_when is None or evaluate(self.asked_when, answers)
+
+    def answer_text(self, value) -> str:
+        """An answer in words: yes or no, the choice labels, or the number."""
+        if self.type == "bool":
+            return "yes" if value else "no"
+        labels = {choice.value: choice.label for choice in self.choices}
+        if self.type == "multi":
+            return ", ".join(labels.get(item, str(item)) for item in value)
+        return labels.get(value, str(value))
 
     def describe_allowed(self) -> str:
         if self.type == "bool":
