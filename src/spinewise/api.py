@@ -100,7 +100,7 @@ def _batch_writer(output_path: str):
     from spinewise.output import open_private_stream
 
     if output_path == "-":
-        yield _stdout_writer()
+        yield _line_writer(sys.stdout)
         return
     with open_private_stream(output_path) as sink:
         yield _line_writer(sink)
@@ -117,14 +117,6 @@ def _open_input(path: str):
         raise AnswersError(f"cannot read input file {path!r}: {exc.strerror}") from None
 
 
-def _stdout_writer():
-    def write(line: str) -> None:
-        sys.stdout.write(line)
-        sys.stdout.flush()
-
-    return write
-
-
 def _line_writer(sink):
     def write(line: str) -> None:
         sink.write(line)
@@ -132,9 +124,3 @@ def _line_writer(sink):
 
     return write
 
-
-def check_rules(rules_dir=None) -> list:
-    """Every problem in a rule base folder (errors and warnings)."""
-    from spinewise.rulebase.check import check_rulebase
-
-    return check_rulebase(Path(rules_dir) if rules_dir else default_rules_dir())

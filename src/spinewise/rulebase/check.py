@@ -8,11 +8,6 @@ from spinewise.rulebase.load import read_rulebase
 from spinewise.rulebase.yamlsource import Problem
 
 
-def check_rulebase(directory) -> list[Problem]:
-    """Errors and warnings for the rule base in `directory`, in file order."""
-    return check_rulebase_verified(directory)[0]
-
-
 def check_rulebase_verified(directory) -> tuple[list[Problem], str]:
     """The problems, and how static verification covered the answer space ("" if it could not run)."""
     from spinewise.review.verify import verify
