@@ -77,7 +77,7 @@ def test_html_rulebook_is_one_printable_escaped_document(rules_copy, tmp_path):
     assert "<script>" not in html and "Too many &lt;script&gt;alert(1)&lt;/script&gt; reps" in html
     assert not re.search(r"""(src|href)=["']https?:""", html)
     assert '<article class="rule approved" id="pain-severe">' in html
-    assert 'at least <span class="disp d-consultation">Stop hip thrusts and book a licensed practitioner</span>' in html
+    assert 'at least <span class="disp d-caution">Stop hip thrusts and book a licensed practitioner</span>' in html
     assert (target.stat().st_mode & 0o777) == 0o600
 
 

@@ -10,7 +10,7 @@ import json
 import math
 
 from spinewise.errors import AnswersError
-from spinewise.rulebase.model import AllOf, AnswerTest
+from spinewise.rulebase.conditions import words
 
 
 def parse_answers_json(data: bytes | str, source: str = "answers") -> dict:
@@ -63,7 +63,7 @@ def check_given(rulebase, answers: dict) -> None:
         question = known[qid]
         if not question.is_asked(answers):
             raise AnswersError(f"{qid}: answered, but this question is only asked when "
-                               f"{describe_condition(question.asked_when)}; remove it")
+                               f"{words(question.asked_when, rulebase, by_id=True, expand=True).sentence()}; remove it")
 
 
 def missing_answers(rulebase, answers: dict) -> list[str]:
@@ -104,12 +104,3 @@ def _check_value(question, value) -> None:
 def _show(value) -> str:
     text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def describe_condition(condition) -> str:
-    """A short reading of a question-only condition, e.g. 'back_pain is yes'."""
-    if isinstance(condition, AnswerTest):
-        value = "" if condition.value is None else f" {condition.value}"
-        return f"{condition.question} {condition.meaning}{value}"
-    joiner = " and " if isinstance(condition, AllOf) else " or "
-    return joiner.join(describe_condition(item) for item in condition.items)

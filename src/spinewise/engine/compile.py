@@ -4,7 +4,8 @@ Each condition leaf becomes a pattern on the `Answers` fact (a literal or a whit
 operator's predicate, binding the answer under its question id so the rule can say which
 answers it fired on), or on the `Finding`/`Planned` facts other rules declare. `all`
 becomes AND (its answer tests merged into one `Answers` pattern), `any` becomes OR, and
-negated finding or plan tests become NOT.
+negated finding or plan tests become NOT, which the rules' strata make independent of the
+firing order (rulebase/strata.py). Named conditions are compiled as what they stand for.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 from spinewise.engine.compat import experta
 from spinewise.engine.facts import Answers, Finding, Planned
 from spinewise.engine.matcher import TouchedNodesMatcher
-from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest, Rule
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, flattened
+from spinewise.rulebase.model import Rule
 from spinewise.rulebase.operators import OPERATORS
+from spinewise.rulebase.strata import strata
 
 FACT_BINDING_PREFIX = "_fact"  # question ids are lower-case words, so they never start with "_"
 
@@ -62,22 +65,29 @@ class TriageEngine(experta.KnowledgeEngine):
 def compile_engine_class(rules) -> type:
     """A TriageEngine subclass holding one experta rule per given rule."""
     members = {}
+    salience = engine_saliences(rules)
     for index, rule in enumerate(rules):
         fact_bindings: dict = {}
-        pattern = _pattern(rule.when, fact_bindings)
+        pattern = _pattern(flattened(rule.when), fact_bindings)
         action = _action(rule, fact_bindings)
-        members[f"rule_{index}"] = experta.Rule(pattern, salience=engine_salience(rule, index, len(rules)))(action)
+        members[f"rule_{index}"] = experta.Rule(pattern, salience=salience[index])(action)
     return type("CompiledTriageEngine", (TriageEngine,), members)
 
 
-def engine_salience(rule: Rule, index: int, count: int) -> int:
-    """The file's salience, with ties broken by rule-base order (earlier fires first).
+def engine_saliences(rules) -> list[int]:
+    """Each rule's experta salience: its stratum first, then the file's salience, then rule-base order.
 
-    experta orders activations of equal salience by how its network hands them over,
-    which follows object hashes and so changes between processes: a rule building on a
-    finding two equal-salience rules draw could see either one's answers first.
+    A lower stratum always fires first, so a `not` on a conclusion is read only once that
+    conclusion is settled. Within a stratum, ties of the file's salience are broken by
+    rule-base order (earlier fires first): experta orders activations of equal salience by
+    how its network hands them over, which follows object hashes and so changes between
+    processes.
     """
-    return rule.salience * (count + 1) + (count - index)
+    count = len(rules)
+    level = strata(rules)
+    written = [rule.salience * (count + 1) + (count - index) for index, rule in enumerate(rules)]
+    span = max(written, default=0) - min(written, default=0) + 1
+    return [value - level[rule.id] * span for value, rule in zip(written, rules)]
 
 
 def _action(rule: Rule, fact_bindings: dict):

@@ -26,7 +26,7 @@ class Triage:
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
         self._question_order = {question.id: index for index, question in enumerate(rulebase.questions)}
         self.engine = compile_engine_class(self.rules)()
-        self._emergency = rulebase.dispositions[0].code
+        self._stop = rulebase.roles.stop_disposition
 
     def fire(self, answers: dict) -> list:
         """(rule, because) for every rule that fired on these answers, in rule-base order."""
@@ -40,7 +40,7 @@ class Triage:
         check_given(self.rulebase, answers)
         missing = missing_answers(self.rulebase, answers)
         result = self.conclude(answers, not_asked=missing)
-        if missing and result.disposition != self._emergency:
+        if missing and result.disposition != self._stop:
             raise missing_error(self.rulebase, missing[0])
         return result
 
@@ -69,8 +69,9 @@ class Triage:
         if ranks:
             return self.rulebase.dispositions[min(ranks)].code, findings
         # A gap in the rule base: never fall back to "keep training".
-        findings.append(FindingResult("no_rule_decided", SAFETY_NET_RULE, {}, SAFETY_NET_SOURCE))
-        return self.rulebase.fallback_disposition, findings
+        roles = self.rulebase.roles
+        findings.append(FindingResult(roles.no_decision_finding, SAFETY_NET_RULE, {}, SAFETY_NET_SOURCE))
+        return roles.no_decision_disposition, findings
 
     def _in_question_order(self, because: dict) -> dict:
         last = len(self._question_order)

@@ -162,7 +162,7 @@ class Interview:
     # --- the emergency -------------------------------------------------------------------
 
     def _at_emergency(self) -> bool:
-        most_severe = self.rulebase.dispositions[0].code
+        most_severe = self.rulebase.stop_disposition.code
         return self.triage.conclude(self.answers).disposition == most_severe
 
     def _emergency_handled(self) -> bool:
@@ -179,7 +179,7 @@ class Interview:
         return self.after_emergency == "finish"
 
     def _show_emergency(self) -> None:
-        disposition = self.rulebase.dispositions[0]
+        disposition = self.rulebase.stop_disposition
         echo()
         echo(f"!! {disposition.title.upper()} !!", fg="red", bold=True)
         echo(wrap(disposition.advice.strip(), "   "), fg="red")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from spinewise.rulebase.model import AllOf, AnswerTest, FactTest
+from spinewise.rulebase.conditions import AllOf, AnswerTest, FactTest, answer_tests, flattened
 
 WIDTH = 78
 
@@ -53,11 +53,7 @@ def _condition_text(rule, focus: str) -> str:
 
 
 def _tests_of(condition, question: str) -> list:
-    if isinstance(condition, AnswerTest):
-        return [condition] if condition.question == question else []
-    if isinstance(condition, FactTest):
-        return []
-    return [test for item in condition.items for test in _tests_of(item, question)]
+    return [test for test in answer_tests(condition) if test.question == question]
 
 
 def _conclusions(rule, rulebase) -> list[str]:
@@ -74,6 +70,7 @@ def _conclusions(rule, rulebase) -> list[str]:
 
 def describe(condition, focus: str = "", nested: bool = False) -> str:
     """A condition in words; the question being asked reads as `your answer`."""
+    condition = flattened(condition)
     if isinstance(condition, AnswerTest):
         return _describe_test(condition, focus)
     if isinstance(condition, FactTest):

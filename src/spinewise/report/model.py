@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from spinewise.report.dates import report_date
 
-PROGRAM_EXERCISES = ("dead_bug", "neutral_spine_hip_thrust")
-
 
 @dataclass(frozen=True)
 class AnswerView:
@@ -50,7 +48,8 @@ class PlanView:
 class AlertView:
     """The box that repeats the referral advice and the answers that called for it."""
 
-    kind: str  # the disposition code: emergency, urgent_consultation or consultation
+    style: str  # the disposition's presentation style
+    repeated: bool  # shown again after the plan
     title: str
     advice: str
     reasons: tuple  # of FindingView: every finding that asked for a referral, not only the deciding one
@@ -78,6 +77,7 @@ class Severity:
 @dataclass(frozen=True)
 class ReportView:
     disposition: str
+    style: str  # the disposition's presentation style, for colours
     headline: str
     advice: str
     severity: Severity
@@ -105,6 +105,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
     after = {p.code for p in result.plan if p.after_clearance}
     return ReportView(
         disposition=disposition.code,
+        style=disposition.style,
         headline=disposition.title,
         advice=disposition.advice.strip(),
         severity=Severity(len(rulebase.dispositions) - disposition.rank, len(rulebase.dispositions)),
@@ -113,7 +114,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
         findings=findings,
         plan_now=tuple(p for p in plan if p.code not in after),
         plan_after_clearance=tuple(p for p in plan if p.code in after),
-        tracker=_tracker(disposition.code, result.plan, plan),
+        tracker=_tracker(rulebase.roles, disposition.code, result.plan, plan),
         not_asked=tuple(rulebase.question(q).text for q in result.not_asked),
         answers=tuple(_answer(rulebase, q.id, result.answers[q.id]) for q in rulebase.questions
                       if q.id in result.answers),
@@ -149,10 +150,11 @@ def _finding(finding, rulebase, rules, disposition) -> FindingView:
 
 
 def _alert(disposition, findings) -> AlertView | None:
-    if not disposition.referral:
+    if disposition.alert == "none":
         return None
     reasons = tuple(f for f in findings if f.alarming)
-    return AlertView(disposition.code, disposition.title, disposition.advice.strip(), reasons)
+    return AlertView(disposition.style, disposition.alert == "top_and_end", disposition.title,
+                     disposition.advice.strip(), reasons)
 
 
 def _plan(item, rulebase, rules, fired) -> PlanView:
@@ -203,13 +205,14 @@ def _span(attributes: dict, name: str) -> str:
     return str(high) if low in (None, high) else f"{low}-{high}"
 
 
-def _tracker(disposition: str, planned, plan) -> TrackerView | None:
+def _tracker(roles, disposition: str, planned, plan) -> TrackerView | None:
     """One row per planned session of the corrective program (at its longest), to print and fill in."""
-    schedule = next((p.attributes for p in planned if p.code == "program_schedule"), None)
-    if disposition != "corrective_program" or schedule is None:
+    schedule = next((p.attributes for p in planned if p.code == roles.schedule_item), None)
+    if disposition != roles.program_disposition or schedule is None:
         return None
-    weeks = int(schedule.get("weeks_max") or schedule.get("weeks_min") or 4)
-    per_week = int(schedule.get("sessions_per_week_max") or schedule.get("sessions_per_week_min") or 3)
-    exercises = tuple((p.title, "; ".join(p.doses)) for p in plan if p.code in PROGRAM_EXERCISES)
+    weeks = int(schedule.get("weeks_max") or schedule.get("weeks_min") or roles.tracker_weeks)
+    per_week = int(schedule.get("sessions_per_week_max") or schedule.get("sessions_per_week_min")
+                   or roles.tracker_sessions_per_week)
+    exercises = tuple((p.title, "; ".join(p.doses)) for p in plan if p.code in roles.program_exercises)
     sessions = tuple((week, session) for week in range(1, weeks + 1) for session in range(1, per_week + 1))
     return TrackerView(exercises, sessions, weeks, per_week)

@@ -2,90 +2,17 @@
 
 A rule may test a finding or a plan item another rule concluded. For analysis such a test
 is replaced by "one of the rules that conclude it fires", recursively, so every condition
-reads answers only. A negated test becomes the complement of that, which is the logical
-reading a clinician means; the engine agrees whenever the rules' salience lets the
-concluding rules fire first, as it does for every shipped rule.
-
-Evaluation is three-valued over a partial assignment: True, False, or None while an
-answer it depends on is still open. A question that is not asked is ABSENT and, as in
-the engine, satisfies no test, negated or not.
+reads answers only, and is evaluated by the one evaluator in rulebase/conditions.py
+(three-valued over partial assignments). A negated test becomes the complement of that,
+which is what the engine computes too: rules fire stratum by stratum (rulebase/strata.py),
+so a rule reading `not` a conclusion fires only after every rule that could draw it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
-from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest
-
-ABSENT = object()  # the question was not asked
-
-
-@dataclass(frozen=True)
-class Not:
-    item: object
-
-
-@dataclass(frozen=True)
-class Const:
-    value: bool
-
-
-def truth(condition, assignment: dict, memo: dict | None = None):
-    """True, False, or None when it depends on a question not yet assigned.
-
-    Inlined conditions share sub-conditions (one per finding or plan item), so `memo`
-    remembers each shared node's value for this assignment and evaluation stays linear."""
-    if isinstance(condition, AnswerTest):
-        if condition.question not in assignment:
-            return None
-        answer = assignment[condition.question]
-        return False if answer is ABSENT else condition.holds({condition.question: answer})
-    if isinstance(condition, Const):
-        return condition.value
-    memo = {} if memo is None else memo
-    key = id(condition)
-    if key not in memo:
-        if isinstance(condition, Not):
-            value = truth(condition.item, assignment, memo)
-            memo[key] = None if value is None else not value
-        else:
-            absorbing = isinstance(condition, AnyOf)
-            memo[key] = _combine((truth(item, assignment, memo) for item in condition.items), absorbing)
-    return memo[key]
-
-
-def _combine(values, absorbing: bool):
-    unknown = False
-    for value in values:
-        if value is absorbing:
-            return absorbing
-        if value is None:
-            unknown = True
-    return None if unknown else not absorbing
-
-
-def _nodes(condition):
-    """Every distinct node of a condition (shared nodes once)."""
-    seen, stack = set(), [condition]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        if isinstance(node, Not):
-            stack.append(node.item)
-        elif isinstance(node, (AllOf, AnyOf)):
-            stack.extend(reversed(node.items))
-
-
-def questions_in(condition) -> set:
-    return {node.question for node in _nodes(condition) if isinstance(node, AnswerTest)}
-
-
-def answer_tests(condition):
-    return (node for node in _nodes(condition) if isinstance(node, AnswerTest))
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, FactTest, Named, Not
 
 
 def inline_facts(rules) -> dict:
@@ -115,6 +42,8 @@ def inline_facts(rules) -> dict:
             return Not(produced) if condition.negated else produced
         if isinstance(condition, (AllOf, AnyOf)):
             return type(condition)(tuple(inline(item) for item in condition.items))
+        if isinstance(condition, Named):
+            return inline(condition.condition)
         return condition
 
     return {rule.id: inline(rule.when) for rule in rules}
@@ -142,6 +71,8 @@ def _local(node, digest):
         return ("not", digest(node.item))
     if isinstance(node, Const):
         return ("const", node.value)
+    if isinstance(node, Named):
+        return ("named", node.name, node.negated, digest(node.condition))
     return (type(node).__name__, tuple(digest(item) for item in node.items))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.review.logic import ABSENT
+from spinewise.rulebase.conditions import ABSENT
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.review.logic import answer_tests
-from spinewise.review.plain import ConditionView, allowed_text, condition_view
-from spinewise.rulebase.model import facts_read
+from spinewise.rulebase.conditions import answer_tests, fact_tests
+from spinewise.review.plain import allowed_text
+from spinewise.rulebase.conditions import Words, names_used, words
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 
 
@@ -19,6 +19,7 @@ from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 class Titled:
     code: str
     title: str
+    style: str = ""  # a disposition's presentation style
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class RuleView:
     source: str
     rationale: str
     where: str  # file:line
-    when: ConditionView
+    when: Words
     finding: Titled | None
     disposition: Titled | None
     plan: tuple  # of (title, detail such as "level: regress")
@@ -59,6 +60,7 @@ class TopicView:
 @dataclass(frozen=True)
 class DispositionView:
     code: str
+    style: str
     title: str
     advice: str
     referral: bool
@@ -73,6 +75,7 @@ class IndexEntry:
     detail: str  # a question's allowed answers and when it is asked; empty for findings
     rules: tuple  # of Titled: the rules that draw / read it
     readers: tuple = ()  # of Titled: rules that test a finding or plan item
+    drawn_by_spinewise: bool = False  # the finding spinewise itself draws when no rule decides
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,16 @@ class ParameterView:
     meaning: str
     where: str
     rules: tuple  # of Titled
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    name: str
+    title: str
+    description: str
+    when: Words
+    where: str
+    rules: tuple  # of Titled: the rules that use it
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class Rulebook:
     by_question: tuple
     unread_questions: tuple  # of IndexEntry
     parameters: tuple
+    conditions: tuple  # of ConditionEntry
     verification: str  # how the answer space was covered
     problems: tuple  # of (severity, message) from static verification
 
@@ -123,11 +137,12 @@ def build_rulebook(rulebase, verification) -> Rulebook:
         topics=tuple(topics),
         drafts=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "draft"),
         retired=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "retired"),
-        by_finding=tuple(_finding_entry(f, approved) for f in rulebase.findings),
+        by_finding=tuple(_finding_entry(f, approved, rulebase) for f in rulebase.findings),
         by_plan=tuple(_plan_entry(p, approved) for p in rulebase.plan_items),
         by_question=tuple(entry for entry in _question_entries(rulebase, approved) if entry.rules),
         unread_questions=tuple(entry for entry in _question_entries(rulebase, approved) if not entry.rules),
         parameters=tuple(_parameter_view(p, approved) for p in rulebase.parameters),
+        conditions=tuple(_condition_entry(c, rulebase, approved) for c in rulebase.conditions),
         verification=verification.coverage,
         problems=tuple((p.severity, f"{Path(p.file).name}:{p.line}: {p.message}") for p in verification.problems),
     )
@@ -153,13 +168,23 @@ def _rule_view(rule, rulebase) -> RuleView:
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
         reviewer=rule.reviewer, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
-        where=f"{Path(rule.file).name}:{rule.line}", when=condition_view(rule.when, rulebase),
+        where=f"{Path(rule.file).name}:{rule.line}", when=words(rule.when, rulebase),
         finding=Titled(rule.finding, rulebase.finding(rule.finding).title) if rule.finding else None,
-        disposition=Titled(rule.disposition, rulebase.disposition(rule.disposition).title) if rule.disposition else None,
+        disposition=_disposition_titled(rulebase.disposition(rule.disposition)) if rule.disposition else None,
         plan=tuple((rulebase.plan_item(e.code).title, _attributes(e.attributes)) for e in rule.plan),
         parameters=tuple((p.name, str(p.value), p.meaning) for p in rulebase.parameters if p.name in used),
         examples=tuple(_example_view(rule, example, rulebase) for example in rule.examples),
     )
+
+
+def _disposition_titled(disposition) -> Titled:
+    return Titled(disposition.code, disposition.title, disposition.style)
+
+
+def _condition_entry(named, rulebase, rules) -> ConditionEntry:
+    users = tuple(_titled(rule) for rule in rules if named.name in names_used(rule.when))
+    return ConditionEntry(named.name, named.title, " ".join(named.description.split()), words(named.when, rulebase),
+                          f"{Path(named.file).name}:{named.line}", users)
 
 
 def _attributes(attributes: dict) -> str:
@@ -186,22 +211,23 @@ def _label(qid: str) -> str:
 
 def _disposition_view(disposition, rules, rulebase) -> DispositionView:
     return DispositionView(
-        disposition.code, disposition.title, " ".join(disposition.advice.split()), disposition.referral,
+        disposition.code, disposition.style, disposition.title, " ".join(disposition.advice.split()), disposition.referral,
         tuple(rulebase.plan_item(code).title for code in disposition.required_plan),
         tuple(_titled(rule) for rule in rules if rule.disposition == disposition.code),
     )
 
 
-def _finding_entry(finding, rules) -> IndexEntry:
+def _finding_entry(finding, rules, rulebase) -> IndexEntry:
     readers = tuple(_titled(rule) for rule in rules
-                    if any(f.kind == "finding" and f.code == finding.code for f in facts_read(rule.when)))
+                    if any(f.kind == "finding" and f.code == finding.code for f in fact_tests(rule.when)))
     return IndexEntry(finding.code, finding.title, "",
-                      tuple(_titled(rule) for rule in rules if rule.finding == finding.code), readers)
+                      tuple(_titled(rule) for rule in rules if rule.finding == finding.code), readers,
+                      finding.code == rulebase.roles.no_decision_finding)
 
 
 def _plan_entry(item, rules) -> IndexEntry:
     readers = tuple(_titled(rule) for rule in rules
-                    if any(f.kind == "plan" and f.code == item.code for f in facts_read(rule.when)))
+                    if any(f.kind == "plan" and f.code == item.code for f in fact_tests(rule.when)))
     planners = tuple(_titled(rule) for rule in rules if any(e.code == item.code for e in rule.plan))
     return IndexEntry(item.code, item.title, "", planners, readers)
 
@@ -209,7 +235,7 @@ def _plan_entry(item, rules) -> IndexEntry:
 def _question_entries(rulebase, rules) -> list[IndexEntry]:
     entries = []
     for question in rulebase.questions:
-        asked = condition_view(question.asked_when, rulebase).sentence() if question.asked_when else "always"
+        asked = words(question.asked_when, rulebase).sentence() if question.asked_when else "always"
         detail = f"{allowed_text(question)}; " + (f"asked only when {asked}" if question.asked_when else "always asked")
         readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
         entries.append(IndexEntry(question.id, question.text, detail, readers))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from spinewise.review.logic import ABSENT, questions_in, truth
+from spinewise.rulebase.conditions import ABSENT, questions_read, truth
 
 
 class TooLarge(Exception):
@@ -48,14 +48,14 @@ def split(space, conditions, enough, budget: int = 20_000, counted: bool = True)
     """Yield every region of the space in which `enough(truths)` holds; TooLarge past `budget`.
 
     `counted=False` skips counting each region's combinations (0), for yes/no questions."""
-    reads = [questions_in(condition) for condition in conditions]
+    reads = [set(questions_read(condition)) for condition in conditions]
     dependencies = space.dependencies
     found = 0
     stack = [{}]
     while stack:
         assignment = stack.pop()
         memo: dict = {}
-        truths = tuple(truth(condition, assignment, memo) for condition in conditions)
+        truths = tuple(truth(condition, assignment, unanswered=None, memo=memo) for condition in conditions)
         if enough(truths):
             found += 1
             if found > budget:
@@ -75,7 +75,7 @@ def _next_question(space, assignment, truths, reads, dependencies):
 
 
 def _branches(space, question, assignment) -> list[dict]:
-    asked = truth(question.asked_when, assignment) if question.asked_when else True
+    asked = truth(question.asked_when, assignment, unanswered=None) if question.asked_when else True
     if not asked:
         return [{**assignment, question.id: ABSENT}]
     return [{**assignment, question.id: c.value} for c in space.classes[question.id]]
@@ -88,7 +88,7 @@ def sample_regions(space, conditions, samples: int, seed: int = 5) -> list[Regio
     for _ in range(samples):
         assignment = space.sample(rng)
         memo: dict = {}
-        regions.append(Region(assignment, tuple(truth(c, assignment, memo) for c in conditions), 1))
+        regions.append(Region(assignment, tuple(truth(c, assignment, unanswered=None, memo=memo) for c in conditions), 1))
     return regions
 
 

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 
-from spinewise.review.logic import ABSENT, answer_tests, truth
+from spinewise.rulebase.conditions import ABSENT, answer_tests, truth
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class AnswerSpace:
         filled = dict(assignment)
         for question in self.questions:
             if question.id not in filled:
-                asked = truth(question.asked_when, filled) if question.asked_when else True
+                asked = truth(question.asked_when, filled, unanswered=None) if question.asked_when else True
                 filled[question.id] = self._default(question) if asked else ABSENT
             if filled[question.id] is not ABSENT:
                 answers[question.id] = filled[question.id]
@@ -56,7 +56,7 @@ class AnswerSpace:
         """A random assignment of one class per asked question."""
         assignment: dict = {}
         for question in self.questions:
-            asked = truth(question.asked_when, assignment) if question.asked_when else True
+            asked = truth(question.asked_when, assignment, unanswered=None) if question.asked_when else True
             assignment[question.id] = rng.choice(self.classes[question.id]).value if asked else ABSENT
         return assignment
 
@@ -84,7 +84,7 @@ def _count(space: AnswerSpace, index: int, assignment: dict) -> int:
     question = space.questions[index]
     if question.id in assignment:
         return _count(space, index + 1, assignment)
-    asked = truth(question.asked_when, assignment) if question.asked_when else True
+    asked = truth(question.asked_when, assignment, unanswered=None) if question.asked_when else True
     if not asked:
         return _count(space, index + 1, {**assignment, question.id: ABSENT})
     if question.id in space.governing:

@@ -13,14 +13,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.review.logic import Not, inline_facts
+from spinewise.review.logic import inline_facts
 from spinewise.review.regions import merge_regions
 from spinewise.review.search import TooLarge, explore, satisfiable
 from spinewise.review.space import build_space
-from spinewise.rulebase.model import AllOf, facts_read
+from spinewise.rulebase.conditions import AllOf, Not, fact_tests
 from spinewise.rulebase.yamlsource import Problem
 
-SAFETY_NET_FINDING = "no_rule_decided"
 GAPS_LISTED = 10
 
 
@@ -86,7 +85,7 @@ def _gaps(rulebase, rules, conditions, space) -> tuple[list[Problem], str]:
     for gap in gaps[:GAPS_LISTED]:
         problems.append(Problem(file, line, (
             f"gap: no rule gives a disposition when {gap.description} ({gap.combinations:,} answer combinations; "
-            f"spinewise falls back to {rulebase.fallback_disposition} with finding {SAFETY_NET_FINDING}); "
+            f"spinewise falls back to {rulebase.fallback_disposition} with finding {rulebase.roles.no_decision_finding}); "
             f"for example {json.dumps(gap.example, separators=(',', ':'))}")))
     if len(gaps) > GAPS_LISTED:
         problems.append(Problem(file, line, f"gap: {len(gaps) - GAPS_LISTED} more gaps like the ones above"))
@@ -95,7 +94,7 @@ def _gaps(rulebase, rules, conditions, space) -> tuple[list[Problem], str]:
 
 def _never_fires(rule) -> Problem:
     reason = "no combination of answers satisfies its condition"
-    if facts_read(rule.when):
+    if fact_tests(rule.when):
         reason += " (counting the findings and plan items other rules conclude)"
     return Problem(rule.file, rule.line, f"rule {rule.id} can never fire: {reason}", "warning")
 
@@ -162,7 +161,7 @@ def _concludes_all(rule, other) -> bool:
 
 def _unproduced(rulebase, rules) -> list[Problem]:
     folder = Path(rulebase.directory)
-    findings = {rule.finding for rule in rules} | {SAFETY_NET_FINDING}
+    findings = {rule.finding for rule in rules} | {rulebase.roles.no_decision_finding}
     planned = {entry.code for rule in rules for entry in rule.plan}
     planned |= {code for d in rulebase.dispositions for code in d.required_plan}
     given = {rule.disposition for rule in rules} | {rulebase.fallback_disposition}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from spinewise.review.plain import allowed_text, condition_json, condition_view
+from spinewise.review.plain import allowed_text
+from spinewise.rulebase.conditions import condition_json, words
 
 
 def questions_data(rulebase) -> dict:
@@ -20,7 +21,7 @@ def _question(question, rulebase) -> dict:
         data.update(minimum=question.minimum, maximum=question.maximum)
     if question.choices:
         data["choices"] = [{"value": c.value, "label": c.label} for c in question.choices]
-    data["asked_when"] = condition_view(question.asked_when, rulebase).sentence() if question.asked_when else None
+    data["asked_when"] = words(question.asked_when, rulebase).sentence() if question.asked_when else None
     data["asked_when_condition"] = condition_json(question.asked_when) if question.asked_when else None
     data["read_by"] = {status: [rule.id for rule in rulebase.rules if rule.status == status and question.id in rule.questions]
                        for status in ("approved", "draft")}

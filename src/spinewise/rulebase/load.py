@@ -8,13 +8,17 @@ whole list at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from pathlib import Path
 
 from spinewise.errors import RuleBaseError
 from spinewise.rulebase.digest import content_hash
+from spinewise.rulebase.conditions import Named, answer_tests
 from spinewise.rulebase.model import (
+    ALERT_PLACES,
+    PRESENTATION_STYLES,
     STATUSES,
     AllOf,
     AnswerTest,
@@ -27,10 +31,13 @@ from spinewise.rulebase.model import (
     Parameter,
     PlanDef,
     PlanEntry,
+    NamedCondition,
     Question,
+    Roles,
     Rule,
     RuleBase,
 )
+from spinewise.rulebase.strata import negation_problems
 from spinewise.rulebase.operators import OPERATORS
 from spinewise.rulebase.yamlsource import Located, LocatedList, Problem, YamlFileError, load_yaml
 
@@ -63,6 +70,11 @@ class _Reader:
         self.directory = directory
         self.problems: list[Problem] = []
         self.file = ""
+        self.raw_asked_when: dict = {}  # question id -> (node, line, file), read once conditions are known
+        self.named_raw: dict = {}  # condition name -> (node, file)
+        self.named_parsed: dict = {}  # (name, negated, facts allowed) -> Named
+        self.named_resolving: set = set()
+        self.named_used: set = set()
 
     # -- reporting -------------------------------------------------------------
 
@@ -159,11 +171,18 @@ class _Reader:
         topics = [(path, self._load(path.name)) for path in topic_files]
         parameters = self._parameters(topics)
         self.parameters = {p.name: p for p in parameters}
+        self._collect_named(topics)
+        questions = self._asked_when(questions)
+        self.vocab["questions"] = {q.id: q for q in questions}
         rules = []
         for path, data in topics:
             rules.extend(self._rules(path, data))
+        conditions = self._named_conditions()
+        roles = self._roles(head, dispositions)
         self._cross_checks(rules, parameters)
-        if head is None or any(p.severity == "error" for p in self.problems):
+        for problem in negation_problems(rules):
+            self.error(problem.line, problem.message, file=problem.file)
+        if head is None or roles is None or any(p.severity == "error" for p in self.problems):
             return None
         self.file = self._name(self.directory / "rulebase.yaml")
         return RuleBase(
@@ -178,7 +197,8 @@ class _Reader:
             parameters=tuple(parameters),
             rules=tuple(rules),
             baseline=self._baseline(head),
-            fallback_disposition=self._fallback(head, dispositions),
+            roles=roles,
+            conditions=conditions,
         )
 
     # -- vocabulary files -----------------------------------------------------
@@ -220,14 +240,12 @@ class _Reader:
             if not _is_int(minimum) or not _is_int(maximum) or minimum > maximum:
                 self.error(node.line, f"{what}: an int question needs whole-number 'minimum' <= 'maximum'")
                 return None
-        asked_when = None
         if "asked_when" in node:
-            context = _Context(known, {}, set(), {}, facts_allowed=False)
-            asked_when = self._condition(node["asked_when"], context, node.line_of("asked_when"))
+            self.raw_asked_when[qid] = (node["asked_when"], node.line_of("asked_when"), self.file)
         return Question(
             id=qid, type=qtype, text=self._text(node, "text", what), hint=self._text(node, "hint", what, False),
             section=self._text(node, "section", what, False), choices=choices, minimum=minimum, maximum=maximum,
-            asked_when=asked_when, line=node.line,
+            line=node.line,
         )
 
     def _choices(self, node: Located, what: str) -> tuple:
@@ -289,33 +307,85 @@ class _Reader:
     def _dispositions(self, head) -> list[Disposition]:
         if head is None:
             return []
-        keys = ("name", "version", "dispositions", "example_baseline")
-        if not self._keys(head, keys, ("description", "when_no_rule_decides"), what="rulebase.yaml"):
+        keys = ("name", "version", "dispositions", "roles", "example_baseline")
+        if not self._keys(head, keys, ("description",), what="rulebase.yaml"):
             return []
         self.file = self._name(self.directory / "rulebase.yaml")
         dispositions = []
         for rank, node in enumerate(self._list(head, "dispositions", "rulebase.yaml")):
-            if not self._keys(node, ("code", "title", "advice"), ("plan", "referral"), what="a disposition") \
-                    or not self._code(node):
+            if not self._keys(node, ("code", "title", "advice", "presentation"), ("plan", "referral"),
+                              what="a disposition") or not self._code(node):
                 continue
             what = f"disposition {node['code']}"
             plan = tuple(self._list(node, "plan", what))
             for code in plan:
                 if not _known(self.vocab["plan"], code):
                     self.error(node.line_of("plan"), f"{what}: unknown plan item {_shown(code)}")
+            style, alert = self._presentation(node["presentation"], what)
             dispositions.append(Disposition(str(node["code"]), rank, self._text(node, "title", what),
-                                            self._text(node, "advice", what), plan, node.get("referral") is True))
+                                            self._text(node, "advice", what), plan, node.get("referral") is True,
+                                            style, alert))
         if not dispositions:
             self.error(head.line, "rulebase.yaml: 'dispositions' must list at least one disposition, most severe first")
         return dispositions
 
-    def _fallback(self, head: Located, dispositions) -> str:
-        code = head.get("when_no_rule_decides", "consultation")
+    def _presentation(self, node, what: str) -> tuple[str, str]:
+        if not self._keys(node, ("style", "alert"), what=f"{what}: 'presentation'"):
+            return "", "none"
+        style = node["style"]
+        if not _known(PRESENTATION_STYLES, style):
+            self.error(node.line_of("style"), f"{what}: style {_shown(style)} is not one of {', '.join(PRESENTATION_STYLES)}")
+        if not _known(ALERT_PLACES, node["alert"]):
+            self.error(node.line_of("alert"), f"{what}: alert {_shown(node['alert'])} is not one of "
+                                              f"{', '.join(ALERT_PLACES)} (where the report boxes the advice)")
+            return str(style), "none"
+        return str(style), node["alert"]
+
+    def _roles(self, head, dispositions) -> Roles | None:
+        """The codes Python acts on, each checked against the vocabulary it names."""
+        if head is None or "roles" not in head:
+            return None
+        self.file = self._name(self.directory / "rulebase.yaml")
+        node = head["roles"]
+        keys = ("when_no_rule_decides", "stops_the_questionnaire", "program")
+        if not self._keys(node, keys, what="'roles'"):
+            return None
         codes = [d.code for d in dispositions]
-        if not _known(codes, code):
-            self.error(head.line_of("when_no_rule_decides"), f"'when_no_rule_decides' must be one of {', '.join(codes)}")
-            return codes[0]
-        return code
+        fallback, program = node["when_no_rule_decides"], node["program"]
+        if not self._keys(fallback, ("disposition", "finding"), what="roles: 'when_no_rule_decides'") or \
+                not self._keys(program, ("disposition", "schedule", "exercises", "tracker_weeks",
+                                         "tracker_sessions_per_week"), what="roles: 'program'"):
+            return None
+        checks = [
+            (fallback, "disposition", codes, "disposition"),
+            (fallback, "finding", self.vocab["findings"], "finding (add it to findings.yaml)"),
+            (node, "stops_the_questionnaire", codes, "disposition"),
+            (program, "disposition", codes, "disposition"),
+            (program, "schedule", self.vocab["plan"], "plan item (add it to plan.yaml)"),
+        ]
+        ok = True
+        for parent, key, known, kind in checks:
+            if not _known(known, parent[key]):
+                self.error(parent.line_of(key), f"roles: {key} must name a {kind}; {_shown(parent[key])} is not one")
+                ok = False
+        exercises = self._list(program, "exercises", "roles: program")
+        for code in exercises:
+            if not _known(self.vocab["plan"], code):
+                self.error(program.line_of("exercises"), f"roles: exercises: unknown plan item {_shown(code)}")
+                ok = False
+        for key in ("tracker_weeks", "tracker_sessions_per_week"):
+            if not _is_int(program[key]) or program[key] < 1:
+                self.error(program.line_of(key), f"roles: {key} must be a whole number of at least 1")
+                ok = False
+        if ok and codes and fallback["disposition"] == codes[-1]:
+            self.error(fallback.line_of("disposition"), "roles: when no rule decides, spinewise must not fall back "
+                                                        f"to the mildest disposition ({codes[-1]}); triage up")
+            ok = False
+        if not ok:
+            return None
+        return Roles(fallback["disposition"], fallback["finding"], node["stops_the_questionnaire"],
+                     program["disposition"], program["schedule"], tuple(exercises), program["tracker_weeks"],
+                     program["tracker_sessions_per_week"])
 
     def _baseline(self, head: Located) -> dict:
         baseline = head.get("example_baseline")
@@ -323,6 +393,87 @@ class _Reader:
             self.error(head.line_of("example_baseline"), "'example_baseline' must map question ids to answers")
             return {}
         return _plain(baseline)
+
+    # -- named conditions -------------------------------------------------------
+
+    def _collect_named(self, topics) -> None:
+        for path, data in topics:
+            if data is None or "conditions" not in data:
+                continue
+            self.file = self._name(path)
+            block = data["conditions"]
+            if not isinstance(block, Located):
+                self.error(data.line_of("conditions"), "'conditions' must map names to {title, when}")
+                continue
+            for name, node in block.items():
+                if not isinstance(name, str) or not _QUESTION_ID.fullmatch(name):
+                    self.error(block.line_of(name), f"condition name {_shown(name)} must be a lower-case word")
+                elif name in self.named_raw:
+                    self.error(block.line_of(name), f"condition {name!r} is defined twice "
+                                                    f"(first in {self.named_raw[name][1]})")
+                elif self._keys(node, ("title", "when"), ("description", "says"), what=f"condition {name}"):
+                    self.named_raw[name] = (node, self.file)
+
+    def _named(self, node: Located, context, negate: bool):
+        """A `{condition: name}` reference, read once per polarity and kind of context."""
+        if len(node) != 1:
+            self.error(node.line, "a 'condition' reference has only the name, e.g. {condition: no_warning_sign}")
+            return None
+        name = node["condition"]
+        if not _known(self.named_raw, name):
+            known = ", ".join(self.named_raw) or "none are defined"
+            self.error(node.line_of("condition"), f"unknown condition {_shown(name)} (named conditions: {known})")
+            return None
+        self.named_used.add(name)
+        key = (name, negate, context.facts_allowed)
+        if key not in self.named_parsed:
+            if name in self.named_resolving:
+                self.error(node.line_of("condition"), f"condition {name!r} refers to itself")
+                return None
+            raw, file = self.named_raw[name]
+            here, self.file = self.file, file
+            self.named_resolving.add(name)
+            inner = self._condition(raw["when"], context, raw.line_of("when"), negate)
+            self.named_resolving.discard(name)
+            self.file = here
+            self.named_parsed[key] = None if inner is None else Named(name, inner, negate, node.line)
+        return self.named_parsed[key]
+
+    def _named_conditions(self) -> tuple:
+        """Every named condition, read as rules read them (so unused ones are checked too)."""
+        context = _Context(self.vocab["questions"], self.parameters, self.vocab["findings"], self.vocab["plan"])
+        named, unused = [], set(self.named_raw) - self.named_used
+        for name, (raw, file) in self.named_raw.items():
+            here, self.file = self.file, file
+            if name in unused:
+                self.warn(raw.line, f"condition {name!r} is used by no rule or question")
+            reference = Located(condition=name)
+            reference.line = raw.line
+            parsed = self._named(reference, context, False)
+            self.file = here
+            if parsed is not None:
+                named.append(NamedCondition(name, self._text(raw, "title", f"condition {name}"), parsed.condition,
+                                            self._text(raw, "description", f"condition {name}", False), file,
+                                            raw.line))
+        return tuple(named)
+
+    def _asked_when(self, questions: list) -> list:
+        """Questions with their `asked_when` read; it may test only questions asked before."""
+        read = []
+        for index, question in enumerate(questions):
+            if question.id in self.raw_asked_when:
+                raw, line, self.file = self.raw_asked_when[question.id]
+                earlier = {q.id: q for q in questions[:index]}
+                context = _Context(self.vocab["questions"], {}, set(), {}, facts_allowed=False)
+                condition = self._condition(raw, context, line)
+                later = [test.question for test in answer_tests(condition) if test.question not in earlier] \
+                    if condition else []
+                if later:
+                    self.error(line, f"question {question.id}: 'asked_when' may only test questions asked "
+                                     f"before it, not {', '.join(dict.fromkeys(later))}")
+                question = dataclasses.replace(question, asked_when=condition)
+            read.append(question)
+        return read
 
     # -- parameters and rules -------------------------------------------------
 
@@ -354,7 +505,8 @@ class _Reader:
         if data is None:
             return []
         self.file = self._name(path)
-        if not self._keys(data, ("topic", "rules"), ("parameters", "salience", "description"), what=path.name):
+        if not self._keys(data, ("topic", "rules"), ("parameters", "conditions", "salience", "description"),
+                          what=path.name):
             return []
         topic = self._text(data, "topic", path.name)
         default_salience = data.get("salience", 0)
@@ -483,11 +635,13 @@ class _Reader:
             return self._condition(node["not"], context, node.line_of("not"), not negate)
         if "question" in node:
             return self._answer_test(node, context, negate)
+        if "condition" in node:
+            return self._named(node, context, negate)
         for kind in ("finding", "plan"):
             if kind in node:
                 return self._fact_test(node, kind, context, negate)
         self.error(node.line, f"unknown condition keys {', '.join(map(str, node))} "
-                              "(use all, any, not, question, finding or plan)")
+                              "(use all, any, not, question, finding, plan or condition)")
         return None
 
     def _combination(self, node: Located, combinator: str, context, negate: bool):
@@ -595,7 +749,7 @@ class _Reader:
                 self.error(rule.line, f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})", file=rule.file)
             else:
                 seen[rule.id] = f"{rule.file}:{rule.line}"
-        used = {test.parameter for rule in rules for test in _answer_tests(rule.when)}
+        used = {test.parameter for rule in rules for test in answer_tests(rule.when)}
         for parameter in parameters:
             if parameter.name not in used:
                 self.warn(parameter.line, f"parameter {parameter.name!r} is used by no rule", file=parameter.file)
@@ -608,14 +762,6 @@ class _Context:
 
 
 _INVALID = object()
-
-
-def _answer_tests(condition):
-    if isinstance(condition, AnswerTest):
-        yield condition
-    elif isinstance(condition, (AllOf, AnyOf)):
-        for item in condition.items:
-            yield from _answer_tests(item)
 
 
 def _known(table, name) -> bool:

@@ -1,99 +1,28 @@
-"""The rule base as immutable values: questions, vocabulary, conditions and rules.
+"""The rule base as immutable values: questions, vocabulary, roles and rules.
 
-Conditions are kept in negation normal form: `not` is pushed down to the leaves when a
-file is read, so the engine compiler and the evaluator only meet `AllOf`, `AnyOf` and
-leaves that may be negated. An unanswered question satisfies no leaf, negated or not.
+Conditions (a rule's `when`, a question's `asked_when`) are trees of the condition
+language in conditions.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Union
+from typing import Any
 
-from spinewise.rulebase.operators import NEGATED_MEANING, OPERATORS
+from spinewise.rulebase.conditions import (  # noqa: F401  (re-exported: the tree's classes)
+    AllOf, AnswerTest, AnyOf, Condition, FactTest, Named, evaluate, questions_read,
+)
 
 STATUSES = ("draft", "approved", "retired")
+PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
+ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
 
 
 @dataclass(frozen=True)
 class Choice:
     value: str
     label: str
-
-
-@dataclass(frozen=True)
-class AnswerTest:
-    question: str
-    operator: str
-    value: Any = None
-    parameter: str | None = None  # the named parameter `value` came from, if any
-    negated: bool = False
-    line: int = 0
-
-    @property
-    def meaning(self) -> str:
-        """How the test reads in words, e.g. "is at least" or, negated, "is less than"."""
-        return NEGATED_MEANING[self.operator] if self.negated else OPERATORS[self.operator].meaning
-
-    def holds(self, answers: dict) -> bool:
-        if self.question not in answers:
-            return False
-        return OPERATORS[self.operator].test(answers[self.question], self.value) != self.negated
-
-
-@dataclass(frozen=True)
-class FactTest:
-    """A test on a conclusion another rule drew: a finding made or a plan item planned."""
-
-    kind: str  # "finding" or "plan"
-    code: str
-    negated: bool = False
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class AllOf:
-    items: tuple
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    items: tuple
-
-
-Condition = Union[AnswerTest, FactTest, AllOf, AnyOf]
-
-
-def questions_read(condition: Condition) -> list[str]:
-    """Question ids a condition reads, in order of first appearance."""
-    if isinstance(condition, AnswerTest):
-        return [condition.question]
-    if isinstance(condition, FactTest):
-        return []
-    seen: list[str] = []
-    for item in condition.items:
-        seen.extend(q for q in questions_read(item) if q not in seen)
-    return seen
-
-
-def facts_read(condition: Condition) -> list[FactTest]:
-    if isinstance(condition, FactTest):
-        return [condition]
-    if isinstance(condition, AnswerTest):
-        return []
-    return [fact for item in condition.items for fact in facts_read(item)]
-
-
-def evaluate(condition: Condition, answers: dict, findings=frozenset(), plan=frozenset()) -> bool:
-    """Decide a condition in Python (for `asked_when` and static checks; rules run in experta)."""
-    if isinstance(condition, AnswerTest):
-        return condition.holds(answers)
-    if isinstance(condition, FactTest):
-        present = condition.code in (findings if condition.kind == "finding" else plan)
-        return present != condition.negated
-    results = (evaluate(item, answers, findings, plan) for item in condition.items)
-    return all(results) if isinstance(condition, AllOf) else any(results)
 
 
 @dataclass(frozen=True)
@@ -144,6 +73,8 @@ class Disposition:
     advice: str
     required_plan: tuple = ()
     referral: bool = False
+    style: str = ""  # how severe it looks: one of PRESENTATION_STYLES
+    alert: str = "none"  # one of ALERT_PLACES
 
 
 @dataclass(frozen=True)
@@ -217,6 +148,32 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class NamedCondition:
+    """A condition written once under `conditions:` and referenced as `{condition: name}`."""
+
+    name: str
+    title: str
+    when: Condition
+    description: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What Python needs to know about the rule base's codes, declared in rulebase.yaml."""
+
+    no_decision_disposition: str  # when no rule gives a disposition (never the mildest)
+    no_decision_finding: str  # the finding that says so
+    stop_disposition: str  # reaching it stops the questionnaire and allows missing answers
+    program_disposition: str  # the corrective program, with the printed tracker
+    schedule_item: str  # the plan item whose attributes give the tracker's weeks
+    program_exercises: tuple  # plan items the tracker lists with their doses
+    tracker_weeks: int  # when the schedule gives no weeks
+    tracker_sessions_per_week: int
+
+
+@dataclass(frozen=True)
 class RuleBase:
     name: str
     version: str
@@ -229,7 +186,12 @@ class RuleBase:
     parameters: tuple  # of Parameter
     rules: tuple  # of Rule, every status, in file order
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
-    fallback_disposition: str = "consultation"  # when no rule gives a disposition
+    roles: Roles | None = None
+    conditions: tuple = ()  # of NamedCondition
+
+    @property
+    def fallback_disposition(self) -> str:
+        return self.roles.no_decision_disposition
 
     def question(self, qid: str) -> Question:
         return self.questions_by_id[qid]
@@ -239,14 +201,28 @@ class RuleBase:
         return {q.id: q for q in self.questions}
 
     def disposition(self, code: str) -> Disposition:
-        return next(d for d in self.dispositions if d.code == code)
+        return _by_code(self.dispositions, code, "disposition")
 
     def finding(self, code: str) -> FindingDef:
-        return next(f for f in self.findings if f.code == code)
+        return _by_code(self.findings, code, "finding")
 
     def plan_item(self, code: str) -> PlanDef:
-        return next(p for p in self.plan_items if p.code == code)
+        return _by_code(self.plan_items, code, "plan item")
+
+    def condition(self, name: str) -> NamedCondition:
+        return next(c for c in self.conditions if c.name == name)
+
+    @property
+    def stop_disposition(self) -> Disposition:
+        return self.disposition(self.roles.stop_disposition)
 
     def active_rules(self, include_draft: bool = False) -> tuple:
         wanted = ("approved", "draft") if include_draft else ("approved",)
         return tuple(rule for rule in self.rules if rule.status in wanted)
+
+
+def _by_code(entries, code: str, kind: str):
+    for entry in entries:
+        if entry.code == code:
+            return entry
+    raise KeyError(f"the rule base has no {kind} {code!r}")
