@@ -17,7 +17,7 @@ class FindingResult:
 class PlanResult:
     code: str
     attributes: dict = field(hash=False, compare=False)
-    after_clearance: bool = False  # the program, shown as "once a practitioner has cleared you"
+    phase: str = ""  # when to do it, one of the rule base's phases (under a referral, the program comes later)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,4 @@ class Result:
 
 
 def _plan_json(item: PlanResult) -> dict:
-    data = {"code": item.code, **item.attributes}
-    if item.after_clearance:
-        data["after_clearance"] = True
-    return data
+    return {"code": item.code, **item.attributes, "phase": item.phase}

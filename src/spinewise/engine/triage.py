@@ -85,11 +85,10 @@ class Triage:
         for code in self.rulebase.disposition(disposition).required_plan:
             attributes.setdefault(code, {})
         superseded = {code for planned in attributes for code in self.rulebase.plan_item(planned).supersedes}
-        referral = self.rulebase.disposition(disposition).referral
         plan = []
         for item in self.rulebase.plan_items:
             if item.code in attributes and item.code not in superseded:
                 merged = {**item.attributes, **attributes[item.code]}
-                plan.append(PlanResult(item.code, merged, referral and item.after_clearance))
+                plan.append(PlanResult(item.code, merged, self.rulebase.phase_under(disposition, item.code)))
         return tuple(plan)
 

@@ -165,6 +165,7 @@ def _titled(rule) -> Titled:
 
 def _rule_view(rule, rulebase) -> RuleView:
     used = {test.parameter for test in answer_tests(rule.when) if test.parameter}
+    used |= {name for entry in rule.plan for name in entry.parameters}
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
         reviewer=rule.reviewer, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
@@ -244,6 +245,7 @@ def _question_entries(rulebase, rules) -> list[IndexEntry]:
 
 def _parameter_view(parameter, rules) -> ParameterView:
     users = tuple(_titled(rule) for rule in rules
-                  if any(test.parameter == parameter.name for test in answer_tests(rule.when)))
+                  if any(test.parameter == parameter.name for test in answer_tests(rule.when))
+                  or any(parameter.name in entry.parameters for entry in rule.plan))
     return ParameterView(parameter.name, str(parameter.value), parameter.meaning,
                          f"{Path(parameter.file).name}:{parameter.line}", users)

@@ -19,6 +19,7 @@ from spinewise.rulebase.conditions import Named, answer_tests
 from spinewise.rulebase.model import (
     ALERT_PLACES,
     PRESENTATION_STYLES,
+    REVIEWER_ROLES,
     STATUSES,
     AllOf,
     AnswerTest,
@@ -29,6 +30,7 @@ from spinewise.rulebase.model import (
     FactTest,
     FindingDef,
     Parameter,
+    Phase,
     PlanDef,
     PlanEntry,
     NamedCondition,
@@ -44,9 +46,10 @@ from spinewise.rulebase.yamlsource import Located, LocatedList, Problem, YamlFil
 VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
 QUESTION_TYPES = ("bool", "int", "choice", "multi")
 RULE_KEYS_REQUIRED = ("id", "title", "version", "author", "status", "source", "rationale", "when", "then")
-RULE_KEYS_APPROVED = ("reviewer", "review_date", "examples")
+RULE_KEYS_APPROVED = ("reviewer", "reviewer_role", "review_date", "examples")
 RULE_KEYS_OPTIONAL = ("salience",)
 _QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
+_DRAWING = re.compile(r"[a-z0-9-]+\.svg")
 
 
 def load_rulebase(directory) -> RuleBase:
@@ -157,12 +160,15 @@ class _Reader:
         head = self._load("rulebase.yaml")
         questions = self._questions(self._load("questions.yaml"))
         findings = self._findings(self._load("findings.yaml"))
-        plan_items = self._plan_items(self._load("plan.yaml"))
+        plan_data = self._load("plan.yaml")
+        phases = self._phases(plan_data)
+        plan_items = self._plan_items(plan_data, phases)
         self.vocab = {
             "questions": {q.id: q for q in questions},
             "findings": {f.code for f in findings},
             "plan": {p.code: p for p in plan_items},
         }
+        self.phases = phases
         dispositions = self._dispositions(head)
         self.vocab["dispositions"] = {d.code for d in dispositions}
         topic_files = [p for p in sorted(self.directory.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
@@ -194,6 +200,7 @@ class _Reader:
             dispositions=tuple(dispositions),
             findings=tuple(findings),
             plan_items=tuple(plan_items),
+            phases=tuple(phases),
             parameters=tuple(parameters),
             rules=tuple(rules),
             baseline=self._baseline(head),
@@ -217,7 +224,8 @@ class _Reader:
 
     def _question(self, node, known: dict) -> Question | None:
         keys = ("id", "type", "text")
-        optional = ("hint", "section", "choices", "minimum", "maximum", "asked_when")
+        optional = ("hint", "section", "choices", "minimum", "maximum", "asked_when", "sign")
+        keys = keys + ("says",)
         if not self._keys(node, keys, optional, what="a question"):
             return None
         qid, qtype = node["id"], node["type"]
@@ -245,8 +253,24 @@ class _Reader:
         return Question(
             id=qid, type=qtype, text=self._text(node, "text", what), hint=self._text(node, "hint", what, False),
             section=self._text(node, "section", what, False), choices=choices, minimum=minimum, maximum=maximum,
-            line=node.line,
+            says=self._says(node, qtype, choices, what), sign=self._text(node, "sign", what, False), line=node.line,
         )
+
+    def _says(self, node: Located, qtype: str, choices: tuple, what: str):
+        """What each answer says about the lifter: a sentence per answer, or one with an {answer} place."""
+        says = node["says"]
+        if qtype in ("int", "multi"):
+            if isinstance(says, str) and "{answer}" in says and not re.search(r"{(?!answer})", says):
+                return " ".join(says.split())
+            self.error(node.line_of("says"), f"{what}: 'says' is one sentence with an {{answer}} place")
+            return "{answer}"
+        expected = [True, False] if qtype == "bool" else [c.value for c in choices]
+        if not isinstance(says, dict) or sorted(map(str, says)) != sorted(map(str, expected)) or \
+                not all(isinstance(v, str) and v.strip() for v in says.values()):
+            shown = "yes and no" if qtype == "bool" else ", ".join(expected)
+            self.error(node.line_of("says"), f"{what}: 'says' needs a sentence for each answer ({shown})")
+            return {value: str(value) for value in expected}
+        return {key: " ".join(value.split()) for key, value in says.items()}
 
     def _choices(self, node: Located, what: str) -> tuple:
         choices = []
@@ -278,31 +302,70 @@ class _Reader:
                                            self._text(node, "explanation", what, False)))
         return findings
 
-    def _plan_items(self, data) -> list[PlanDef]:
-        if data is None or not self._keys(data, ("plan_items",), what="plan.yaml"):
+    def _phases(self, data) -> list[Phase]:
+        phases = []
+        for node in self._list(data, "phases", "plan.yaml") if data is not None else ():
+            if self._keys(node, ("code", "title"), what="a phase") and self._code(node):
+                phases.append(Phase(str(node["code"]), self._text(node, "title", f"phase {node['code']}")))
+        if data is not None and not phases:
+            self.error(data.line, "plan.yaml: 'phases' must list the plan's phases in order, the first being now")
+        return phases
+
+    def _plan_items(self, data, phases) -> list[PlanDef]:
+        if data is None or not self._keys(data, ("phases", "plan_items"), what="plan.yaml"):
             return []
-        items = []
-        optional = ("text", "steps", "attributes", "after_clearance", "supersedes", "source")
+        items, lines = [], {}
+        optional = ("text", "steps", "attributes", "supersedes", "conflicts_with", "doses", "drawings", "source")
+        phase_codes = [p.code for p in phases]
         for node in self._list(data, "plan_items", "plan.yaml"):
-            if not self._keys(node, ("code", "title"), optional, what="a plan item") or not self._code(node):
+            if not self._keys(node, ("code", "title", "phase"), optional, what="a plan item") or not self._code(node):
                 continue
             what = f"plan item {node['code']}"
             attributes = node.get("attributes") or {}
             if not isinstance(attributes, dict):
                 self.error(node.line_of("attributes"), f"{what}: 'attributes' must map names to default values")
                 attributes = {}
+            if not _known(phase_codes, node["phase"]):
+                self.error(node.line_of("phase"), f"{what}: phase {_shown(node['phase'])} is not one of "
+                                                  f"{', '.join(phase_codes)}")
             steps = [s for s in self._list(node, "steps", what) if isinstance(s, str)]
+            lines[str(node["code"])] = node
             items.append(PlanDef(
                 code=str(node["code"]), title=self._text(node, "title", what), text=self._text(node, "text", what, False),
-                steps=tuple(steps), attributes=_plain(attributes), after_clearance=node.get("after_clearance") is True,
-                supersedes=tuple(self._list(node, "supersedes", what)), source=self._text(node, "source", what, False),
+                steps=tuple(steps), attributes=_plain(attributes), phase=str(node["phase"]),
+                supersedes=tuple(self._list(node, "supersedes", what)),
+                conflicts_with=tuple(self._list(node, "conflicts_with", what)),
+                doses=self._doses(node, attributes, what), drawings=self._drawings(node, what),
+                source=self._text(node, "source", what, False),
             ))
         codes = {p.code for p in items}
         for item in items:
-            for code in item.supersedes:
-                if not _known(codes, code):
-                    self.error(1, f"plan item {item.code}: supersedes unknown plan item {_shown(code)}")
+            for key in ("supersedes", "conflicts_with"):
+                for code in getattr(item, key):
+                    if not _known(codes, code):
+                        self.error(lines[item.code].line_of(key), f"plan item {item.code}: {key} unknown plan item "
+                                                                  f"{_shown(code)}")
         return items
+
+    def _doses(self, node: Located, attributes: dict, what: str) -> tuple:
+        doses = []
+        for text in self._list(node, "doses", what):
+            names = re.findall(r"{(\w*)}", text) if isinstance(text, str) else None
+            if names is None or any(name not in attributes for name in names):
+                self.error(node.line_of("doses"), f"{what}: a dose is a sentence whose {{places}} name attributes "
+                                                  f"of this item ({', '.join(attributes) or 'none'})")
+                continue
+            doses.append(" ".join(text.split()))
+        return tuple(doses)
+
+    def _drawings(self, node: Located, what: str) -> dict:
+        drawings = node.get("drawings") or {}
+        if not isinstance(drawings, dict) or not all(isinstance(v, str) and _DRAWING.fullmatch(v)
+                                                     for v in drawings.values()):
+            self.error(node.line_of("drawings"), f"{what}: 'drawings' maps a level (or 'any') to a file name "
+                                                 "such as dead-bug-beginner.svg in templates/drawings")
+            return {}
+        return {str(level): name for level, name in drawings.items()}
 
     def _dispositions(self, head) -> list[Disposition]:
         if head is None:
@@ -313,8 +376,8 @@ class _Reader:
         self.file = self._name(self.directory / "rulebase.yaml")
         dispositions = []
         for rank, node in enumerate(self._list(head, "dispositions", "rulebase.yaml")):
-            if not self._keys(node, ("code", "title", "advice", "presentation"), ("plan", "referral"),
-                              what="a disposition") or not self._code(node):
+            if not self._keys(node, ("code", "title", "advice", "presentation"),
+                              ("plan", "referral", "moves", "safety_net"), what="a disposition") or not self._code(node):
                 continue
             what = f"disposition {node['code']}"
             plan = tuple(self._list(node, "plan", what))
@@ -324,10 +387,20 @@ class _Reader:
             style, alert = self._presentation(node["presentation"], what)
             dispositions.append(Disposition(str(node["code"]), rank, self._text(node, "title", what),
                                             self._text(node, "advice", what), plan, node.get("referral") is True,
-                                            style, alert))
+                                            style, alert, self._moves(node, what),
+                                            self._text(node, "safety_net", what, False)))
         if not dispositions:
             self.error(head.line, "rulebase.yaml: 'dispositions' must list at least one disposition, most severe first")
         return dispositions
+
+    def _moves(self, node: Located, what: str) -> dict:
+        moves = node.get("moves") or {}
+        codes = [p.code for p in self.phases]
+        if not isinstance(moves, dict) or not all(_known(codes, k) and _known(codes, v) for k, v in moves.items()):
+            self.error(node.line_of("moves"), f"{what}: 'moves' maps a phase to the phase its plan items are "
+                                              f"shown in instead (phases: {', '.join(codes)})")
+            return {}
+        return dict(moves)
 
     def _presentation(self, node, what: str) -> tuple[str, str]:
         if not self._keys(node, ("style", "alert"), what=f"{what}: 'presentation'"):
@@ -347,7 +420,7 @@ class _Reader:
             return None
         self.file = self._name(self.directory / "rulebase.yaml")
         node = head["roles"]
-        keys = ("when_no_rule_decides", "stops_the_questionnaire", "program")
+        keys = ("when_no_rule_decides", "stops_the_questionnaire", "program", "safety_net")
         if not self._keys(node, keys, what="'roles'"):
             return None
         codes = [d.code for d in dispositions]
@@ -381,11 +454,33 @@ class _Reader:
             self.error(fallback.line_of("disposition"), "roles: when no rule decides, spinewise must not fall back "
                                                         f"to the mildest disposition ({codes[-1]}); triage up")
             ok = False
-        if not ok:
+        net = self._safety_net_role(node["safety_net"])
+        if not ok or net is None:
             return None
         return Roles(fallback["disposition"], fallback["finding"], node["stops_the_questionnaire"],
                      program["disposition"], program["schedule"], tuple(exercises), program["tracker_weeks"],
-                     program["tracker_sessions_per_week"])
+                     program["tracker_sessions_per_week"], *net)
+
+    def _safety_net_role(self, node) -> tuple | None:
+        keys = ("check_again_after_days", "no_improvement_after_weeks", "weeks_done", "if_worse")
+        if not self._keys(node, keys, what="roles: 'safety_net'"):
+            return None
+        days, weeks, question = node["check_again_after_days"], node["no_improvement_after_weeks"], node["weeks_done"]
+        if isinstance(weeks, dict):
+            weeks = self.parameters[weeks["parameter"]].value if _known(self.parameters, weeks.get("parameter")) \
+                else None
+        problems = [
+            (not _is_int(days) or days < 1, "check_again_after_days", "must be a whole number of days, at least 1"),
+            (not _is_int(weeks), "no_improvement_after_weeks", "must be a whole number or {parameter: name}"),
+            (not (_known(self.vocab["questions"], question) and self.vocab["questions"][question].type == "int"),
+             "weeks_done", "must name a whole-number question"),
+        ]
+        for wrong, key, message in problems:
+            if wrong:
+                self.error(node.line_of(key), f"roles: safety_net: {key} {message}")
+        if any(wrong for wrong, _, _ in problems):
+            return None
+        return days, weeks, question, self._text(node, "if_worse", "roles: safety_net")
 
     def _baseline(self, head: Located) -> dict:
         baseline = head.get("example_baseline")
@@ -411,7 +506,7 @@ class _Reader:
                 elif name in self.named_raw:
                     self.error(block.line_of(name), f"condition {name!r} is defined twice "
                                                     f"(first in {self.named_raw[name][1]})")
-                elif self._keys(node, ("title", "when"), ("description", "says"), what=f"condition {name}"):
+                elif self._keys(node, ("title", "when", "says"), ("description",), what=f"condition {name}"):
                     self.named_raw[name] = (node, self.file)
 
     def _named(self, node: Located, context, negate: bool):
@@ -453,8 +548,8 @@ class _Reader:
             self.file = here
             if parsed is not None:
                 named.append(NamedCondition(name, self._text(raw, "title", f"condition {name}"), parsed.condition,
-                                            self._text(raw, "description", f"condition {name}", False), file,
-                                            raw.line))
+                                            self._text(raw, "description", f"condition {name}", False),
+                                            self._text(raw, "says", f"condition {name}"), file, raw.line))
         return tuple(named)
 
     def _asked_when(self, questions: list) -> list:
@@ -550,11 +645,20 @@ class _Reader:
         return Rule(
             id=str(rid), title=self._text(node, "title", what), version=self._text(node, "version", what),
             author=self._text(node, "author", what), reviewer=self._text(node, "reviewer", what, False),
+            reviewer_role=self._reviewer_role(node, what),
             review_date=self._text(node, "review_date", what, False), status=status,
             source=self._text(node, "source", what), rationale=self._text(node, "rationale", what),
             when=when, finding=finding, disposition=disposition, plan=plan, salience=salience,
             examples=examples, topic=topic, file=self.file, line=node.line,
         )
+
+    def _reviewer_role(self, node: Located, what: str) -> str:
+        role = node.get("reviewer_role")
+        if role is not None and not _known(REVIEWER_ROLES, role):
+            self.error(node.line_of("reviewer_role"), f"{what}: reviewer_role {_shown(role)} is not one of "
+                                                      f"{', '.join(REVIEWER_ROLES)}")
+            return ""
+        return role or ""
 
     def _then(self, node, what: str):
         if not self._keys(node, (), ("finding", "disposition", "plan"), what=f"{what}: 'then'"):
@@ -585,11 +689,24 @@ class _Reader:
             return None
         definition = self.vocab["plan"][item["code"]]
         attributes = {k: v for k, v in item.items() if k != "code"}
-        for name in attributes:
+        parameters = tuple(value["parameter"] for value in attributes.values()
+                           if isinstance(value, dict) and _known(self.parameters, value.get("parameter")))
+        for name, value in attributes.items():
             if name not in definition.attributes:
                 allowed = ", ".join(definition.attributes) or "none"
                 self.error(item.line_of(name), f"{what}: plan item {item['code']} has no attribute {name!r} (allowed: {allowed})")
-        return PlanEntry(item["code"], _plain(attributes))
+            if isinstance(value, dict):
+                attributes[name] = self._attribute_parameter(item, name, value, what)
+        return PlanEntry(item["code"], _plain(attributes), parameters)
+
+    def _attribute_parameter(self, item: Located, name: str, value: dict, what: str):
+        """An attribute written as {parameter: name} takes the named parameter's value."""
+        parameter = value.get("parameter") if len(value) == 1 else None
+        if not _known(self.parameters, parameter):
+            self.error(item.line_of(name), f"{what}: attribute {name} is a value or {{parameter: name}} of a "
+                                           f"known parameter (known: {', '.join(self.parameters) or 'none'})")
+            return None
+        return self.parameters[parameter].value
 
     def _examples(self, node: Located, what: str) -> tuple:
         examples = []
@@ -750,6 +867,7 @@ class _Reader:
             else:
                 seen[rule.id] = f"{rule.file}:{rule.line}"
         used = {test.parameter for rule in rules for test in answer_tests(rule.when)}
+        used |= {name for rule in rules for entry in rule.plan for name in entry.parameters}
         for parameter in parameters:
             if parameter.name not in used:
                 self.warn(parameter.line, f"parameter {parameter.name!r} is used by no rule", file=parameter.file)

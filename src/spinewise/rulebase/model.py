@@ -16,6 +16,7 @@ from spinewise.rulebase.conditions import (  # noqa: F401  (re-exported: the tre
 
 STATUSES = ("draft", "approved", "retired")
 PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
+REVIEWER_ROLES = ("clinician", "engineering")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
 
 
@@ -36,7 +37,20 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     asked_when: Condition | None = None
+    says: Any = None  # what an answer says about the lifter: {answer: sentence}, or one sentence with {answer}
+    sign: str = ""  # for a warning sign: the sign in plain words, for the safety net
     line: int = 0
+
+    def statement(self, value) -> str:
+        """The answer as a sentence the lifter recognises: "you tuck your tailbone at the top"."""
+        if isinstance(self.says, dict):
+            return self.says[value]
+        if self.type == "multi":
+            labels = [self.answer_text([item]).lower() for item in value]
+            answer = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        else:
+            answer = self.answer_text(value)
+        return self.says.format(answer=answer)
 
     @property
     def allowed_values(self) -> tuple:
@@ -75,6 +89,8 @@ class Disposition:
     referral: bool = False
     style: str = ""  # how severe it looks: one of PRESENTATION_STYLES
     alert: str = "none"  # one of ALERT_PLACES
+    moves: dict = field(default_factory=dict, hash=False, compare=False)  # plan phase -> phase shown instead
+    safety_net: str = ""  # heading of this disposition's warning signs in other reports' safety net
 
 
 @dataclass(frozen=True)
@@ -91,15 +107,25 @@ class PlanDef:
     text: str = ""
     steps: tuple = ()
     attributes: dict = field(default_factory=dict, hash=False, compare=False)  # name -> default or None
-    after_clearance: bool = False  # shown as "once a practitioner has cleared you" under a referral
+    phase: str = ""  # when it is done, one of the rule base's phases (a disposition may move it)
     supersedes: tuple = ()  # plan codes this item makes redundant
+    conflicts_with: tuple = ()  # plan codes that cannot be done in the same phase
+    doses: tuple = ()  # sentences with {attribute} places, filled from the planned attributes
+    drawings: dict = field(default_factory=dict, hash=False, compare=False)  # level (or "") -> drawing file
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str
+    title: str
 
 
 @dataclass(frozen=True)
 class PlanEntry:
     code: str
     attributes: dict = field(default_factory=dict, hash=False, compare=False)
+    parameters: tuple = ()  # names of the parameters its attribute values come from
 
 
 @dataclass(frozen=True)
@@ -132,6 +158,7 @@ class Rule:
     topic: str = ""
     file: str = ""
     line: int = 0
+    reviewer_role: str = ""  # "clinician" or "engineering": who signed the content off
 
     @property
     def questions(self) -> list[str]:
@@ -155,6 +182,7 @@ class NamedCondition:
     title: str
     when: Condition
     description: str = ""
+    says: str = ""  # the condition as one sentence to the lifter, when it explains a finding
     file: str = ""
     line: int = 0
 
@@ -171,6 +199,10 @@ class Roles:
     program_exercises: tuple  # plan items the tracker lists with their doses
     tracker_weeks: int  # when the schedule gives no weeks
     tracker_sessions_per_week: int
+    check_again_days: int  # the safety net: answer again after this many days
+    no_improvement_weeks: int  # on the program, no improvement by then means a practitioner
+    weeks_done_question: str  # the question that says how many program weeks are done
+    if_worse: str  # what to do if it gets worse
 
 
 @dataclass(frozen=True)
@@ -183,6 +215,7 @@ class RuleBase:
     dispositions: tuple  # of Disposition, most severe first
     findings: tuple  # of FindingDef
     plan_items: tuple  # of PlanDef
+    phases: tuple  # of Phase, in the order a lifter goes through them; the first is "now"
     parameters: tuple  # of Parameter
     rules: tuple  # of Rule, every status, in file order
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
@@ -211,6 +244,14 @@ class RuleBase:
 
     def condition(self, name: str) -> NamedCondition:
         return next(c for c in self.conditions if c.name == name)
+
+    def phase_under(self, disposition: str, plan_code: str) -> str:
+        """The phase a plan item is shown in under a disposition (a referral moves the program later)."""
+        phase = self.plan_item(plan_code).phase
+        return self.disposition(disposition).moves.get(phase, phase)
+
+    def is_current(self, disposition: str, plan_code: str) -> bool:
+        return self.phase_under(disposition, plan_code) == self.phases[0].code
 
     @property
     def stop_disposition(self) -> Disposition:
