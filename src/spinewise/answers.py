@@ -65,14 +65,14 @@ class AnswerCheck:
 
     problems: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    missing_allowed: list[str] = field(default_factory=list)  # what each missing answer may be
+    missing_expected: list[str] = field(default_factory=list)  # what each missing answer may be
     valid: dict = field(default_factory=dict)  # the answers that passed, to decide the emergency exception
 
     def raise_problems(self, missing_allowed: bool = False) -> None:
         """Raise one AnswersError naming every problem; missing answers count unless `missing_allowed`."""
         clauses = list(self.problems)
         if self.missing and not missing_allowed:
-            clauses.append(_missing_clause(self.missing, self.missing_allowed))
+            clauses.append(_missing_clause(self.missing, self.missing_expected))
         if clauses:
             raise AnswersError("; ".join(clauses))
 
@@ -101,7 +101,7 @@ def check_answers(rulebase, answers: dict) -> AnswerCheck:
             check.problems.append(f"{question.id}: {bad_values[question.id]}")
         elif question.id not in answers and asked:
             check.missing.append(question.id)
-            check.missing_allowed.append(question.describe_allowed())
+            check.missing_expected.append(question.describe_allowed())
     check.problems.extend(_not_asked_clause(ids, condition) for condition, ids in not_asked.items())
     return check
 
