@@ -1,6 +1,7 @@
 """Bad answers are refused: exit 2, one clear line on stderr naming the question, nothing on stdout."""
 
 import json
+import re
 
 import pytest
 
@@ -26,7 +27,11 @@ def changed(healthy, **changes):
 
 
 def test_malformed_json_is_refused():
-    assert_refused(assess_text('{"saddle_numbness": tru'), "not valid JSON", "line 1")
+    assert_refused(assess_text('{"saddle_numbness": tru'), "not valid JSON", "column 21")
+
+
+def test_malformed_json_over_several_lines_names_the_line():
+    assert_refused(assess_text('{\n  "saddle_numbness": tru\n}'), "not valid JSON", "line 2 column 22")
 
 
 def test_non_utf8_is_refused():
@@ -56,9 +61,15 @@ def test_wrong_count_is_refused(healthy, value, words):
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_json_constants_are_not_counts(healthy, constant):
+def test_json_constants_name_their_question(healthy, constant):
     text = changed(healthy, reps_per_set=0).replace('"reps_per_set": 0', f'"reps_per_set": {constant}')
-    assert_refused(assess_text(text), constant)
+    assert_refused(assess_text(text), f"reps_per_set: {constant} is not allowed", "from 1 to 100")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_in_a_list_name_their_question(healthy, constant):
+    text = changed(healthy, feel_location=[]).replace('"feel_location": []', f'"feel_location": ["glutes", {constant}]')
+    assert_refused(assess_text(text), f"feel_location: {constant} is not allowed", "glutes, hamstrings")
 
 
 def test_absurdly_long_number_is_refused(healthy):
@@ -78,7 +89,7 @@ def test_pain_intensity_eleven_is_out_of_range(healthy):
     ("feel_location", [], ["feel_location", "non-empty list"]),
     ("feel_location", "glutes", ["feel_location", "list"]),
     ("feel_location", ["glutes", "calves"], ["feel_location", '"calves"']),
-    ("feel_location", ["glutes", "glutes"], ["feel_location", "twice"]),
+    ("feel_location", ["glutes", "glutes"], ["feel_location", '"glutes" listed more than once']),
 ])
 def test_wrong_type_or_value_is_refused(healthy, question, value, words):
     assert_refused(assess_text(changed(healthy, **{question: value})), *words)
@@ -86,7 +97,7 @@ def test_wrong_type_or_value_is_refused(healthy, question, value, words):
 
 def test_missing_answer_is_refused(healthy):
     del healthy["dead_bug"]
-    assert_refused(assess_text(json.dumps(healthy)), "dead_bug", "no answer")
+    assert_refused(assess_text(json.dumps(healthy)), "missing answer: dead_bug (one of")
 
 
 def test_missing_pain_follow_up_is_refused(healthy):
@@ -109,7 +120,7 @@ def test_missing_file_is_refused():
 
 def test_vignette_file_is_not_an_answers_file():
     run = invoke("assess", "--answers", EXAMPLES.parent / "tests" / "vignettes" / "healthy_glutes_only.json")
-    assert_refused(run, "unknown question id 'name'")
+    assert_refused(run, "unknown question ids 'name'", "known ids: saddle_numbness")
 
 
 def test_emergency_allows_missing_answers_and_lists_them():
@@ -125,9 +136,58 @@ def test_emergency_still_checks_the_answers_given():
 
 
 def test_a_lesser_red_flag_does_not_excuse_missing_answers():
-    assert_refused(assess_text('{"fever": true}'), "no answer")
+    assert_refused(assess_text('{"fever": true}'), "missing answers")
 
 
 def test_no_answers_and_no_terminal_refuses_to_prompt():
     run = invoke("assess", input="")
     assert_refused(run, "not a terminal", "--answers")
+
+
+def refusal(run) -> str:
+    assert_refused(run)
+    return run.stderr.strip()
+
+
+def test_every_kind_of_problem_is_named_in_one_line(healthy):
+    answers = {**healthy, "tailbone": True, "hips": 1, "reps_per_set": 0, "thumb_test": "apart",
+               "arched_back": "no", "pain_intensity": 3, "pain_weeks": 2}
+    del answers["dead_bug"], answers["leg_weakness"]
+    text = json.dumps(answers).replace('"tailbone_tuck": false', '"tailbone_tuck": NaN')
+
+    line = refusal(assess_text(text))
+
+    assert "unknown question ids 'tailbone', 'hips' (known ids: " in line
+    assert line.count("known ids") == 1
+    assert "reps_per_set: 0 is out of range (expected a whole number from 1 to 100)" in line
+    assert 'thumb_test: "apart" is not allowed (expected one of spread, closer, unchanged, not_tried)' in line
+    assert 'arched_back: "no" is not allowed (expected true or false)' in line
+    assert "tailbone_tuck: NaN is not allowed (expected true or false)" in line
+    assert "pain_intensity, pain_weeks: answered, but asked only when back_pain is yes, so remove them" in line
+    assert "missing answer" in line and "leg_weakness" in line and "dead_bug" in line
+    assert len(line.split("; ")) == 7  # one clause per problem, the two missing answers and two not asked grouped
+
+
+def test_one_run_names_every_missing_answer(rulebase, healthy):
+    line = refusal(assess_text('{"saddle_numbness": false}'))
+
+    always_asked = [q.id for q in rulebase.questions if q.asked_when is None and q.id != "saddle_numbness"]
+    missing_clause = line.split("missing answers: ", 1)[1]
+    named = [qid for qid in rulebase.questions_by_id if re.search(rf"\b{qid}\b", missing_clause)]
+    assert named == always_asked and len(named) >= 12, line
+    assert "true or false" in line and "a whole number from 1 to 100" in line
+    # Answering exactly what the line named (as a healthy lifter) is enough.
+    fixed = {"saddle_numbness": False, **{qid: healthy[qid] for qid in named}}
+    assert invoke("assess", "--answers", "-", "--format", "json", input=json.dumps(fixed)).exit_code == 0
+
+
+def test_answers_that_hang_on_a_bad_answer_are_neither_missing_nor_refused(healthy):
+    answers = with_pain(healthy, back_pain="yes")
+    line = refusal(assess_text(json.dumps(answers)))
+    assert line == 'Error: back_pain: "yes" is not allowed (expected true or false)'
+
+
+def test_an_emergency_still_names_every_bad_answer_but_no_missing_one():
+    line = refusal(assess_text('{"saddle_numbness": true, "reps_per_set": 500, "fever": "x"}'))
+    assert "reps_per_set: 500 is out of range" in line and 'fever: "x" is not allowed' in line
+    assert "missing" not in line

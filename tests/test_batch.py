@@ -4,6 +4,8 @@ import json
 import os
 import stat
 
+import pytest
+
 from conftest import invoke, with_pain
 
 
@@ -24,7 +26,7 @@ def test_batch_keeps_ids_and_order(tmp_path, healthy):
     results = lines_of(out.read_text())
     assert [r["id"] for r in results] == ["a", 7, "c"]
     assert [r["disposition"] for r in results] == ["continue_training", "consultation", "emergency"]
-    assert "3 assessed, 0 with errors" in run.stderr
+    assert "3 assessed, 0 refused" in run.stderr
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
 
 
@@ -37,10 +39,33 @@ def test_bad_lines_get_an_error_and_the_run_goes_on(tmp_path, healthy):
     assert len(results) == 5
     assert results[0]["disposition"] == "continue_training"
     assert "error" in results[1] and results[1]["line"] == 2 and "disposition" not in results[1]
+    assert results[1]["error"] == "not valid JSON: Expecting property name enclosed in double quotes at column 2"
     assert results[2]["id"] == 3 and "fever" in results[2]["error"]
     assert "error" in results[3]
     assert results[4]["id"] == 5 and results[4]["disposition"] == "continue_training"
-    assert "2 assessed, 3 with errors" in run.stderr
+    assert "2 assessed, 3 refused" in run.stderr
+    assert run.exit_code == 1
+
+
+def test_an_error_names_every_problem_of_its_line_and_not_the_line_number_again(tmp_path, healthy):
+    source = tmp_path / "in.jsonl"
+    bad = json.dumps({**healthy, "reps_per_set": 0, "thumb_test": "apart"}).replace("false", "NaN", 1)
+    source.write_text(json.dumps(healthy) + "\n" + bad + "\n")
+    run = invoke("batch", source)
+    error = lines_of(run.stdout)[1]["error"]
+    assert "line" not in error
+    assert "saddle_numbness: NaN is not allowed" in error
+    assert "reps_per_set: 0 is out of range" in error and 'thumb_test: "apart"' in error
+    assert run.exit_code == 1 and "1 assessed, 1 refused" in run.stderr
+
+
+def test_an_id_of_nan_is_refused_so_every_output_line_stays_json(tmp_path, healthy):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, **healthy}).replace("1", "NaN", 1) + "\n")
+    run = invoke("batch", source)
+    record = json.loads(run.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
+    assert record == {"line": 1, "error": record["error"]} and record["error"].startswith("id: NaN")
+    assert run.exit_code == 1
 
 
 def test_batch_results_match_single_assessments(tmp_path, healthy):
@@ -54,6 +79,7 @@ def test_batch_results_match_single_assessments(tmp_path, healthy):
 def test_batch_reads_standard_input(healthy):
     run = invoke("batch", "-", input=json.dumps(healthy) + "\n")
     assert lines_of(run.stdout)[0]["disposition"] == "continue_training"
+    assert run.exit_code == 0
 
 
 def test_missing_input_file_is_refused(tmp_path):

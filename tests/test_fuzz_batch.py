@@ -42,7 +42,7 @@ def test_results_keep_input_order_whatever_the_jobs(tmp_path, healthy, jobs):
     assert [line["id"] for line in lines] == list(range(523))
     single = results(invoke("batch", write_lines(tmp_path / "first.jsonl", cases[:5]), "--jobs", "1").stdout)
     assert [line["disposition"] for line in lines[:5]] == [line["disposition"] for line in single]
-    assert "523 assessed, 0 with errors" in run.stderr
+    assert "523 assessed, 0 refused" in run.stderr
 
 
 def test_parallel_and_serial_output_are_byte_identical(tmp_path, healthy):
@@ -50,7 +50,8 @@ def test_parallel_and_serial_output_are_byte_identical(tmp_path, healthy):
     serial = invoke("batch", source, "--jobs", "1")
     parallel = invoke("batch", source, "--jobs", "2")
     assert serial.stdout == parallel.stdout
-    assert "250 assessed, 1 with errors" in parallel.stderr
+    assert "250 assessed, 1 refused" in parallel.stderr
+    assert serial.exit_code == parallel.exit_code == 1
 
 
 def test_jobs_must_be_a_positive_whole_number(tmp_path, healthy):
@@ -67,7 +68,7 @@ def test_an_empty_file_gives_an_empty_output(tmp_path, jobs):
     run = invoke("batch", source, "--output", out, "--jobs", jobs)
     assert run.exit_code == 0
     assert out.read_bytes() == b""
-    assert "0 assessed, 0 with errors" in run.stderr
+    assert "0 assessed, 0 refused" in run.stderr
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -92,7 +93,8 @@ def test_bad_lines_of_every_kind_are_reported_and_the_run_goes_on(tmp_path, heal
     for number, line in enumerate(lines[:-1], start=1):
         assert line["line"] == number and line["error"] and "disposition" not in line, line
     assert lines[-1]["id"] == "last" and lines[-1]["disposition"] == "continue_training"
-    assert f"1 assessed, {len(bad)} with errors" in run.stderr
+    assert f"1 assessed, {len(bad)} refused" in run.stderr
+    assert run.exit_code == 1
 
 
 def test_a_100_mb_line_is_refused_without_stopping_the_run(tmp_path, healthy):
@@ -113,7 +115,8 @@ def test_a_100_mb_line_is_refused_without_stopping_the_run(tmp_path, healthy):
     assert [line.get("id") for line in lines] == ["before", None, "after"]
     assert lines[1]["line"] == 2 and f"longer than {MAX_LINE_BYTES} bytes" in lines[1]["error"]
     assert lines[2]["disposition"] == "continue_training"
-    assert "2 assessed, 1 with errors" in run.stderr
+    assert "2 assessed, 1 refused" in run.stderr
+    assert run.exit_code == 1
 
 
 def spinewise_command(*args):

@@ -67,7 +67,7 @@ def test_invalid_answers_in_a_case_are_a_failure_not_a_crash(tmp_path):
     case = {"id": "bad", "answers": {"saddle_numbness": "maybe"}, "expect": {"disposition": "emergency"}}
     run = invoke("rules", "test", "--cases", cases_file(tmp_path / "c.jsonl", [case]))
     assert run.exit_code == 1
-    assert "why:   saddle_numbness: \"maybe\" is not allowed; expected true or false" in run.stdout
+    assert "why:   saddle_numbness: \"maybe\" is not allowed (expected true or false); missing answers: " in run.stdout
 
 
 def test_malformed_cases_file_is_refused_in_one_line(tmp_path):

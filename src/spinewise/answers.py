@@ -1,41 +1,49 @@
 """Read and check an answers object against the question vocabulary.
 
-Bad input is refused, never guessed: each problem is an AnswersError whose message
-names the question and what is allowed, on one line.
+Bad input is refused, never guessed. Every problem in an answers object is collected,
+so one message (one line, clauses joined by "; ") names them all with what is allowed.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 
 from spinewise.errors import AnswersError
-from spinewise.rulebase.conditions import words
+from spinewise.rulebase.conditions import truth, words
 
 
-def parse_answers_json(data: bytes | str, source: str = "answers") -> dict:
-    """Decode JSON text into a dict, refusing non-UTF-8, malformed JSON, NaN and repeated keys."""
+def parse_answers_json(data: bytes | str, source: str | None = None) -> dict:
+    """Decode JSON text into a dict, refusing non-UTF-8, malformed JSON and repeated keys.
+
+    NaN and Infinity decode to floats, which no question allows: the check that refuses
+    them can then name the question. `source` (a file name) prefixes the messages.
+    """
+    where = f"{source}: " if source else ""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise AnswersError(f"{source}: not UTF-8 text (bad byte at position {exc.start})") from None
+            raise AnswersError(f"{where}not UTF-8 text (bad byte at position {exc.start})") from None
     try:
-        value = json.loads(data, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        value = json.loads(data, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise AnswersError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except ValueError as exc:  # NaN, a repeated key, or an integer too long to convert
+        raise AnswersError(f"{where}not valid JSON: {exc.msg} at {_position(data, exc)}") from None
+    except ValueError as exc:  # a repeated key, or an integer too long to convert
         reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
-        raise AnswersError(f"{source}: not valid answers JSON: {reason}") from None
+        raise AnswersError(f"{where}not valid answers JSON: {reason}") from None
     except RecursionError:
-        raise AnswersError(f"{source}: not valid answers JSON: nested too deeply") from None
+        raise AnswersError(f"{where}not valid answers JSON: nested too deeply") from None
     if not isinstance(value, dict):
-        raise AnswersError(f"{source}: must be a JSON object of question id to answer, not {_json_type(value)}")
+        raise AnswersError(f"{where}must be a JSON object of question id to answer, not {_json_type(value)}")
     return value
 
 
-def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not a valid answer")
+def _position(text: str, exc: json.JSONDecodeError) -> str:
+    if "\n" in text.strip():
+        return f"line {exc.lineno} column {exc.colno}"
+    return f"column {exc.colno}"
 
 
 def _unique_keys(pairs):
@@ -51,19 +59,56 @@ def _json_type(value) -> str:
     return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(value), "a number")
 
 
+@dataclass
+class AnswerCheck:
+    """What is wrong with an answers object: `problems` (one clause each) and the `missing` ids."""
+
+    problems: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    missing_expected: list[str] = field(default_factory=list)  # what each missing answer may be
+    valid: dict = field(default_factory=dict)  # the answers that passed, to decide the emergency exception
+
+    def raise_problems(self, missing_allowed: bool = False) -> None:
+        """Raise one AnswersError naming every problem; missing answers count unless `missing_allowed`."""
+        clauses = list(self.problems)
+        if self.missing and not missing_allowed:
+            clauses.append(_missing_clause(self.missing, self.missing_expected))
+        if clauses:
+            raise AnswersError("; ".join(clauses))
+
+
+def check_answers(rulebase, answers: dict) -> AnswerCheck:
+    """Every problem with `answers`: unknown ids, bad values, answers not asked, missing answers."""
+    known = rulebase.questions_by_id
+    check = AnswerCheck()
+    unknown = [qid for qid in answers if qid not in known]
+    if unknown:
+        check.problems.append(_unknown_clause(unknown, known))
+    bad_values = {}
+    for qid, value in answers.items():
+        if qid in known:
+            problem = _value_problem(known[qid], value)
+            if problem:
+                bad_values[qid] = problem
+            else:
+                check.valid[qid] = value
+    not_asked: dict[str, list[str]] = {}
+    for question in rulebase.questions:
+        asked = _asked(question.asked_when, check.valid)
+        if question.id in answers and asked is False:
+            not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
+        elif question.id in bad_values:
+            check.problems.append(f"{question.id}: {bad_values[question.id]}")
+        elif question.id not in answers and asked:
+            check.missing.append(question.id)
+            check.missing_expected.append(question.describe_allowed())
+    check.problems.extend(_not_asked_clause(ids, condition) for condition, ids in not_asked.items())
+    return check
+
+
 def check_given(rulebase, answers: dict) -> None:
     """Check every given answer: known id, right type, allowed value, and a question that is asked."""
-    known = rulebase.questions_by_id
-    for qid, value in answers.items():
-        question = known.get(qid)
-        if question is None:
-            raise AnswersError(f"unknown question id {qid!r} (known ids: {', '.join(known)})")
-        _check_value(question, value)
-    for qid in answers:
-        question = known[qid]
-        if not question.is_asked(answers):
-            raise AnswersError(f"{qid}: answered, but this question is only asked when "
-                               f"{words(question.asked_when, rulebase, by_id=True, expand=True).sentence()}; remove it")
+    check_answers(rulebase, answers).raise_problems(missing_allowed=True)
 
 
 def missing_answers(rulebase, answers: dict) -> list[str]:
@@ -71,36 +116,71 @@ def missing_answers(rulebase, answers: dict) -> list[str]:
     return [q.id for q in rulebase.questions if q.id not in answers and q.is_asked(answers)]
 
 
-def missing_error(rulebase, qid: str) -> AnswersError:
-    question = rulebase.question(qid)
-    return AnswersError(f"{qid}: no answer given; expected {question.describe_allowed()}")
+def _asked(condition, answers: dict) -> bool | None:
+    """Whether a question is asked, or None while an answer its condition reads is missing or invalid."""
+    return True if condition is None else truth(condition, answers, unanswered=None)
 
 
-def _check_value(question, value) -> None:
-    allowed = question.describe_allowed()
+def _asked_when_words(rulebase, question) -> str:
+    return words(question.asked_when, rulebase, by_id=True, expand=True).sentence()
+
+
+def _value_problem(question, value) -> str | None:
+    """What is wrong with one answer, with what is allowed, or None when it is fine."""
+    expected = f"(expected {question.describe_allowed()})"
     shown = _show(value)
     if question.type == "bool":
-        if not isinstance(value, bool):
-            raise AnswersError(f"{question.id}: {shown} is not allowed; expected {allowed}")
+        ok = isinstance(value, bool)
     elif question.type == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            kind = "not a whole number" if isinstance(value, float) and math.isfinite(value) else "not allowed"
-            raise AnswersError(f"{question.id}: {shown} is {kind}; expected {allowed}")
-        if not question.minimum <= value <= question.maximum:
-            raise AnswersError(f"{question.id}: {shown} is out of range; expected {allowed}")
+        if isinstance(value, float) and math.isfinite(value):
+            return f"{shown} is not a whole number {expected}"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None if question.minimum <= value <= question.maximum else f"{shown} is out of range {expected}"
+        ok = False
     elif question.type == "choice":
-        if not isinstance(value, str) or value not in question.allowed_values:
-            raise AnswersError(f"{question.id}: {shown} is not allowed; expected {allowed}")
+        ok = isinstance(value, str) and value in question.allowed_values
     else:
-        if not isinstance(value, list) or not value:
-            raise AnswersError(f"{question.id}: {shown} is not allowed; expected {allowed}")
-        for item in value:
-            if not isinstance(item, str) or item not in question.allowed_values:
-                raise AnswersError(f"{question.id}: {_show(item)} is not allowed; expected {allowed}")
-        if len(set(value)) != len(value):
-            raise AnswersError(f"{question.id}: a value is listed twice; expected {allowed}")
+        return _list_problem(question, value, expected)
+    return None if ok else f"{shown} is not allowed {expected}"
+
+
+def _list_problem(question, value, expected: str) -> str | None:
+    if not isinstance(value, list) or not value:
+        return f"{_show(value)} is not allowed {expected}"
+    wrong = [_show(item) for item in value if not isinstance(item, str) or item not in question.allowed_values]
+    if wrong:
+        return f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not allowed {expected}"
+    twice = sorted({item for item in value if value.count(item) > 1})
+    if twice:
+        return f"{', '.join(map(_show, twice))} listed more than once {expected}"
+    return None
+
+
+def _unknown_clause(unknown: list, known: dict) -> str:
+    names = ", ".join(_show_key(qid) for qid in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    return f"unknown question id{plural} {names} (known ids: {', '.join(known)})"
+
+
+def _not_asked_clause(ids: list[str], condition: str) -> str:
+    them = "them" if len(ids) > 1 else "it"
+    return f"{', '.join(ids)}: answered, but asked only when {condition}, so remove {them}"
+
+
+def _missing_clause(missing: list[str], allowed: list[str]) -> str:
+    """`missing answers: a, b (true or false), c (one of ...)`: ids grouped by what they allow."""
+    groups: dict[str, list[str]] = {}
+    for qid, what in zip(missing, allowed):
+        groups.setdefault(what, []).append(qid)
+    listed = ", ".join(f"{', '.join(ids)} ({what})" for what, ids in groups.items())
+    return f"missing answer{'s' if len(missing) > 1 else ''}: {listed}"
 
 
 def _show(value) -> str:
-    text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    text = json.dumps(value, default=str)  # NaN and Infinity come out as JSON spells them
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _show_key(key: str) -> str:
+    text = repr(key)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -62,16 +62,25 @@ def _skip_rest_of_line(stream) -> int:
 def assess_line(triage, raw: str | bytes | None, number: int) -> dict:
     """The output record for one input line: the result, or an `error` naming what was wrong."""
     record_id = None
-    try:
+    try:  # the record carries the line number, so the messages need not repeat it
         if raw is None:
-            raise AnswersError(f"line {number}: longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
-        answers = parse_answers_json(raw, f"line {number}")
-        record_id = answers.pop("id", None)
+            raise AnswersError(f"longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
+        answers = parse_answers_json(raw)
+        record_id = _checked_id(answers.pop("id", None))
         result = triage.assess(answers).to_json()
     except AnswersError as exc:
         record = {"line": number, "error": str(exc)}
         return {"id": record_id, **record} if record_id is not None else record
     return {"id": record_id, **result} if record_id is not None else result
+
+
+def _checked_id(record_id):
+    try:
+        json.dumps(record_id, allow_nan=False)
+    except ValueError:  # NaN or Infinity would make the output line invalid JSON
+        raise AnswersError(f"id: {json.dumps(record_id)[:40]} is not allowed (expected any JSON value "
+                           "without NaN or Infinity)") from None
+    return record_id
 
 
 def assess_chunk(triage, chunk) -> tuple[str, int, int, int]:

@@ -187,8 +187,9 @@ def batch(input_path, output, jobs, rules_dir, include_draft):
     """Assess many lifters: one answers object per input line, one result per output line.
 
     An optional "id" key in each input object is carried to its output line. A bad line
-    gets an "error" field instead of a disposition and the run goes on. On a terminal a
-    progress bar is shown; after Ctrl-C the output holds whole lines only (exit status 130).
+    gets an "error" field instead of a disposition and the run goes on; the exit status is
+    0 when every line was assessed, 1 when any was refused. On a terminal a progress bar
+    is shown; after Ctrl-C the output holds whole lines only (exit status 130).
 
     \b
     Example:
@@ -199,10 +200,12 @@ def batch(input_path, output, jobs, rules_dir, include_draft):
 
     with batch_progress(input_path, output) as progress:
         summary = api.run_batch_files(input_path, output, rules_dir, include_draft, jobs, progress)
-    click.echo(f"batch: {summary.assessed} assessed, {summary.failed} with errors", err=True)
+    click.echo(f"batch: {summary.assessed} assessed, {summary.failed} refused", err=True)
     if summary.interrupted:
         click.echo("batch: interrupted; every line written so far is a complete result", err=True)
         sys.exit(130)
+    if summary.failed:
+        sys.exit(1)
 
 
 @main.command()

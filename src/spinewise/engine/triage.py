@@ -7,7 +7,7 @@ most severe disposition any fired rule asked for wins, and every finding is kept
 
 from __future__ import annotations
 
-from spinewise.answers import check_given, missing_answers, missing_error
+from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
 from spinewise.engine.facts import Answers
 from spinewise.result import FindingResult, PlanResult, Result
@@ -36,12 +36,11 @@ class Triage:
         return sorted(self.engine.firings.values(), key=lambda firing: self._order[firing[0].id])
 
     def assess(self, answers: dict) -> Result:
-        """Validate `answers` as the contract asks, then conclude. Raises AnswersError."""
-        check_given(self.rulebase, answers)
-        missing = missing_answers(self.rulebase, answers)
-        result = self.conclude(answers, not_asked=missing)
-        if missing and result.disposition != self._stop:
-            raise missing_error(self.rulebase, missing[0])
+        """Validate `answers` as the contract asks, then conclude. Raises one AnswersError naming every problem."""
+        check = check_answers(self.rulebase, answers)
+        # On the answers that passed: once they reach emergency, missing answers are allowed.
+        result = self.conclude(check.valid, not_asked=check.missing)
+        check.raise_problems(missing_allowed=result.disposition == self._stop)
         return result
 
     def conclude(self, answers: dict, not_asked=()) -> Result:

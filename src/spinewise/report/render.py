@@ -15,7 +15,7 @@ from spinewise.report.model import build_view
 
 TEMPLATES = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
 COLOURS = {"alert": {"fg": "red", "bold": True}, "heading": {"bold": True}, "muted": {"dim": True}}
-MIN_WIDTH = 64  # the tracker table and the rule-base hash need this many columns
+MIN_WIDTH = 40  # the narrowest text layout; a narrower terminal wraps the lines itself
 PDF_MISSING = "PDF output needs the optional PDF support: pip install 'spinewise[pdf]' (WeasyPrint and the Pango library)"
 
 
@@ -72,18 +72,15 @@ def markdown_text(value) -> str:
 
 
 @jinja2.pass_context
-def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "", every_line=False) -> str:
-    """`text` wrapped to the report width, the first line starting with `prefix`.
+def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str:
+    """`text` wrapped to the report width, the first line starting with `prefix`, later lines hanging under it.
 
-    Later lines hang under the prefix, or repeat it (`every_line=True`, or the string to repeat).
+    Words are never split: a word longer than the line (a URL, a hash) gets a line of its own and runs over.
     """
     first = " " * indent + prefix
-    if every_line:
-        rest = first if every_line is True else " " * indent + every_line
-    else:
-        rest = " " * (indent + (hang or len(prefix)))
+    rest = " " * (indent + (hang or len(prefix)))
     return textwrap.fill(" ".join(str(text).split()), width=context["width"], initial_indent=first,
-                         subsequent_indent=rest, break_on_hyphens=False) or first.rstrip()
+                         subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or first.rstrip()
 
 
 @jinja2.pass_context

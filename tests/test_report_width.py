@@ -1,0 +1,100 @@
+"""The text report at any terminal width from 40 columns: every line fits, no word is split,
+and severity is said in words a screen reader can read out."""
+
+import json
+import os
+import re
+import sys
+
+import pexpect
+import pytest
+
+from conftest import EXAMPLES, REPO
+from report_support import copied_rules
+from spinewise.api import load_triage, render
+from spinewise.report.model import build_view
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
+WIDTHS = (40, 60, 100)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def flat(text: str) -> str:
+    """Lines joined back into one run of words: a word split across lines shows up as two words."""
+    return " ".join(text.split()).lower()
+
+
+def source_texts(view) -> list[str]:
+    """Every sentence from the rule base that the report shows."""
+    texts = [view.headline, view.advice]
+    for finding in view.findings:
+        texts += [finding.title, finding.explanation, *(f'"{s.answer}" to "{s.question}"' for s in finding.because)]
+    for item in view.plan_now + view.plan_after_clearance:
+        texts += [item.title, item.text, *item.steps, *item.doses, item.level_note, ", ".join(item.lifts)]
+    texts += [f"{said.question} Answer: {said.answer}." for said in view.answers]
+    return [text for text in texts if text]
+
+
+def assert_fits(text: str, width: int) -> None:
+    for line in text.splitlines():
+        if len(line) > width:  # only a word longer than the line (the rule-base hash) may run over
+            assert len(line.split()) == 1, f"{len(line)} > {width}: {line!r}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda path: path.stem)
+def test_every_line_fits_and_no_word_is_split(example, width, triage):
+    result = triage.assess(json.loads(example.read_text()))
+    text = render(result, "text", width=width)
+
+    assert_fits(text, width)
+    joined = flat(text)
+    for source in source_texts(build_view(result, triage.rulebase)):
+        assert flat(source) in joined, f"split or lost at {width} columns: {source!r}"
+    assert triage.rulebase.content_hash in text.split()
+
+
+@pytest.mark.parametrize("width", (40, 52, 61, 62, 80))
+def test_the_tracker_table_stays_aligned_at_every_width(width, triage):
+    result = triage.assess(json.loads((EXAMPLES / "tuck_pain_on_lowering.json").read_text()))
+    lines = render(result, "text", width=width).splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Week "))
+    rows = lines[header + 1:header + 13]
+    assert all(re.fullmatch(r" +\d+ +\d+( +_+)+ +yes / no", row) for row in rows), rows
+    assert len({len(row) for row in rows}) == 1 and max(map(len, lines[header:header + 13])) <= width
+    for column in re.finditer(r"_+", rows[0]):  # each blank starts under its heading
+        assert lines[header][column.start()] != " ", (lines[header], rows[0])
+
+
+def test_a_word_longer_than_the_line_runs_over_whole(tmp_path):
+    url = "https://example.org/guidance/low-back-pain-and-sciatica-in-over-16s/recommendations"
+    rules = copied_rules(tmp_path, "rulebase.yaml", "before you load them again.", f"before you load them again. {url}")
+    triage = load_triage(rules)
+    result = triage.assess(json.loads((EXAMPLES / "exacerbated_pain_arched.json").read_text()))
+    text = render(result, "text", rules, width=40)
+    assert url in text.splitlines()
+    assert_fits(text, 40)
+
+
+def test_severity_is_said_in_words(triage):
+    result = triage.assess(json.loads((EXAMPLES / "cauda_equina_bladder.json").read_text()))
+    text = render(result, "text", width=60)
+    scale = len(triage.rulebase.dispositions)
+    assert f"Severity: {scale} of {scale} (the higher, the more urgent)." in text
+    assert text.splitlines()[2].startswith("WARNING: ")
+    assert not re.search(r"[^\w\s]{3,}", text), "no row of punctuation"
+
+
+@pytest.mark.parametrize("columns", (40, 100))
+def test_on_a_terminal_the_report_follows_the_terminal_width(columns):
+    child = pexpect.spawn(sys.executable, ["-m", "spinewise", "assess", "--answers",
+                                           str(EXAMPLES / "tuck_pain_on_lowering.json"), "--format", "text"],
+                          cwd=str(REPO), env={**os.environ, "NO_COLOR": "1"}, dimensions=(50, columns),
+                          encoding="utf-8", timeout=60)
+    output = ANSI.sub("", child.read()).replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0, output
+    assert_fits(output, columns)
+    widest = max(len(line) for line in output.splitlines() if len(line.split()) > 1)
+    assert columns - 12 <= widest <= columns
+    assert "pause loaded hip thrusts and do the corrective program" in flat(output)
