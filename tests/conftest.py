@@ -61,10 +61,19 @@ def healthy():
     return json.loads((EXAMPLES / "healthy_glutes_only.json").read_text())
 
 
+SERIOUS_FLAGS_NO = {"fever": False, "cancer_history": False, "significant_trauma": False, "night_pain": False,
+                    "weight_loss": False}
+
+
 def with_pain(answers, **pain):
-    """`answers` with back pain and every follow-up question answered."""
+    """`answers` with back pain and every follow-up question answered (the serious flags no)."""
     return {**answers, "back_pain": True, "pain_intensity": 3, "pain_weeks": 1,
-            "pain_exacerbated": False, "pain_phase": "lowering", **pain}
+            "pain_exacerbated": False, "pain_phase": "lowering", **SERIOUS_FLAGS_NO, **pain}
+
+
+def with_back_felt(answers, **flags):
+    """`answers` of a pain-free lifter who feels the lift in the lower back (so the serious flags are asked)."""
+    return {**answers, "feel_location": ["glutes", "lower_back"], **SERIOUS_FLAGS_NO, **flags}
 
 
 def invoke(*args, input=None):

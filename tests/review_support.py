@@ -9,6 +9,7 @@ RULE_TEMPLATE = """
     status: {status}
     author: review tests
     reviewer: review tests
+    reviewer_role: engineering
     review_date: 2026-11-24
     source: NICE guideline NG59
     rationale: Added by a test to break the rule base on purpose.

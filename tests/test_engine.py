@@ -8,6 +8,7 @@ import sys
 
 from conftest import invoke, with_pain
 from spinewise.engine import triage as triage_module
+from spinewise.rulebase.strata import strata
 
 
 def set_status(folder, rule_id, status):
@@ -73,9 +74,11 @@ def test_the_engine_is_built_once_for_a_whole_batch(rules_copy, healthy, tmp_pat
 
 def test_rule_salience_from_the_files_orders_the_engine(triage):
     compiled = [getattr(type(triage.engine), f"rule_{index}").salience for index in range(len(triage.rules))]
-    by_file = sorted(range(len(triage.rules)), key=lambda i: (-triage.rules[i].salience, i))
+    level = strata(triage.rules)
+    by_file = sorted(range(len(triage.rules)), key=lambda i: (level[triage.rules[i].id], -triage.rules[i].salience, i))
     by_engine = sorted(range(len(triage.rules)), key=lambda i: -compiled[i])
-    assert by_engine == by_file  # higher salience first, then the order of the rule files
+    assert any(level.values())  # the shipped rules read a `not` on a finding, so strata matter
+    assert by_engine == by_file  # lower stratum first, then higher salience, then the order of the rule files
 
 
 TIE_RULE = """
@@ -85,6 +88,7 @@ TIE_RULE = """
     status: approved
     author: test
     reviewer: test
+    reviewer_role: engineering
     review_date: 2026-11-24
     source: test
     rationale: test

@@ -10,7 +10,7 @@ from spinewise.engine.compile import TriageEngine
 from spinewise.engine.triage import Triage
 from spinewise.rulebase.load import load_rulebase
 from strategies import valid_answers
-from test_properties import CONTRACT_DISPOSITIONS, RED_FLAGS, severity
+from test_properties import CONTRACT_DISPOSITIONS, RED_FLAGS, severity, with_flag
 
 RULEBASE = load_rulebase(RULES)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -69,6 +69,8 @@ def test_any_bytes_give_a_result_or_one_clear_line(data):
 @SETTINGS
 @given(answers=valid_answers(RULEBASE), flags=st.sets(st.sampled_from(sorted(RED_FLAGS)), min_size=1))
 def test_red_flags_together_are_never_less_urgent_than_any_one_of_them(triage, answers, flags):
+    for flag in flags:
+        answers = with_flag(answers, flag, False)
     with_flags = triage.assess({**answers, **{flag: True for flag in flags}})
     without = triage.assess({**answers, **{flag: False for flag in flags}})
     assert severity(with_flags.disposition) <= severity(without.disposition)

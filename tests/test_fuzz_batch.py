@@ -10,7 +10,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import REPO, invoke, with_pain
+from conftest import REPO, invoke, with_back_felt, with_pain
 from spinewise.batch import MAX_LINE_BYTES
 
 
@@ -25,7 +25,7 @@ def write_lines(path, cases, end="\n"):
 
 def varied_cases(healthy, count):
     dispositions = [healthy, with_pain(healthy, pain_intensity=9), {"saddle_numbness": True},
-                    with_pain(healthy, tailbone_tuck=True), {**healthy, "fever": True}]
+                    with_pain(healthy, tailbone_tuck=True), with_back_felt(healthy, fever=True)]
     return [{"id": number, **dispositions[number % len(dispositions)]} for number in range(count)]
 
 

@@ -38,8 +38,8 @@ def test_markdown_rulebook_reads_each_rule_in_plain_words():
 
 def test_rulebook_indexes_questions_findings_and_parameters():
     text = doc(RULES)
-    unread = section(text, "### Questions no approved rule reads", "## Parameters")
-    assert "(`pain_phase`)" in unread and "(`back_pain`)" not in unread
+    unread = section(text, "### Questions no approved rule reads", "## Named conditions")
+    assert "Every question is read by at least one approved rule." in unread
     assert "| Dead bug (`dead_bug`) | `pain-back-symptoms`, `felt-lower-back`, `prog-in-progress`, " \
            "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced` | `prog-dead-bug-regress`, " \
            "`prog-dead-bug-beginner`, `prog-dead-bug-advanced` |" in text
@@ -51,10 +51,10 @@ def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):
     add_rule(rules_copy, "draft-heavy", status="draft", title="Heavy load alone needs a practitioner",
              when="{question: load_increase, operator: is_true}", then="finding: excessive_load\ndisposition: consultation")
     edit(rules_copy / "50-load.yaml", "    status: approved\n    author: spinewise engineering\n"
-         "    reviewer: spinewise clinical spec (clinical-knowledge.md, section 3)\n    review_date: 2026-11-24\n"
+         "    reviewer: spinewise engineering team, checked against clinical-knowledge.md section 3\n    reviewer_role: engineering\n    review_date: 2026-11-24\n"
          "    source: \"WHY DO HIP THRUSTS HURT MY LOWER BACK?\"",
          "    status: retired\n    author: spinewise engineering\n"
-         "    reviewer: spinewise clinical spec (clinical-knowledge.md, section 3)\n    review_date: 2026-11-24\n"
+         "    reviewer: spinewise engineering team, checked against clinical-knowledge.md section 3\n    reviewer_role: engineering\n    review_date: 2026-11-24\n"
          "    source: \"WHY DO HIP THRUSTS HURT MY LOWER BACK?\"")
     text = doc(rules_copy)
     approved = section(text, "## Approved rules, by topic", "## Draft rules")
@@ -63,7 +63,7 @@ def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):
     assert "#### Heavy load alone needs a practitioner" in drafts and "**draft**" in drafts
     assert "#### Too many repetitions per set" in retired and "**retired**" in retired
     assert "Heavy load alone" not in approved and "#### Too many repetitions per set" not in approved
-    assert "26 approved, 1 draft, 1 retired" in text
+    assert "33 approved, 1 draft, 1 retired" in text
     assert "plan item reduce_volume is planned by no rule that runs" in text
 
 
@@ -102,7 +102,9 @@ def test_questions_json_lists_the_vocabulary_for_other_tools():
     assert by_id["pain_intensity"]["minimum"] == 0 and by_id["pain_intensity"]["maximum"] == 10
     assert by_id["pain_intensity"]["asked_when_condition"] == {"question": "back_pain", "operator": "is_true"}
     assert by_id["pain_intensity"]["read_by"] == {"approved": ["pain-severe"], "draft": []}
-    assert by_id["pain_phase"]["read_by"]["approved"] == []
+    assert "pattern-pain-lowering" in by_id["pain_phase"]["read_by"]["approved"]
+    assert by_id["fever"]["asked_when_condition"] == {"condition": "back_involved"}
+    assert list(by_id).index("fever") > list(by_id).index("pain_phase")
     assert {"value": "closer", "label": "They come closer together"} in by_id["thumb_test"]["choices"]
     assert by_id["feel_location"]["asked_when"] is None
 
@@ -113,8 +115,9 @@ def test_questions_markdown_is_a_table():
     assert "| How strong is the pain at its worst, from 0 (none) to 10 (the worst imaginable)? | `pain_intensity` | " \
            "a whole number from 0 to 10 | when the answer to \"Do you have lower-back pain or discomfort during or " \
            "after hip thrusts?\" is yes | `pain-severe` |" in run.stdout
-    assert "| `pain_phase` |" in run.stdout and "no approved rule |" in run.stdout
+    fever = next(line for line in run.stdout.splitlines() if "| `fever` |" in line)
+    assert "the condition “The lower back is involved” holds" in fever and "`rf-fever`" in fever
 
 
 def test_questions_default_to_json_when_piped():
-    assert json.loads(invoke("questions").stdout)["rulebase"]["version"] == "1.1.0"
+    assert json.loads(invoke("questions").stdout)["rulebase"]["version"] == "2.0.0"

@@ -44,7 +44,9 @@ def test_a_changed_threshold_fails_the_examples_that_pin_it(rules_copy):
     run = invoke("rules", "test", rules_copy)
     assert run.exit_code == 1
     [failure] = rows(run, "FAIL")
-    assert failure.startswith("FAIL    rule pain-severe #2") and "20-pain.yaml:64" in failure
+    example = next(number for number, line in enumerate((rules_copy / "20-pain.yaml").read_text().splitlines(), 1)
+                   if "pain_intensity: 6," in line)
+    assert failure.startswith("FAIL    rule pain-severe #2") and f"20-pain.yaml:{example}" in failure
     detail = run.stdout.split(failure, 1)[1]
     assert "why:   disposition is consultation, expected corrective_program" in detail
     assert "why:   finding severe_pain should not be drawn" in detail

@@ -129,7 +129,8 @@ def test_the_cache_can_be_switched_off(cache_home, rules_copy, monkeypatch):
 
 def test_a_new_process_sees_a_rule_edit_made_after_the_cache_was_written(tmp_path, rules_copy):
     answers = json.loads((EXAMPLES / "healthy_glutes_only.json").read_text())
-    answers.update(back_pain=True, pain_intensity=5, pain_weeks=1, pain_exacerbated=False, pain_phase="top")
+    answers.update(back_pain=True, pain_intensity=5, pain_weeks=1, pain_exacerbated=False, pain_phase="top",
+                   fever=False, cancer_history=False, significant_trauma=False, night_pain=False, weight_loss=False)
     answers_file = tmp_path / "answers.json"
     answers_file.write_text(json.dumps(answers))
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache-home")}

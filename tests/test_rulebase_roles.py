@@ -136,9 +136,9 @@ def _names(condition):
 
 
 def test_a_new_warning_sign_added_to_the_named_condition_holds_back_every_training_rule(rules_copy, healthy):
-    edit(rules_copy / "10-red-flags.yaml", "          - {question: radiating_leg_pain, operator: is_true}",
-         "          - {question: radiating_leg_pain, operator: is_true}\n"
-         "          - {question: arched_back, operator: is_true}")
+    edit(rules_copy / "10-red-flags.yaml", "              - {question: radiating_leg_pain, operator: is_true}",
+         "              - {question: radiating_leg_pain, operator: is_true}\n"
+         "              - {question: arched_back, operator: is_true}")
     triage = Triage(load_rulebase(rules_copy))
     result = triage.assess({**healthy, "arched_back": True})
     assert result.disposition != "continue_training"
@@ -147,17 +147,18 @@ def test_a_new_warning_sign_added_to_the_named_condition_holds_back_every_traini
 
 def test_an_unknown_named_condition_is_reported_at_its_line(rules_copy):
     path = rules_copy / "60-program.yaml"
-    edit(path, "- {condition: no_warning_sign}", "- {condition: no_warning_signs}")
+    edit(path, "        - {condition: no_warning_sign}", "        - {condition: no_warning_signs}")
     run = check(rules_copy)
     line = line_of(path, "no_warning_signs")
     assert run.exit_code == 1
-    assert f"{path}:{line}: unknown condition 'no_warning_signs' (named conditions: no_warning_sign)" in run.stdout
+    assert f"{path}:{line}: unknown condition 'no_warning_signs' (named conditions: back_involved, " \
+           "no_serious_flag, no_warning_sign, nothing_points_at_the_back, back_settled)" in run.stdout
 
 
 def test_a_named_condition_that_refers_to_itself_is_refused(rules_copy):
     path = rules_copy / "10-red-flags.yaml"
-    edit(path, "          - {question: radiating_leg_pain, operator: is_true}",
-         "          - {question: radiating_leg_pain, operator: is_true}\n          - {condition: no_warning_sign}")
+    edit(path, "              - {question: radiating_leg_pain, operator: is_true}",
+         "              - {question: radiating_leg_pain, operator: is_true}\n              - {condition: no_warning_sign}")
     run = check(rules_copy)
     assert run.exit_code == 1
     assert f"{path}:{line_of(path, '- {condition: no_warning_sign}')}: condition 'no_warning_sign' refers to itself" \
@@ -181,6 +182,7 @@ NEGATED_RULE = """
     status: approved
     author: test
     reviewer: test
+    reviewer_role: engineering
     review_date: 2026-11-24
     source: test
     rationale: test

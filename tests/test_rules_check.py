@@ -79,7 +79,7 @@ def test_duplicate_rule_id_names_both_places(rules_copy):
 
 def test_missing_metadata_is_an_error(rules_copy):
     path = rules_copy / "50-load.yaml"
-    edit(path, "    reviewer: spinewise clinical spec (clinical-knowledge.md, section 3)\n", "")
+    edit(path, "    reviewer: spinewise engineering team, checked against clinical-knowledge.md section 3\n    reviewer_role: engineering\n", "")
     edit(path, "    source: \"ARE HIP THRUSTS BAD FOR YOUR LOWER BACK?\"\n", "")
     run = check(rules_copy)
     assert "rule load-too-heavy is missing 'reviewer'" in run.stdout

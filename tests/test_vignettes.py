@@ -38,3 +38,5 @@ def test_case_gives_expected_result(path: Path, tmp_path):
     for code, attributes in case.get("plan_attrs", {}).items():
         for name, value in attributes.items():
             assert plan[code][name] == value, f"{code}.{name}"
+    for code, phase in case.get("plan_phases", {}).items():
+        assert plan[code]["phase"] == phase, f"{code} should be in phase {phase}, is in {plan[code]['phase']}"

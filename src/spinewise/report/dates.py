@@ -8,11 +8,20 @@ import os
 from spinewise.errors import SpinewiseError
 
 
+def report_day(today: datetime.date | None = None) -> datetime.date:
+    """Today, or the day SOURCE_DATE_EPOCH pins for reproducible reports."""
+    return today or _pinned_date() or datetime.date.today()
+
+
 def report_date(today: datetime.date | None = None) -> str:
-    """ISO date (unambiguous in every country); SOURCE_DATE_EPOCH pins it for reproducible reports."""
-    if today is None:
-        today = _pinned_date() or datetime.date.today()
-    return today.isoformat()
+    """ISO date (unambiguous in every country)."""
+    return report_day(today).isoformat()
+
+
+def days_after(day: datetime.date, days: int) -> str:
+    """The ISO date `days` after `day`, with its weekday: "2026-12-01 (Tuesday)"."""
+    later = day + datetime.timedelta(days=days)
+    return f"{later.isoformat()} ({later.strftime('%A')})"
 
 
 def _pinned_date() -> datetime.date | None:

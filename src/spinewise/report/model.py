@@ -1,14 +1,17 @@
 """The report as finished values: templates only loop and branch over what is built here.
 
-Every text comes from the rule base (dispositions, findings, plan items, questions and
-rules); this module only picks, orders and formats it for one Result.
+Every text comes from the rule base (dispositions, findings, plan items and phases,
+questions, named conditions and rules); this module only picks, orders, merges and
+formats it for one Result. It never names a rule-base code: it reads the roles.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.report.dates import report_date
+from spinewise.report.dates import days_after, report_date, report_day
+from spinewise.rulebase.conditions import Named, nodes, questions_read
+from spinewise.rulebase.model import CLINICIAN
 
 
 @dataclass(frozen=True)
@@ -23,12 +26,11 @@ class FindingView:
     code: str
     title: str
     explanation: str
-    because: tuple  # of AnswerView: "because you said <answer> to <question>"
-    rule: str
-    rule_title: str
+    because: tuple  # of sentences about the lifter: "you tuck your tailbone at the top"
+    rules: tuple  # of (rule id, rule title) that drew it
     source: str
-    decided: bool  # its rule asked for the reported disposition
-    alarming: bool  # its rule asked for a referral (a red flag, or stop and see someone)
+    decided: bool  # one of its rules asked for the reported disposition
+    alarming: bool  # one of its rules asked for a referral (a red flag, or stop and see someone)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,16 @@ class PlanView:
     level: str  # e.g. "advanced", with level_note saying what it means
     level_note: str
     lifts: tuple
+    drawing: str  # a template path of a line drawing, or ""
     source: str
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    title: str
+    note: str
+    items: tuple  # of PlanView
+    first: bool  # the phase of what to do now
 
 
 @dataclass(frozen=True)
@@ -52,15 +63,23 @@ class AlertView:
     repeated: bool  # shown again after the plan
     title: str
     advice: str
-    reasons: tuple  # of FindingView: every finding that asked for a referral, not only the deciding one
+    because: tuple  # of sentences: every answer that asked for a referral, not only the deciding one
 
 
 @dataclass(frozen=True)
 class TrackerView:
     exercises: tuple  # of (title, dose)
-    sessions: tuple  # of (week, session in that week)
-    weeks: int
+    weeks: tuple  # of (week number, the date the week starts)
     sessions_per_week: int
+    levels: tuple  # of the dead-bug levels to tick, when the program plans one
+
+
+@dataclass(frozen=True)
+class SafetyNetView:
+    warnings: tuple  # of (heading, signs in plain words)
+    check_again: str  # the date to answer the questions again
+    no_improvement: str  # on the program: the date by which no improvement means a practitioner; else ""
+    if_worse: str
 
 
 @dataclass(frozen=True)
@@ -83,16 +102,18 @@ class ReportView:
     severity: Severity
     referral: bool
     alert: AlertView | None
-    findings: tuple  # of FindingView
-    plan_now: tuple  # of PlanView
-    plan_after_clearance: tuple  # of PlanView, shown only as "once a practitioner has cleared you"
+    findings: tuple  # of FindingView, one per finding
+    phases: tuple  # of PhaseView, in the order a lifter goes through them, empty ones left out
     tracker: TrackerView | None
+    safety_net: SafetyNetView | None  # on every report but the one that stops the questionnaire
     not_asked: tuple  # of question texts
     answers: tuple  # of AnswerView, in question order
     date: str
     rulebase_name: str
     rulebase_version: str
     rulebase_hash: str
+    review_status: str  # whether a clinician reviewed the rules in use, in plain words
+    clinician_reviewed: bool
     included_drafts: bool
     draft_rules_fired: tuple  # of rule ids
 
@@ -100,9 +121,9 @@ class ReportView:
 def build_view(result, rulebase, today=None) -> ReportView:
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
-    findings = tuple(_finding(f, rulebase, rules, result.disposition) for f in result.findings)
-    plan = tuple(_plan(p, rulebase, rules, result.rules_fired) for p in result.plan)
-    after = {p.code for p in result.plan if p.after_clearance}
+    findings = _findings(result, rulebase, rules)
+    plan = {p.code: _plan(p, rulebase, rules, result.rules_fired) for p in result.plan}
+    day = report_day(today)
     return ReportView(
         disposition=disposition.code,
         style=disposition.style,
@@ -112,16 +133,18 @@ def build_view(result, rulebase, today=None) -> ReportView:
         referral=disposition.referral,
         alert=_alert(disposition, findings),
         findings=findings,
-        plan_now=tuple(p for p in plan if p.code not in after),
-        plan_after_clearance=tuple(p for p in plan if p.code in after),
-        tracker=_tracker(rulebase.roles, disposition.code, result.plan, plan),
+        phases=_phases(result, rulebase, plan),
+        tracker=_tracker(rulebase, disposition.code, result.plan, plan, day),
+        safety_net=_safety_net(rulebase, result, day),
         not_asked=tuple(rulebase.question(q).text for q in result.not_asked),
         answers=tuple(_answer(rulebase, q.id, result.answers[q.id]) for q in rulebase.questions
                       if q.id in result.answers),
-        date=report_date(today),
+        date=report_date(day),
         rulebase_name=rulebase.name,
         rulebase_version=result.rulebase_version,
         rulebase_hash=result.rulebase_hash,
+        review_status=review_status(rulebase, result.included_drafts),
+        clinician_reviewed=_clinician_reviewed(rulebase, result.included_drafts),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
     )
@@ -132,44 +155,96 @@ def _answer(rulebase, qid: str, value) -> AnswerView:
     return AnswerView(question.text, question.answer_text(value), question.section)
 
 
-def _finding(finding, rulebase, rules, disposition) -> FindingView:
-    definition = rulebase.finding(finding.code)
-    rule = rules.get(finding.rule)
-    because = tuple(_answer(rulebase, q, v) for q, v in finding.because.items() if q in rulebase.questions_by_id)
+# -- findings -------------------------------------------------------------------------------
+
+def _findings(result, rulebase, rules) -> tuple:
+    """One view per finding, however many rules drew it, with every answer behind it said once."""
+    grouped: dict = {}
+    for finding in result.findings:
+        grouped.setdefault(finding.code, []).append(finding)
+    return tuple(_finding(code, drawn, rulebase, rules, result.disposition) for code, drawn in grouped.items())
+
+
+def _finding(code, drawn, rulebase, rules, disposition) -> FindingView:
+    definition = rulebase.finding(code)
+    fired = [rules[f.rule] for f in drawn if f.rule in rules]
+    because = tuple(dict.fromkeys(sentence for f in drawn
+                                  for sentence in because_sentences(rules.get(f.rule), f.because, rulebase)))
+    sources = dict.fromkeys(f.source or (rules[f.rule].source if f.rule in rules else "") for f in drawn)
     return FindingView(
-        code=finding.code,
+        code=code,
         title=definition.title,
-        explanation=definition.explanation.strip(),
+        explanation=" ".join(definition.explanation.split()),
         because=because,
-        rule=finding.rule,
-        rule_title=rule.title if rule else "",
-        source=finding.source or (rule.source if rule else ""),
-        decided=bool(rule and rule.disposition == disposition),
-        alarming=bool(rule and rule.disposition and rulebase.disposition(rule.disposition).referral),
+        rules=tuple((rule.id, rule.title) for rule in fired) or tuple((f.rule, "") for f in drawn),
+        source="; ".join(source for source in sources if source),
+        decided=any(rule.disposition == disposition for rule in fired),
+        alarming=any(rule.disposition and rulebase.disposition(rule.disposition).referral for rule in fired),
     )
+
+
+def because_sentences(rule, because: dict, rulebase) -> list[str]:
+    """The answers behind a finding as what the lifter said; a named condition's answers as its one sentence.
+
+    Never more sentences than answers: a named condition only ever replaces the answers it read."""
+    sentences: dict = {}  # first question -> sentence, to keep question order
+    covered: set = set()
+    for named in _named_conditions(rule.when) if rule else ():
+        read = [q for q in questions_read(named.condition) if q in because and q not in covered]
+        if read:
+            sentences[read[0]] = rulebase.condition(named.name).says
+            covered.update(read)
+    for qid, value in because.items():
+        if qid not in covered and qid in rulebase.questions_by_id:
+            sentences[qid] = rulebase.question(qid).statement(value)
+    order = {q.id: index for index, q in enumerate(rulebase.questions)}
+    return [sentences[q] for q in sorted(sentences, key=order.__getitem__)]
+
+
+def _named_conditions(condition) -> list:
+    """Named conditions the lifter can be told in one sentence, outermost first (not negated ones)."""
+    found, inside = [], set()
+    for node in nodes(condition):
+        if isinstance(node, Named) and not node.negated and id(node) not in inside:
+            found.append(node)
+            inside.update(id(n) for n in nodes(node.condition))
+    return found
 
 
 def _alert(disposition, findings) -> AlertView | None:
     if disposition.alert == "none":
         return None
-    reasons = tuple(f for f in findings if f.alarming)
+    because = tuple(dict.fromkeys(sentence for f in findings if f.alarming for sentence in f.because))
     return AlertView(disposition.style, disposition.alert == "top_and_end", disposition.title,
-                     disposition.advice.strip(), reasons)
+                     disposition.advice.strip(), because)
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+def _phases(result, rulebase, plan: dict) -> tuple:
+    views = []
+    for index, phase in enumerate(rulebase.phases):
+        items = tuple(plan[p.code] for p in result.plan if p.phase == phase.code)
+        if items:
+            views.append(PhaseView(phase.title, phase.note, items, index == 0))
+    return tuple(views)
 
 
 def _plan(item, rulebase, rules, fired) -> PlanView:
     definition = rulebase.plan_item(item.code)
     attributes = item.attributes
     level = str(attributes.get("level", ""))
+    drawing = definition.drawings.get(level) or definition.drawings.get("any", "")
     return PlanView(
         code=item.code,
         title=definition.title,
         text=definition.text.strip(),
         steps=definition.steps,
-        doses=doses(attributes),
+        doses=tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,
         level_note=_level_note(item.code, level, rules, fired) if level else "",
         lifts=tuple(attributes.get("lifts", ())),
+        drawing=f"drawings/{drawing}" if drawing else "",
         source=definition.source,
     )
 
@@ -179,40 +254,67 @@ def _level_note(code: str, level: str, rules, fired) -> str:
     for rule_id in fired:
         rule = rules.get(rule_id)
         if rule and any(entry.code == code and entry.attributes.get("level") == level for entry in rule.plan):
-            return rule.rationale.strip()
+            return " ".join(rule.rationale.split())
     return ""
 
 
-def doses(attributes: dict) -> tuple:
-    """The dose attributes of a plan item as short sentences, most important first."""
-    parts = []
-    if "sets" in attributes and "reps" in attributes:
-        low = attributes.get("min_sets")
-        sets = f"{low}-{attributes['sets']}" if low and low != attributes["sets"] else str(attributes["sets"])
-        dose = f"{sets} sets of {attributes['reps']} reps"
-        if "progress_sets" in attributes and "progress_reps" in attributes:
-            dose = f"Start with {dose}; build up to {attributes['progress_sets']} sets of {attributes['progress_reps']}"
-        parts.append(dose)
-    elif "reps" in attributes:
-        parts.append(f"About {attributes['reps']} reps per set")
-    if "weeks_min" in attributes:
-        parts.append(f"{_span(attributes, 'sessions_per_week')} sessions a week for {_span(attributes, 'weeks')} weeks")
-    return tuple(parts)
-
-
-def _span(attributes: dict, name: str) -> str:
-    low, high = attributes.get(f"{name}_min"), attributes.get(f"{name}_max")
-    return str(high) if low in (None, high) else f"{low}-{high}"
-
-
-def _tracker(roles, disposition: str, planned, plan) -> TrackerView | None:
-    """One row per planned session of the corrective program (at its longest), to print and fill in."""
+def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerView | None:
+    """One row per week of the corrective program (at its longest), to print and fill in."""
+    roles = rulebase.roles
     schedule = next((p.attributes for p in planned if p.code == roles.schedule_item), None)
     if disposition != roles.program_disposition or schedule is None:
         return None
     weeks = int(schedule.get("weeks_max") or schedule.get("weeks_min") or roles.tracker_weeks)
     per_week = int(schedule.get("sessions_per_week_max") or schedule.get("sessions_per_week_min")
                    or roles.tracker_sessions_per_week)
-    exercises = tuple((p.title, "; ".join(p.doses)) for p in plan if p.code in roles.program_exercises)
-    sessions = tuple((week, session) for week in range(1, weeks + 1) for session in range(1, per_week + 1))
-    return TrackerView(exercises, sessions, weeks, per_week)
+    exercises = tuple((view.title, "; ".join(view.doses)) for code, view in plan.items()
+                      if code in roles.program_exercises)
+    levels = tuple(dict.fromkeys(level for view in plan.values() if view.level
+                                 for level in _levels_of(rulebase, view.code)))
+    rows = tuple((week, days_after(day, 7 * (week - 1))) for week in range(1, weeks + 1))
+    return TrackerView(exercises, rows, per_week, levels)
+
+
+def _levels_of(rulebase, code: str) -> list[str]:
+    """Every level the rules can set for a plan item, in rule order."""
+    return [str(entry.attributes["level"]) for rule in rulebase.rules if rule.status != "retired"
+            for entry in rule.plan if entry.code == code and "level" in entry.attributes]
+
+
+# -- the safety net and the review status -----------------------------------------------------
+
+def _safety_net(rulebase, result, day) -> SafetyNetView | None:
+    roles = rulebase.roles
+    if result.disposition == roles.stop_disposition:
+        return None
+    warnings = tuple((d.safety_net, signs) for d in rulebase.dispositions if d.safety_net
+                     for signs in [_signs_for(rulebase, d.code)] if signs)
+    no_improvement = ""
+    if result.disposition == roles.program_disposition:
+        done = result.answers.get(roles.weeks_done_question, 0)
+        no_improvement = days_after(day, 7 * max(roles.no_improvement_weeks - done, 1))
+    return SafetyNetView(warnings, days_after(day, roles.check_again_days), no_improvement,
+                         " ".join(roles.if_worse.split()))
+
+
+def _signs_for(rulebase, disposition: str) -> tuple:
+    """The warning signs (questions with a `sign`) that the rules giving a disposition test."""
+    read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions]
+    return tuple(dict.fromkeys(rulebase.question(q).sign for q in read if rulebase.question(q).sign))
+
+
+def _clinician_reviewed(rulebase, include_draft: bool) -> bool:
+    rules = rulebase.active_rules(include_draft)
+    return bool(rules) and all(rule.reviewer_role == CLINICIAN for rule in rules)
+
+
+def review_status(rulebase, include_draft: bool = False) -> str:
+    """Whether a licensed clinician has reviewed the rules in use, in words a lifter reads."""
+    rules = rulebase.active_rules(include_draft)
+    if _clinician_reviewed(rulebase, include_draft):
+        names = ", ".join(dict.fromkeys(rule.reviewer for rule in rules))
+        return f"The rules in use were reviewed by a licensed clinician ({names})."
+    checked = sum(1 for rule in rules if rule.reviewer_role == CLINICIAN)
+    return ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
+            "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
+            f"against its clinical spec ({checked} of {len(rules)} rules reviewed by a clinician).")

@@ -305,8 +305,10 @@ class _Reader:
     def _phases(self, data) -> list[Phase]:
         phases = []
         for node in self._list(data, "phases", "plan.yaml") if data is not None else ():
-            if self._keys(node, ("code", "title"), what="a phase") and self._code(node):
-                phases.append(Phase(str(node["code"]), self._text(node, "title", f"phase {node['code']}")))
+            if self._keys(node, ("code", "title"), ("note",), what="a phase") and self._code(node):
+                what = f"phase {node['code']}"
+                phases.append(Phase(str(node["code"]), self._text(node, "title", what),
+                                    self._text(node, "note", what, False)))
         if data is not None and not phases:
             self.error(data.line, "plan.yaml: 'phases' must list the plan's phases in order, the first being now")
         return phases

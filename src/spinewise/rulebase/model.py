@@ -16,7 +16,8 @@ from spinewise.rulebase.conditions import (  # noqa: F401  (re-exported: the tre
 
 STATUSES = ("draft", "approved", "retired")
 PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
-REVIEWER_ROLES = ("clinician", "engineering")
+CLINICIAN = "clinician"
+REVIEWER_ROLES = (CLINICIAN, "engineering")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
 
 
@@ -119,6 +120,7 @@ class PlanDef:
 class Phase:
     code: str
     title: str
+    note: str = ""  # said under the phase's heading in a report
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ class RuleBase:
     dispositions: tuple  # of Disposition, most severe first
     findings: tuple  # of FindingDef
     plan_items: tuple  # of PlanDef
-    phases: tuple  # of Phase, in the order a lifter goes through them; the first is "now"
+    phases: tuple  # of Phase, in the order a lifter goes through them; the first is what to do now
     parameters: tuple  # of Parameter
     rules: tuple  # of Rule, every status, in file order
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
