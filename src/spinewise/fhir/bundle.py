@@ -26,15 +26,14 @@ CLEARANCE = "once a practitioner has cleared you"
 def result_bundle(result, rulebase, date: str | None = None, record_id=None) -> dict:
     """The Bundle for one Result; `date` (ISO) stamps it, `record_id` (a batch line's id) identifies it."""
     names = _names(result)
-    response = {"id": names["response"].split(":")[-1], **response_resource(rulebase, result.answers, date)}
+    response = response_resource(rulebase, result.answers, date)
+    response = {"resourceType": response.pop("resourceType"), "id": names["response"].split(":")[-1], **response}
     impression = _impression(result, rulebase, names, date)
     plan = _care_plan(result, rulebase, names, date)
     bundle = {"resourceType": "Bundle"}
     if record_id is not None:
         bundle["identifier"] = {"system": BATCH_ID_IDENTIFIER, "value": str(record_id)}
     bundle["type"] = "collection"
-    if date:
-        bundle["timestamp"] = f"{date}T00:00:00Z"
     bundle["entry"] = [{"fullUrl": names[key], "resource": resource}
                        for key, resource in (("response", response), ("impression", impression), ("plan", plan))]
     return bundle
