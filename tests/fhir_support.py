@@ -8,6 +8,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhirpathpy.models import models
 
 from conftest import TESTS
+from spinewise.fhir.common import unwrap
 from spinewise.fhir.response import response_resource
 
 CASE_FILES = sorted((TESTS / "vignettes").glob("*.json")) + sorted((TESTS / "cases").glob("*.json"))
@@ -93,6 +94,7 @@ def interesting_numbers(rulebase, question) -> list:
 
 
 def _tests(condition):
+    condition = unwrap(condition)
     if condition is None:
         return []
     if hasattr(condition, "items"):

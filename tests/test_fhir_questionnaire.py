@@ -181,6 +181,21 @@ def test_nested_conditions_become_an_sdc_fhirpath_expression(rulebase):
     assert " or " in expression["expression"] and " and " in expression["expression"]
 
 
+def test_a_named_condition_is_exported_as_the_condition_it_names(rulebase):
+    conditions = pytest.importorskip("spinewise.rulebase.conditions")
+    if not hasattr(conditions, "Named"):
+        pytest.skip("this rule-base language has no named conditions")
+    leaves = _leaves(rulebase)
+    named = conditions.Named("back_involved", AnyOf((leaves[0], leaves[2])))
+    for condition in (named, AllOf((named, leaves[4]))):
+        changed = _asking_last_when(rulebase, condition)
+        questionnaire = questionnaire_resource(changed)
+        validate(questionnaire)
+        rng = random.Random(9)
+        for _ in range(30):
+            check_enablement(changed, questionnaire, rng, skip=0.2)
+
+
 def test_a_condition_fhir_cannot_express_is_refused_naming_the_question(rulebase):
     finding = rulebase.findings[0].code
     changed = _asking_last_when(rulebase, AnyOf((FactTest("finding", finding), _leaves(rulebase)[0])))

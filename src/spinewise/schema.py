@@ -7,7 +7,7 @@ answer is required). What a schema cannot say is listed in the README.
 
 from __future__ import annotations
 
-from spinewise.fhir.common import base_url
+from spinewise.fhir.common import base_url, unwrap
 from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -70,6 +70,7 @@ def condition_schema(condition) -> dict:
 
     A test needs its question answered, negated or not, as spinewise evaluates it.
     """
+    condition = unwrap(condition)
     if isinstance(condition, (AllOf, AnyOf)):
         key = "allOf" if isinstance(condition, AllOf) else "anyOf"
         return {key: [condition_schema(item) for item in condition.items]}

@@ -30,6 +30,13 @@ class FhirExportError(SpinewiseError):
     """The rule base says something a FHIR resource cannot carry."""
 
 
+def unwrap(condition):
+    """The condition itself: a reference to a named condition (`{condition: name}`) means what it names."""
+    while hasattr(condition, "condition") and hasattr(condition, "name"):
+        condition = condition.condition
+    return condition
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "rulebase"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.fhir.common import FhirExportError, answer_system, coding
+from spinewise.fhir.common import FhirExportError, answer_system, coding, unwrap
 from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf
 
 ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
@@ -49,11 +49,15 @@ def enable_fields(question, rulebase) -> dict:
 
 def _flat(condition, rulebase):
     """(behaviour, enableWhen list) for a test or a flat all/any of tests FHIR can express, else None."""
+    condition = unwrap(condition)
     if isinstance(condition, AnswerTest):
         leaf = _leaf(condition, rulebase)
         return (leaf.junction or "all", list(leaf.tests)) if leaf else None
-    if all(isinstance(item, AnswerTest) for item in condition.items):
-        parts, behaviour = list(condition.items), "all" if isinstance(condition, AllOf) else "any"
+    if not isinstance(condition, (AllOf, AnyOf)):
+        return None
+    parts = [unwrap(item) for item in condition.items]
+    if all(isinstance(item, AnswerTest) for item in parts):
+        behaviour = "all" if isinstance(condition, AllOf) else "any"
     else:
         return None
     leaves = [_leaf(test, rulebase) for test in parts]
@@ -96,6 +100,7 @@ def _answer(question, value, rulebase) -> dict:
 
 def fhirpath(condition, rulebase, qid: str) -> str:
     """The condition as a FHIRPath boolean over the QuestionnaireResponse (%resource)."""
+    condition = unwrap(condition)
     if isinstance(condition, (AllOf, AnyOf)):
         joiner = " and " if isinstance(condition, AllOf) else " or "
         return joiner.join(f"({fhirpath(item, rulebase, qid)})" for item in condition.items)
