@@ -10,6 +10,7 @@ from pathlib import Path
 
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
+from spinewise.fhir.response import answers_from_response, is_fhir_resource
 from spinewise.paths import default_rules_dir
 
 
@@ -27,8 +28,19 @@ def load_triage(rules_dir=None, include_draft: bool = False):
     return _triage(str(folder.resolve()), include_draft)
 
 
-def read_answers(source: str) -> dict:
-    """Answers from a JSON file path, or from standard input when `source` is '-'."""
+def load_rulebase(rules_dir=None):
+    """The rule base alone, without compiling the engine (for the vocabulary forms)."""
+    from spinewise.rulebase.cache import load_rulebase_cached
+
+    folder = Path(rules_dir) if rules_dir else default_rules_dir()
+    return load_rulebase_cached(str(folder.resolve()))
+
+
+def read_answers(source: str, rules_dir=None, include_draft: bool = False) -> dict:
+    """Answers from a JSON file path, or from standard input when `source` is '-'.
+
+    The JSON is an answers object or a FHIR QuestionnaireResponse (told apart by `resourceType`).
+    """
     if source == "-":
         data = sys.stdin.buffer.read()
         name = "standard input"
@@ -42,7 +54,10 @@ def read_answers(source: str) -> dict:
         except OSError as exc:
             raise AnswersError(f"cannot read answers file {source!r}: {exc.strerror}") from None
         name = source
-    return parse_answers_json(data, name)
+    answers = parse_answers_json(data, name)
+    if is_fhir_resource(answers):
+        return answers_from_response(load_triage(rules_dir, include_draft).rulebase, answers, name)
+    return answers
 
 
 def assess(answers: dict, rules_dir=None, include_draft: bool = False):
@@ -54,14 +69,39 @@ def result_json(result) -> str:
     return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
+def fhir_json(result, rules_dir=None, include_draft: bool = False) -> str:
+    """The result as a FHIR `collection` Bundle (QuestionnaireResponse, ClinicalImpression, CarePlan)."""
+    from spinewise.fhir.bundle import result_bundle
+    from spinewise.report.dates import report_date
+
+    bundle = result_bundle(result, load_triage(rules_dir, include_draft).rulebase, report_date())
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+
+
+def vocabulary_form(fmt: str, rules_dir=None) -> str:
+    """The question vocabulary as `fhir` (a Bundle: Questionnaire and CodeSystems) or `json-schema`."""
+    rulebase = load_rulebase(rules_dir)
+    if fmt == "fhir":
+        from spinewise.fhir.questionnaire import questionnaire_bundle
+
+        data = questionnaire_bundle(rulebase)
+    else:
+        from spinewise.schema import answers_schema
+
+        data = answers_schema(rulebase)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
            colour: bool = False) -> str | bytes:
-    """The report for `result` in `fmt` (text, markdown, html, json, or pdf as bytes).
+    """The report for `result` in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
     `width` and `colour` shape the text format for a terminal.
     """
     if fmt == "json":
         return result_json(result)
+    if fmt == "fhir":
+        return fhir_json(result, rules_dir, include_draft)
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase
@@ -71,9 +111,10 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
 
 
 def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False,
-                    jobs: int | None = None, progress=None):
+                    jobs: int | None = None, progress=None, fmt: str = "json"):
     """Stream `input_path` (or '-') through the engine into `output_path` (or '-').
 
+    Each output line is a result in `fmt`: `json` (the contract's result) or `fhir` (a Bundle).
     `jobs` worker processes (default: the cores available; one when typing at a terminal);
     `progress(n)` is called with the input bytes behind each batch of results written.
     """
@@ -88,8 +129,8 @@ def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_d
         with _batch_writer(output_path) as write:
             lines = batch.read_lines(source)
             if jobs == 1:
-                return batch.run_batch(lines, write, triage, progress)
-            return batch.run_batch_parallel(lines, write, jobs, rules_dir, include_draft, progress)
+                return batch.run_batch(lines, write, triage, progress, fmt)
+            return batch.run_batch_parallel(lines, write, jobs, rules_dir, include_draft, progress, fmt)
     finally:
         if source is not sys.stdin.buffer:
             source.close()

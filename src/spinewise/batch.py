@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
+from spinewise.fhir.response import answers_from_response, is_fhir_resource
 
 MAX_LINE_BYTES = 1 << 20  # an answers object is a few hundred bytes; anything near this is not one
 CHUNK_LINES = 100
@@ -59,19 +60,31 @@ def _skip_rest_of_line(stream) -> int:
             return skipped
 
 
-def assess_line(triage, raw: str | bytes | None, number: int) -> dict:
+def assess_line(triage, raw: str | bytes | None, number: int, fmt: str = "json", date: str | None = None) -> dict:
     """The output record for one input line: the result, or an `error` naming what was wrong."""
+    record_id, outcome = line_outcome(triage, raw, number)
+    return output_record(triage, record_id, outcome, number, fmt, date)
+
+
+def line_outcome(triage, raw: str | bytes | None, number: int):
+    """(the line's id or None, its Result or the AnswersError that refused it).
+
+    A line is an answers object (an optional "id" key is carried through) or a FHIR
+    QuestionnaireResponse (its `id` is carried through).
+    """
     record_id = None
     try:  # the record carries the line number, so the messages need not repeat it
         if raw is None:
             raise AnswersError(f"longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
         answers = parse_answers_json(raw)
-        record_id = _checked_id(answers.pop("id", None))
-        result = triage.assess(answers).to_json()
+        if is_fhir_resource(answers):
+            record_id = _checked_id(answers.get("id"))
+            answers = answers_from_response(triage.rulebase, answers, "QuestionnaireResponse")
+        else:
+            record_id = _checked_id(answers.pop("id", None))
+        return record_id, triage.assess(answers)
     except AnswersError as exc:
-        record = {"line": number, "error": str(exc)}
-        return {"id": record_id, **record} if record_id is not None else record
-    return {"id": record_id, **result} if record_id is not None else result
+        return record_id, exc
 
 
 def _checked_id(record_id):
@@ -83,29 +96,48 @@ def _checked_id(record_id):
     return record_id
 
 
-def assess_chunk(triage, chunk) -> tuple[str, int, int, int]:
+def output_record(triage, record_id, outcome, number: int, fmt: str = "json", date: str | None = None) -> dict:
+    if fmt == "fhir":
+        from spinewise.fhir.bundle import error_bundle, result_bundle
+
+        if isinstance(outcome, AnswersError):
+            return error_bundle(f"line {number}: {outcome}", record_id)
+        return result_bundle(outcome, triage.rulebase, date, record_id)
+    record = {"line": number, "error": str(outcome)} if isinstance(outcome, AnswersError) else outcome.to_json()
+    return {"id": record_id, **record} if record_id is not None else record
+
+
+def assess_chunk(triage, chunk, fmt: str = "json") -> tuple[str, int, int, int]:
     """(output lines, results, errors, input bytes) for a list of `read_lines` items."""
     out, failed, size = [], 0, 0
+    date = _fhir_date() if fmt == "fhir" else None
     for number, length, raw in chunk:
-        record = assess_line(triage, raw, number)
-        failed += "error" in record
+        record_id, outcome = line_outcome(triage, raw, number)
+        failed += isinstance(outcome, AnswersError)
         size += length
-        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+        out.append(json.dumps(output_record(triage, record_id, outcome, number, fmt, date), ensure_ascii=False) + "\n")
     return "".join(out), len(chunk) - failed, failed, size
 
 
-def run_batch(lines, write, triage, progress=None) -> BatchSummary:
+def _fhir_date() -> str:
+    from spinewise.report.dates import report_date
+
+    return report_date()
+
+
+def run_batch(lines, write, triage, progress=None, fmt: str = "json") -> BatchSummary:
     """Assess each `read_lines` item in this process, writing each result line as soon as it is ready."""
     summary = BatchSummary()
     try:
         for item in lines:
-            _record(summary, write, progress, assess_chunk(triage, [item]))
+            _record(summary, write, progress, assess_chunk(triage, [item], fmt))
     except KeyboardInterrupt:
         summary.interrupted = True
     return summary
 
 
-def run_batch_parallel(lines, write, jobs: int, rules_dir, include_draft: bool, progress=None) -> BatchSummary:
+def run_batch_parallel(lines, write, jobs: int, rules_dir, include_draft: bool, progress=None,
+                       fmt: str = "json") -> BatchSummary:
     """Assess `read_lines` items in `jobs` worker processes, writing results in input order."""
     import multiprocessing
 
@@ -114,7 +146,7 @@ def run_batch_parallel(lines, write, jobs: int, rules_dir, include_draft: bool, 
     with multiprocessing.Pool(jobs, _start_worker, (rules_dir, include_draft)) as pool:
         try:
             for chunk in _chunks(lines, CHUNK_LINES):
-                pending.append(pool.apply_async(_assess_in_worker, (chunk,)))
+                pending.append(pool.apply_async(_assess_in_worker, (chunk, fmt)))
                 if len(pending) >= jobs * CHUNKS_IN_FLIGHT_PER_JOB:
                     _record(summary, write, progress, pending.popleft().get())
             while pending:
@@ -155,5 +187,5 @@ def _start_worker(rules_dir, include_draft: bool) -> None:
     _worker_triage = load_triage(rules_dir, include_draft)
 
 
-def _assess_in_worker(chunk):
-    return assess_chunk(_worker_triage, chunk)
+def _assess_in_worker(chunk, fmt: str = "json"):
+    return assess_chunk(_worker_triage, chunk, fmt)

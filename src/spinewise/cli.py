@@ -14,7 +14,7 @@ import click
 from spinewise import __version__
 from spinewise.errors import RuleBaseError, SpinewiseError
 
-FORMATS = ("text", "markdown", "html", "json", "pdf")
+FORMATS = ("text", "markdown", "html", "json", "pdf", "fhir")
 EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
                      ".htm": "html", ".json": "json", ".pdf": "pdf"}
 
@@ -65,9 +65,11 @@ def main():
 
 @main.command()
 @click.option("--answers", "answers_source", metavar="FILE|-",
-              help="Read answers from a JSON file ('-' for standard input) instead of asking.")
+              help="Read answers from a JSON file ('-' for standard input) instead of asking: an answers object "
+                   "or a FHIR QuestionnaireResponse, e.g. --answers response.fhir.json.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Report format. Default: from the --output extension, else text on a terminal and json otherwise.")
+              help="Report format; fhir is a FHIR R4 Bundle (QuestionnaireResponse, ClinicalImpression, CarePlan), "
+                   "e.g. --format fhir. Default: from the --output extension, else text on a terminal and json otherwise.")
 @click.option("--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="Write the report to PATH (owner-only permissions) instead of standard output.")
 @click.option("--save-answers", type=click.Path(dir_okay=False), metavar="FILE",
@@ -89,6 +91,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         spinewise assess --answers examples/tuck_pain_on_lowering.json --format json
         cat answers.json | spinewise assess --answers - --format html --output report.html
         spinewise assess --answers answers.json --output report.pdf
+        spinewise assess --answers response.fhir.json --format fhir > result.fhir.json
     """
     from spinewise import api
 
@@ -102,7 +105,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     elif resume:
         raise UserError("--resume continues an unfinished questionnaire; leave out --answers to use it")
     else:
-        answers = api.read_answers(answers_source)
+        answers = api.read_answers(answers_source, rules_dir, include_draft)
     result = api.assess(answers, rules_dir, include_draft)
     try:
         if save_answers:
@@ -180,26 +183,32 @@ def _emit(report: str | bytes, output) -> None:
               help="Where to write one JSON result per input line (default: standard output).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes (default: the cores available). Output order is kept.")
+@click.option("--format", "fmt", type=click.Choice(("json", "fhir")), default="json",
+              help="json (default): the result object; fhir: a FHIR R4 Bundle per line, "
+                   "e.g. --format fhir --output results.fhir.jsonl.")
 @rules_option
 @draft_option
 @user_errors
-def batch(input_path, output, jobs, rules_dir, include_draft):
+def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
     """Assess many lifters: one answers object per input line, one result per output line.
 
-    An optional "id" key in each input object is carried to its output line. A bad line
-    gets an "error" field instead of a disposition and the run goes on; the exit status is
-    0 when every line was assessed, 1 when any was refused. On a terminal a progress bar
-    is shown; after Ctrl-C the output holds whole lines only (exit status 130).
+    A line may also be a FHIR QuestionnaireResponse. An optional "id" key in each input
+    object (a response's own id) is carried to its output line. A bad line gets an "error"
+    field instead of a disposition (with --format fhir, an OperationOutcome) and the run
+    goes on; the exit status is 0 when every line was assessed, 1 when any was refused. On
+    a terminal a progress bar is shown; after Ctrl-C the output holds whole lines only
+    (exit status 130).
 
     \b
-    Example:
+    Examples:
         spinewise batch answers.jsonl --output results.jsonl --jobs 2
+        spinewise batch responses.fhir.jsonl --format fhir --output results.fhir.jsonl
     """
     from spinewise import api
     from spinewise.batch_progress import batch_progress
 
     with batch_progress(input_path, output) as progress:
-        summary = api.run_batch_files(input_path, output, rules_dir, include_draft, jobs, progress)
+        summary = api.run_batch_files(input_path, output, rules_dir, include_draft, jobs, progress, fmt)
     click.echo(f"batch: {summary.assessed} assessed, {summary.failed} refused", err=True)
     if summary.interrupted:
         click.echo("batch: interrupted; every line written so far is a complete result", err=True)
@@ -209,8 +218,10 @@ def batch(input_path, output, jobs, rules_dir, include_draft):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(("json", "markdown")),
-              help="Default: markdown on a terminal, json otherwise.")
+@click.option("--format", "fmt", type=click.Choice(("json", "markdown", "fhir", "json-schema")),
+              help="fhir: a FHIR R4 Bundle of the Questionnaire and its CodeSystems; json-schema: a JSON Schema "
+                   "(2020-12) of the answers object, with the result's under $defs "
+                   "(e.g. --format json-schema > answers.schema.json). Default: markdown on a terminal, json otherwise.")
 @rules_option
 @user_errors
 def questions(fmt, rules_dir):
@@ -220,10 +231,17 @@ def questions(fmt, rules_dir):
     Examples:
         spinewise questions
         spinewise questions --format json > questions.json
+        spinewise questions --format fhir > questionnaire.fhir.json
+        spinewise questions --format json-schema > answers.schema.json
     """
+    fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
+    if fmt in ("fhir", "json-schema"):
+        from spinewise import api
+
+        click.echo(api.vocabulary_form(fmt, rules_dir), nl=False)
+        return
     from spinewise.review import api as review
 
-    fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
     click.echo(review.questions(rules_dir, fmt), nl=False)
 
 

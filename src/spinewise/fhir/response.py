@@ -1,0 +1,148 @@
+"""A QuestionnaireResponse to and from a spinewise answers object.
+
+Reading is strict, like reading an answers file: every problem the response has is
+collected and refused in one AnswersError line that names the item and what is allowed.
+The answers that come out are then checked like any other (ranges, questions not asked).
+"""
+
+from __future__ import annotations
+
+from spinewise.errors import AnswersError
+from spinewise.fhir.common import answer_system, coding, questionnaire_canonical, questionnaire_url
+from spinewise.fhir.questionnaire import help_link_id, sections
+
+VALUE_KEYS = {"bool": "valueBoolean", "int": "valueInteger", "choice": "valueCoding", "multi": "valueCoding"}
+RESPONSE = "QuestionnaireResponse"
+
+
+def is_fhir_resource(data) -> bool:
+    """Whether a decoded JSON object is a FHIR resource rather than an answers object."""
+    return isinstance(data, dict) and "resourceType" in data
+
+
+def response_resource(rulebase, answers: dict, authored: str | None = None) -> dict:
+    """The QuestionnaireResponse of an answers object, grouped like the Questionnaire."""
+    groups = []
+    for link_id, title, questions in sections(rulebase):
+        items = [_response_item(q, answers[q.id], rulebase) for q in questions if q.id in answers]
+        if items:
+            groups.append({"linkId": link_id, "text": title or "Questions", "item": items})
+    resource = {"resourceType": RESPONSE, "questionnaire": questionnaire_canonical(rulebase), "status": "completed"}
+    if authored:
+        resource["authored"] = authored
+    resource["item"] = groups
+    return resource
+
+
+def _response_item(question, value, rulebase) -> dict:
+    values = value if question.type == "multi" else [value]
+    return {"linkId": question.id, "text": question.text, "answer": [_answer(question, v, rulebase) for v in values]}
+
+
+def _answer(question, value, rulebase) -> dict:
+    if question.type in ("choice", "multi"):
+        labels = {c.value: c.label for c in question.choices}
+        return {"valueCoding": coding(answer_system(rulebase, question), value, labels.get(value, ""))}
+    return {VALUE_KEYS[question.type]: value}
+
+
+def answers_from_response(rulebase, resource: dict, source: str = "answers") -> dict:
+    """The answers object a QuestionnaireResponse holds; AnswersError naming every problem otherwise."""
+    reader = _Reader(rulebase)
+    reader.read(resource)
+    if reader.problems:
+        raise AnswersError(f"{source}: " + "; ".join(reader.problems))
+    return reader.answers
+
+
+class _Reader:
+    def __init__(self, rulebase):
+        self.rulebase = rulebase
+        self.questions = rulebase.questions_by_id
+        self.groups = {link_id for link_id, _, _ in sections(rulebase)}
+        self.displays = {help_link_id(q) for q in rulebase.questions}
+        self.answers: dict = {}
+        self.problems: list[str] = []
+
+    def read(self, resource) -> None:
+        kind = resource.get("resourceType")
+        if kind != RESPONSE:
+            self.problems.append(f"a FHIR {kind} is not an answers object; give a {RESPONSE} "
+                                 f"to {questionnaire_url(self.rulebase)}, or a JSON object of question id to answer")
+            return
+        if resource.get("status") == "entered-in-error":
+            self.problems.append(f"this {RESPONSE} is marked entered-in-error")
+        wanted = resource.get("questionnaire")
+        if wanted is not None and str(wanted).split("|")[0] != questionnaire_url(self.rulebase):
+            self.problems.append(f"it answers the Questionnaire {wanted!r}, not {questionnaire_url(self.rulebase)}")
+        self._items(resource.get("item", []), "item")
+
+    def _items(self, items, where: str) -> None:
+        if not isinstance(items, list):
+            self.problems.append(f"{where} must be a list of items")
+            return
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("linkId"), str):
+                self.problems.append(f"{where}: every item needs a linkId")
+            elif item["linkId"] in self.questions:
+                self._question(item)
+            elif item["linkId"] in self.groups or item["linkId"] in self.displays:
+                if item.get("answer"):
+                    self.problems.append(f"item {item['linkId']!r} is a group or help text and takes no answer")
+                self._items(item.get("item", []), f"item {item['linkId']!r}")
+            else:
+                self.problems.append(f"unknown linkId {item['linkId']!r} "
+                                     f"(questions: {', '.join(self.questions)}; groups: {', '.join(self.groups)})")
+
+    def _question(self, item: dict) -> None:
+        question = self.questions[item["linkId"]]
+        answers = item.get("answer", [])
+        if not isinstance(answers, list):
+            self.problems.append(f"item {question.id}: 'answer' must be a list")
+            return
+        self._items(item.get("item", []), f"item {question.id}")
+        for answer in answers:
+            self._items(answer.get("item", []) if isinstance(answer, dict) else [], f"item {question.id}")
+        if not answers:
+            return
+        if question.id in self.answers:
+            self.problems.append(f"item {question.id}: answered twice; it takes one item")
+            return
+        if len(answers) > 1 and question.type != "multi":
+            self.problems.append(f"item {question.id}: {len(answers)} answers to a non-repeating item; "
+                                 f"expected one {_expected(question)}")
+            return
+        values = [self._value(question, answer) for answer in answers]
+        if any(value is _BAD for value in values):
+            return
+        self.answers[question.id] = values if question.type == "multi" else values[0]
+
+    def _value(self, question, answer):
+        key = VALUE_KEYS[question.type]
+        given = [k for k in answer if k.startswith("value")] if isinstance(answer, dict) else []
+        if given != [key]:
+            shown = ", ".join(given) or "no value"
+            self.problems.append(f"item {question.id}: {shown} is not allowed; expected {_expected(question)}")
+            return _BAD
+        value = answer[key]
+        if key != "valueCoding":
+            return value  # its type and range are checked with the answers
+        if not isinstance(value, dict) or not isinstance(value.get("code"), str):
+            self.problems.append(f"item {question.id}: valueCoding needs a code; expected {_expected(question)}")
+            return _BAD
+        system = answer_system(self.rulebase, question)
+        if value.get("system", system) != system:
+            self.problems.append(f"item {question.id}: code system {value['system']!r} is not allowed; "
+                                 f"expected {_expected(question)}")
+            return _BAD
+        return value["code"]
+
+
+_BAD = object()
+
+
+def _expected(question) -> str:
+    key = VALUE_KEYS[question.type]
+    if key == "valueCoding":
+        return f"valueCoding from {question.id}'s answer options ({question.describe_allowed()})"
+    return f"{key} ({question.describe_allowed()})"

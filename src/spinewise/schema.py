@@ -1,0 +1,129 @@
+"""JSON Schema (2020-12) of the answers object and of the JSON result, generated from the rule base.
+
+`asked_when` becomes two constraints per conditional question: `dependentSchemas` (an
+answer is only allowed when the question is asked) and `if`/`then` (when it is asked, the
+answer is required). What a schema cannot say is listed in the README.
+"""
+
+from __future__ import annotations
+
+from spinewise.fhir.common import base_url, unwrap
+from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def answers_schema(rulebase) -> dict:
+    """The answers object; `$defs.result` holds the schema of a result (its own `$id`)."""
+    properties = {q.id: value_schema(q) for q in rulebase.questions}
+    conditional = [q for q in rulebase.questions if q.asked_when is not None]
+    schema = {
+        "$schema": DIALECT,
+        "$id": f"{base_url(rulebase)}/{rulebase.version}/answers.schema.json",
+        "title": f"Answers for {rulebase.name} {rulebase.version}",
+        "description": "A JSON object of question id to answer. An answer is allowed only when its question is asked, "
+                       "and required then, except that once the answers reach the most severe disposition the "
+                       "missing ones are allowed (not expressible here).",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+        "required": [q.id for q in rulebase.questions if q.asked_when is None],
+    }
+    if conditional:
+        schema["dependentSchemas"] = {q.id: condition_schema(q.asked_when) for q in conditional}
+        schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": {"required": [q.id]}} for q in conditional]
+    schema["$defs"] = {"result": result_schema(rulebase)}
+    return schema
+
+
+def value_schema(question) -> dict:
+    described = {"title": question.text, **({"description": question.hint} if question.hint else {})}
+    if question.type == "bool":
+        return {**described, "type": "boolean"}
+    if question.type == "int":
+        return {**described, "type": "integer", "minimum": question.minimum, "maximum": question.maximum}
+    if question.type == "choice":
+        return {**described, "enum": list(question.allowed_values)}
+    return {**described, "type": "array", "items": {"enum": list(question.allowed_values)},
+            "minItems": 1, "uniqueItems": True}
+
+
+# operator -> the schema an answer satisfies; `not` of it when the test is negated.
+_TESTS = {
+    "is_true": lambda _: {"const": True},
+    "is_false": lambda _: {"const": False},
+    "equals": lambda value: {"const": value},
+    "not_equals": lambda value: {"not": {"const": value}},
+    "one_of": lambda values: {"enum": list(values)},
+    "at_least": lambda value: {"minimum": value},
+    "at_most": lambda value: {"maximum": value},
+    "more_than": lambda value: {"exclusiveMinimum": value},
+    "less_than": lambda value: {"exclusiveMaximum": value},
+    "contains": lambda value: {"contains": {"const": value}},
+    "contains_any": lambda values: {"contains": {"enum": list(values)}},
+    "contains_only": lambda values: {"items": {"enum": list(values)}},
+}
+
+
+def condition_schema(condition) -> dict:
+    """A question-only condition as a schema of the answers object.
+
+    A test needs its question answered, negated or not, as spinewise evaluates it.
+    """
+    condition = unwrap(condition)
+    if isinstance(condition, (AllOf, AnyOf)):
+        key = "allOf" if isinstance(condition, AllOf) else "anyOf"
+        return {key: [condition_schema(item) for item in condition.items]}
+    if not isinstance(condition, AnswerTest) or condition.operator not in _TESTS:
+        raise ValueError(f"no JSON Schema for the condition {condition!r}")
+    test = _TESTS[condition.operator](condition.value)
+    return {"required": [condition.question],
+            "properties": {condition.question: {"not": test} if condition.negated else test}}
+
+
+def result_schema(rulebase) -> dict:
+    """A result as `assess --format json` prints it (and each good line of `batch`)."""
+    question_ids = [q.id for q in rulebase.questions]
+    answers = {"type": "object", "properties": {q.id: value_schema(q) for q in rulebase.questions},
+               "additionalProperties": False}
+    return {
+        "$id": f"{base_url(rulebase)}/{rulebase.version}/result.schema.json",
+        "title": f"Result of {rulebase.name} {rulebase.version}",
+        "type": "object",
+        "required": ["disposition", "findings", "plan", "rules_fired", "rulebase", "answers"],
+        "properties": {
+            "id": {"description": "the input line's id, in batch output"},
+            "disposition": {"enum": [d.code for d in rulebase.dispositions]},
+            "findings": {"type": "array", "items": _finding_schema(rulebase, question_ids)},
+            "plan": {"type": "array", "items": _plan_schema(rulebase)},
+            "not_asked": {"type": "array", "items": {"enum": question_ids}, "uniqueItems": True},
+            "rules_fired": {"type": "array", "items": {"type": "string"}},
+            "rulebase": {"type": "object", "required": ["version", "sha256", "included_drafts"],
+                         "properties": {"version": {"type": "string"},
+                                        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                                        "included_drafts": {"type": "boolean"}},
+                         "additionalProperties": False},
+            "answers": answers,
+        },
+        "additionalProperties": False,
+    }
+
+
+def _finding_schema(rulebase, question_ids: list) -> dict:
+    return {"type": "object", "required": ["code", "rule", "because", "source"],
+            "properties": {"code": {"enum": [f.code for f in rulebase.findings]},
+                           "rule": {"type": "string"},
+                           "because": {"type": "object", "propertyNames": {"enum": question_ids}},
+                           "source": {"type": "string"}},
+            "additionalProperties": False}
+
+
+def _plan_schema(rulebase) -> dict:
+    """A plan item: its code, then only the attributes its vocabulary entry declares."""
+    by_code = [{"if": {"properties": {"code": {"const": p.code}}},
+                "then": {"propertyNames": {"enum": ["code", "phase", *p.attributes]}}}
+               for p in rulebase.plan_items]
+    return {"type": "object", "required": ["code", "phase"],
+            "properties": {"code": {"enum": [p.code for p in rulebase.plan_items]},
+                           "phase": {"enum": [p.code for p in rulebase.phases]}},
+            "allOf": by_code}
