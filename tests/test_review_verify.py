@@ -6,9 +6,9 @@ import re
 from conftest import RULES, invoke
 from review_support import add_rule, edit, line_of
 from spinewise.api import load_triage
-from spinewise.review.logic import inline_facts
-from spinewise.review.search import explore, sample_regions
-from spinewise.review.space import build_space
+from spinewise.review.analysis.inline import inline_facts
+from spinewise.review.analysis.search import explore, sample_regions
+from spinewise.review.analysis.space import build_space
 from spinewise.rulebase.load import load_rulebase
 
 
@@ -167,7 +167,7 @@ def test_the_logic_verification_reasons_with_agrees_with_the_engine():
 
 
 def test_a_rule_base_too_large_to_compare_pairwise_says_what_it_skipped(rules_copy, monkeypatch):
-    from spinewise.review import verify as verify_module
+    from spinewise.review.analysis import verify as verify_module
 
     add_rule(rules_copy, "fever-at-night", when="""
 all:

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.review.logic import inline_facts
-from spinewise.review.regions import merge_regions
-from spinewise.review.search import TooLarge, explore, satisfiable
-from spinewise.review.space import build_space
+from spinewise.review.analysis.inline import inline_facts
+from spinewise.review.analysis.regions import merge_regions
+from spinewise.review.analysis.search import TooLarge, explore, satisfiable
+from spinewise.review.analysis.space import build_space
 from spinewise.rulebase.conditions import AllOf, Not, fact_tests
 from spinewise.rulebase.yamlsource import Problem
 
