@@ -28,7 +28,10 @@ from spinewise.rulebase.digest import content_hash
 MAGIC = b"spinewise rule-base cache 1\n"
 DISABLE_VARIABLE = "SPINEWISE_NO_CACHE"
 MAX_ENTRIES = 32
-_LOADER_SOURCES = ("digest.py", "load.py", "model.py", "operators.py", "yamlsource.py")
+# Every module whose code shapes the RuleBase read from the files: a change to any of them
+# must not reuse a rule base the old code built.
+_LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_conditions.py", "load_fields.py", "load_roles.py",
+                   "load_rules.py", "load_vocabulary.py", "model.py", "operators.py", "yamlsource.py")
 _MODEL_CLASSES = frozenset(name for name, value in vars(model).items()
                            if isinstance(value, type) and value.__module__ == model.__name__)
 
