@@ -179,3 +179,38 @@ all:
     assert run.exit_code == 0
     assert re.search(r"too large to compare every pair of rules: [\d,]+ comparisons were skipped", run.stderr)
     assert not rows(run, "redundant")  # the search that would have found it was skipped, and the output says so
+
+
+def test_a_plan_item_left_in_the_first_phase_beside_a_referral_is_a_warning(rules_copy):
+    plan = rules_copy / "plan.yaml"
+    text = plan.read_text()
+    cues = text.index("  - code: technique_cues")
+    plan.write_text(text[:cues] + text[cues:].replace("phase: program", "phase: now", 1))
+    run = check(rules_copy)
+    path = rules_copy / "40-technique.yaml"
+    [row] = [row for row in rows(run, "warning: rule tech-lumbar-flexion plans technique_cues")]
+    assert row.startswith(f"{path}:{line_of(path, 'id: tech-lumbar-flexion')}: warning: rule tech-lumbar-flexion "
+                          "plans technique_cues, which stays in the first phase (now) beside a referral it can fire "
+                          "together with: emergency (with rule rf-saddle-numbness, ")
+    assert row.endswith("a lifter sent to a practitioner would be told to do it now")
+    assert not rows(run, "rule rf-saddle-numbness plans")  # a referral's own plan is not below a referral
+
+
+def test_two_conflicting_plan_items_in_one_phase_of_one_report_are_an_error(rules_copy):
+    plan = rules_copy / "plan.yaml"
+    text = plan.read_text()
+    dead_bug = text.index("  - code: dead_bug")
+    plan.write_text(text[:dead_bug] + text[dead_bug:].replace(
+        "    phase: program\n", "    phase: program\n    conflicts_with: [technique_cues]\n", 1))
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    found = rows(run, "plan items dead_bug and technique_cues")
+    where = f"{plan}:{line_of(plan, 'code: dead_bug')}: conflict: plan items dead_bug and technique_cues are " \
+            "declared conflicting but one report with disposition"
+    assert found == [f"{where} {disposition} can show both in phase {phase}" for disposition, phase in (
+        ("emergency", "cleared"), ("urgent_consultation", "cleared"), ("consultation", "cleared"),
+        ("corrective_program", "program"))]  # never under continue_training: no rule there plans dead_bug
+
+
+def test_no_shipped_rule_leaves_a_plan_item_current_beside_a_referral():
+    assert not rows(check(RULES), "stays in the first phase")
