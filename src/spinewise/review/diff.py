@@ -1,7 +1,7 @@
 """`rules diff`: replay cases through two rule bases and report what a change would do.
 
 The cases come from a file of saved answers, or are generated: the answer space is split
-(see search.py) until every rule that differs between the two bases is decided, and,
+(see analysis/search.py) until every rule that differs between the two bases is decided, and,
 where those rules conclude differently, until the most severe disposition the unchanged
 rules give is decided too. One answer set per such region is replayed through both
 engines; the regions not replayed are those where no changed rule can decide differently,
