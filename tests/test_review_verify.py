@@ -6,9 +6,9 @@ import re
 from conftest import RULES, invoke
 from review_support import add_rule, edit, line_of
 from spinewise.api import load_triage
-from spinewise.review.logic import inline_facts
-from spinewise.review.search import explore, sample_regions
-from spinewise.review.space import build_space
+from spinewise.review.analysis.inline import inline_facts
+from spinewise.review.analysis.search import explore, sample_regions
+from spinewise.review.analysis.space import build_space
 from spinewise.rulebase.load import load_rulebase
 
 
@@ -167,7 +167,7 @@ def test_the_logic_verification_reasons_with_agrees_with_the_engine():
 
 
 def test_a_rule_base_too_large_to_compare_pairwise_says_what_it_skipped(rules_copy, monkeypatch):
-    from spinewise.review import verify as verify_module
+    from spinewise.review.analysis import verify as verify_module
 
     add_rule(rules_copy, "fever-at-night", when="""
 all:
@@ -179,3 +179,38 @@ all:
     assert run.exit_code == 0
     assert re.search(r"too large to compare every pair of rules: [\d,]+ comparisons were skipped", run.stderr)
     assert not rows(run, "redundant")  # the search that would have found it was skipped, and the output says so
+
+
+def test_a_plan_item_left_in_the_first_phase_beside_a_referral_is_a_warning(rules_copy):
+    plan = rules_copy / "plan.yaml"
+    text = plan.read_text()
+    cues = text.index("  - code: technique_cues")
+    plan.write_text(text[:cues] + text[cues:].replace("phase: during_program", "phase: now", 1))
+    run = check(rules_copy)
+    path = rules_copy / "40-technique.yaml"
+    [row] = [row for row in rows(run, "warning: rule tech-lumbar-flexion plans technique_cues")]
+    assert row.startswith(f"{path}:{line_of(path, 'id: tech-lumbar-flexion')}: warning: rule tech-lumbar-flexion "
+                          "plans technique_cues, which stays in the first phase (now) beside a referral it can fire "
+                          "together with: emergency (with rule rf-saddle-numbness, ")
+    assert row.endswith("a lifter sent to a practitioner would be told to do it now")
+    assert not rows(run, "rule rf-saddle-numbness plans")  # a referral's own plan is not below a referral
+
+
+def test_two_conflicting_plan_items_in_one_phase_of_one_report_are_an_error(rules_copy):
+    plan = rules_copy / "plan.yaml"
+    text = plan.read_text()
+    dead_bug = text.index("  - code: dead_bug")
+    plan.write_text(text[:dead_bug] + text[dead_bug:].replace(
+        "    phase: during_program\n", "    phase: during_program\n    conflicts_with: [technique_cues]\n", 1))
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    found = rows(run, "plan items dead_bug and technique_cues")
+    where = f"{plan}:{line_of(plan, 'code: dead_bug')}: conflict: plan items dead_bug and technique_cues are " \
+            "declared conflicting but one report with disposition"
+    assert found == [f"{where} {disposition} can show both in phase {phase}" for disposition, phase in (
+        ("emergency", "cleared"), ("urgent_consultation", "cleared"), ("consultation", "cleared"),
+        ("corrective_program", "during_program"))]  # never under continue_training: no rule there plans dead_bug
+
+
+def test_no_shipped_rule_leaves_a_plan_item_current_beside_a_referral():
+    assert not rows(check(RULES), "stays in the first phase")

@@ -157,3 +157,10 @@ def test_the_cache_keeps_only_the_most_recent_rule_folders(cache_home, tmp_path,
         folders.append(folder)
     assert len(cache_files(cache_home)) == 3
     assert repr(cache.load_rulebase_cached(folders[0])) == repr(load_rulebase(folders[0]))
+
+
+def test_a_second_load_comes_from_the_cache_without_reading_the_files(cache_home, rules_copy, monkeypatch):
+    first = cache.load_rulebase_cached(rules_copy)
+    monkeypatch.setattr(cache, "load_rulebase", lambda folder: pytest.fail("the rule files were read again"))
+
+    assert repr(cache.load_rulebase_cached(rules_copy)) == repr(first)

@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import sys
 from pathlib import Path
 
 from spinewise.answers import parse_answers_json
+from spinewise.engine import load_triage  # noqa: F401  (re-exported: the engine every command runs)
 from spinewise.errors import AnswersError
 from spinewise.fhir.response import answers_from_response, is_fhir_resource
-from spinewise.paths import default_rules_dir
-
-
-@functools.lru_cache(maxsize=8)
-def _triage(rules_dir: str, include_draft: bool):
-    from spinewise.engine.triage import Triage
-    from spinewise.rulebase.cache import load_rulebase_cached
-
-    return Triage(load_rulebase_cached(rules_dir), include_draft)
-
-
-def load_triage(rules_dir=None, include_draft: bool = False):
-    """The compiled engine for a rule base, built once per process and reused."""
-    folder = Path(rules_dir) if rules_dir else default_rules_dir()
-    return _triage(str(folder.resolve()), include_draft)
 
 
 def load_rulebase(rules_dir=None):
     """The rule base alone, without compiling the engine (for the vocabulary forms)."""
-    from spinewise.rulebase.cache import load_rulebase_cached
+    from spinewise.rulebase import load_rulebase_cached
 
-    folder = Path(rules_dir) if rules_dir else default_rules_dir()
-    return load_rulebase_cached(str(folder.resolve()))
+    return load_rulebase_cached(rules_dir)
 
 
 def read_answers(source: str, rules_dir=None, include_draft: bool = False) -> dict:

@@ -182,7 +182,7 @@ _worker_triage = None
 def _start_worker(rules_dir, include_draft: bool) -> None:
     global _worker_triage
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    from spinewise.api import load_triage
+    from spinewise.engine import load_triage
 
     _worker_triage = load_triage(rules_dir, include_draft)
 

@@ -1,4 +1,5 @@
-"""The `spinewise` command: thin Click shells over library calls in spinewise.api.
+"""The `spinewise` command: thin Click shells over library calls in spinewise.api and,
+for the clinician tools, the review module named after each command (review/check.py, ...).
 
 Heavy modules (experta, jinja2, the rule loader) are imported inside the commands so
 that `spinewise --version` and `--help` start as fast as Click itself.
@@ -240,9 +241,9 @@ def questions(fmt, rules_dir):
 
         click.echo(api.vocabulary_form(fmt, rules_dir), nl=False)
         return
-    from spinewise.review import api as review
+    from spinewise.review.questions import questions
 
-    click.echo(review.questions(rules_dir, fmt), nl=False)
+    click.echo(questions(rules_dir, fmt), nl=False)
 
 
 @main.group()
@@ -275,9 +276,9 @@ def rules_check(directory, rules_dir):
     Example:
         spinewise rules check my-rules/
     """
-    from spinewise.review import api as review
+    from spinewise.review.check import check_rules
 
-    problems, coverage = review.check_rules(directory or rules_dir)
+    problems, coverage = check_rules(directory or rules_dir)
     if coverage:
         click.echo(f"static verification: {coverage}", err=True)
     for problem in problems:
@@ -308,10 +309,10 @@ def rules_doc(directory, fmt, output, rules_dir):
         spinewise rules doc > rulebook.md
         spinewise rules doc my-rules/ --output rulebook.html
     """
-    from spinewise.review import api as review
+    from spinewise.review.doc import rulebook
 
     fmt = fmt or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown")
-    _emit(review.rulebook(directory or rules_dir, fmt), output)
+    _emit(rulebook(directory or rules_dir, fmt), output)
 
 
 @rules.command("test")
@@ -333,10 +334,10 @@ def rules_test(directory, cases_path, fmt, rules_dir, include_draft):
         spinewise rules test
         spinewise rules test my-rules/ --cases clinic-cases.jsonl --include-draft
     """
-    from spinewise.review import api as review
+    from spinewise.review.test import render_test_run, test_rules
 
-    run = review.test_rules(directory or rules_dir, cases_path, include_draft)
-    click.echo(review.render_test_run(run, fmt), nl=False)
+    run = test_rules(directory or rules_dir, cases_path, include_draft)
+    click.echo(render_test_run(run, fmt), nl=False)
     if run.failed:
         sys.exit(1)
 
@@ -362,13 +363,13 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
         spinewise rules diff my-rules/
         spinewise rules diff rules/ my-rules/ --cases saved-answers.jsonl --format json
     """
-    from spinewise.review import api as review
+    from spinewise.review.diff import diff_rules, render_diff
 
     if len(folders) > 2 or (len(folders) == 2 and rules_dir):
         raise UserError("give the new rule folder, and the old one either before it or as --rules, not both")
     old_dir, new_dir = folders if len(folders) == 2 else (rules_dir, folders[0])
-    report = review.diff_rules(old_dir, new_dir, cases_path, include_draft)
-    click.echo(review.render_diff(report, fmt, generated=cases_path is None), nl=False)
+    report = diff_rules(old_dir, new_dir, cases_path, include_draft)
+    click.echo(render_diff(report, fmt, generated=cases_path is None), nl=False)
     if report.lowering:
         sys.exit(1)
 

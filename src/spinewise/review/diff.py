@@ -1,7 +1,7 @@
 """`rules diff`: replay cases through two rule bases and report what a change would do.
 
 The cases come from a file of saved answers, or are generated: the answer space is split
-(see search.py) until every rule that differs between the two bases is decided, and,
+(see analysis/search.py) until every rule that differs between the two bases is decided, and,
 where those rules conclude differently, until the most severe disposition the unchanged
 rules give is decided too. One answer set per such region is replayed through both
 engines; the regions not replayed are those where no changed rule can decide differently,
@@ -15,13 +15,27 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from spinewise.engine import load_triage
 from spinewise.errors import AnswersError, SpinewiseError
 from spinewise.review.cases import read_cases
-from spinewise.review.logic import inline_facts, outcome, shape
-from spinewise.review.search import explore
-from spinewise.review.space import build_space
-from spinewise.review.regions import Summary, merge_regions
+from spinewise.review.analysis.inline import inline_facts, outcome, shape
+from spinewise.review.analysis.search import explore
+from spinewise.review.analysis.space import build_space
+from spinewise.review.analysis.regions import Summary, merge_regions
+from spinewise.review.render import render
 from spinewise.rulebase.model import AnyOf
+
+
+def diff_rules(old_dir, new_dir, cases_path=None, include_draft: bool = False):
+    """What changes between two rule bases, on saved cases or on a generated covering set."""
+    old, new = load_triage(old_dir, include_draft), load_triage(new_dir, include_draft)
+    return diff_cases(old, new, cases_path) if cases_path else diff_generated(old, new)
+
+
+def render_diff(report, fmt: str, generated: bool) -> str:
+    if fmt == "json":
+        return json.dumps(diff_json(report), indent=2, ensure_ascii=False) + "\n"
+    return render("rules-diff.txt.j2", "text", diff=diff_view(report, generated))
 
 
 class DiffError(SpinewiseError):

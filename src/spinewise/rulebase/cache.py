@@ -8,7 +8,8 @@ and anything else (a missing, foreign, corrupt or stale file) is silently rebuil
 - the payload's SHA-256, stored beside it, matches (a torn or damaged file is refused);
 - it names the same rule folder, the same loader code and Python, and the same content
   hash as the rule files have right now, so it can never run rules that differ from them;
-- it unpickles to nothing but the rule-base model's own classes (no other code can run).
+- it unpickles to nothing but the rule-base model's and condition trees' own classes (no other
+  code can run).
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ import sys
 from pathlib import Path
 
 from spinewise import __version__
-from spinewise.rulebase import model
+from spinewise.rulebase import conditions, model
 from spinewise.rulebase.digest import content_hash
 
 MAGIC = b"spinewise rule-base cache 1\n"
 DISABLE_VARIABLE = "SPINEWISE_NO_CACHE"
 MAX_ENTRIES = 32
-_LOADER_SOURCES = ("digest.py", "load.py", "model.py", "operators.py", "yamlsource.py")
-_MODEL_CLASSES = frozenset(name for name, value in vars(model).items()
-                           if isinstance(value, type) and value.__module__ == model.__name__)
+# Every module whose code shapes the RuleBase read from the files: a change to any of them
+# must not reuse a rule base the old code built.
+_LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_conditions.py", "load_fields.py", "load_roles.py",
+                   "load_rules.py", "load_vocabulary.py", "model.py", "operators.py", "yamlsource.py")
+# The classes a rule base is made of: the model's, and the condition trees' (conditions.py).
+_MODEL_CLASSES = frozenset((module.__name__, name) for module in (model, conditions)
+                           for name, value in vars(module).items()
+                           if isinstance(value, type) and value.__module__ == module.__name__)
 
 
 def load_rulebase_cached(directory) -> model.RuleBase:
@@ -127,6 +133,6 @@ class _ModelUnpickler(pickle.Unpickler):
     """Rebuilds only rule-base model objects and plain data; refuses every other class."""
 
     def find_class(self, module, name):
-        if module == model.__name__ and name in _MODEL_CLASSES:
-            return getattr(model, name)
+        if (module, name) in _MODEL_CLASSES:
+            return getattr(model if module == model.__name__ else conditions, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a rule base")

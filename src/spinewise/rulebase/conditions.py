@@ -78,7 +78,7 @@ class Named:
 
 @dataclass(frozen=True)
 class Not:
-    """Only in analysis: the complement of a finding's producers (see review's inlining)."""
+    """Only in analysis: the complement of a finding's producers (see review/analysis/inline.py)."""
 
     item: Any
 

@@ -69,11 +69,18 @@ class Question:
             return ", ".join(labels.get(item, str(item)) for item in value)
         return labels.get(value, str(value))
 
-    def describe_allowed(self) -> str:
-        if self.type == "bool":
-            return "true or false"
+    def describe_allowed(self, style: str = "values") -> str:
+        """The answers this question allows, in words: by JSON value for integrators' messages
+        ("true or false", "one of a, b"), or by `"labels"` for reviewers ("yes or no", "one of: A (a); B (b)")."""
         if self.type == "int":
             return f"a whole number from {self.minimum} to {self.maximum}"
+        if style == "labels":
+            if self.type == "bool":
+                return "yes or no"
+            labels = "; ".join(f"{choice.label} ({choice.value})" for choice in self.choices)
+            return ("one of: " if self.type == "choice" else "one or more of: ") + labels
+        if self.type == "bool":
+            return "true or false"
         listed = ", ".join(self.allowed_values)
         if self.type == "choice":
             return f"one of {listed}"

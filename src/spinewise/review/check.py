@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from spinewise.answers import check_given, missing_answers
 from spinewise.errors import AnswersError
+from spinewise.rulebase import rules_folder
 from spinewise.rulebase.load import read_rulebase
 from spinewise.rulebase.yamlsource import Problem
 
 
-def check_rulebase_verified(directory) -> tuple[list[Problem], str]:
-    """The problems, and how static verification covered the answer space ("" if it could not run)."""
-    from spinewise.review.verify import verify
+def check_rules(rules_dir=None) -> tuple[list[Problem], str]:
+    """Every problem in a rule base folder, and how static verification covered its answer space
+    ("" if it could not run)."""
+    from spinewise.review.analysis.verify import verify
 
-    rulebase, problems = read_rulebase(directory)
+    # Uncached on purpose: the cache keeps only valid rule bases, without their warnings.
+    rulebase, problems = read_rulebase(rules_folder(rules_dir))
     coverage = ""
     if rulebase is not None:
         problems.extend(check_examples(rulebase))

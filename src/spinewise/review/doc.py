@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.rulebase.conditions import answer_tests, fact_tests
-from spinewise.review.plain import allowed_text
-from spinewise.rulebase.conditions import Words, names_used, words
+from spinewise.review.analysis.verify import verify
+from spinewise.review.render import render
+from spinewise.rulebase import load_rulebase_cached
+from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used, words
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
+
+
+def rulebook(rules_dir=None, fmt: str = "markdown") -> str:
+    """The rulebook of a rule base, as Markdown or printable HTML."""
+    rulebase = load_rulebase_cached(rules_dir)
+    book = build_rulebook(rulebase, verify(rulebase))
+    return render(f"rulebook.{'html' if fmt == 'html' else 'md'}.j2", fmt, book=book)
 
 
 @dataclass(frozen=True)
@@ -237,7 +245,7 @@ def _question_entries(rulebase, rules) -> list[IndexEntry]:
     entries = []
     for question in rulebase.questions:
         asked = words(question.asked_when, rulebase).sentence() if question.asked_when else "always"
-        detail = f"{allowed_text(question)}; " + (f"asked only when {asked}" if question.asked_when else "always asked")
+        detail = f"{question.describe_allowed('labels')}; " + (f"asked only when {asked}" if question.asked_when else "always asked")
         readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
         entries.append(IndexEntry(question.id, question.text, detail, readers))
     return entries

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from spinewise.engine import load_triage
 from spinewise.errors import AnswersError
 from spinewise.review.cases import read_cases
+from spinewise.review.check import example_answers
 from spinewise.review.expect import from_case, from_example, result_summary
-from spinewise.rulebase.check import example_answers
+from spinewise.review.render import render
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,23 @@ class TestRun:
     @property
     def failed(self) -> bool:
         return self.count("fail") > 0
+
+
+def test_rules(rules_dir=None, cases_path=None, include_draft: bool = False) -> TestRun:
+    """Run every rule's examples and the cases in `cases_path` on the rule base in `rules_dir`."""
+    return run_tests(load_triage(rules_dir, include_draft), cases_path)
+
+
+test_rules.__test__ = False  # a command: pytest must not collect it where a test module imports it
+
+
+def render_test_run(run, fmt: str) -> str:
+    """The run as the pass/fail table a clinician reads, or as JSON."""
+    if fmt == "json":
+        data = {"passed": run.count("pass"), "failed": run.count("fail"), "skipped": run.count("skip"),
+                "tests": [dataclasses.asdict(outcome) for outcome in run.outcomes]}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render("rules-test.txt.j2", "text", table=table_view(run))
 
 
 def run_tests(triage, cases_path=None) -> TestRun:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from spinewise.review.plain import allowed_text
+import json
+
+from spinewise.review.render import render
+from spinewise.rulebase import load_rulebase_cached
 from spinewise.rulebase.conditions import condition_json, words
+
+
+def questions(rules_dir=None, fmt: str = "json") -> str:
+    """The question vocabulary as JSON (for other tools) or a Markdown table."""
+    data = questions_data(load_rulebase_cached(rules_dir))
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render("questions.md.j2", "markdown", data=data)
 
 
 def questions_data(rulebase) -> dict:
@@ -16,7 +27,7 @@ def questions_data(rulebase) -> dict:
 
 def _question(question, rulebase) -> dict:
     data = {"id": question.id, "section": question.section, "type": question.type, "text": question.text,
-            "hint": question.hint, "allowed": allowed_text(question)}
+            "hint": question.hint, "allowed": question.describe_allowed("labels")}
     if question.type == "int":
         data.update(minimum=question.minimum, maximum=question.maximum)
     if question.choices:

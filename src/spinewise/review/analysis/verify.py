@@ -2,9 +2,10 @@
 
 Finds, without running the engine: answer combinations no rule gives a disposition to
 (gaps, errors), rules that can fire together and set the same plan attribute to
-different values (errors), rules that can never fire, rules made redundant by another
-with the same conclusions, rules that draw the same finding with different dispositions,
-and vocabulary nothing produces (warnings).
+different values (errors), two conflicting plan items a report can show in one phase
+(errors), rules that can never fire, rules made redundant by another with the same
+conclusions, rules that draw the same finding with different dispositions, plan items a
+rule makes current beside a referral, and vocabulary nothing produces (warnings).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.review.logic import inline_facts
-from spinewise.review.regions import merge_regions
-from spinewise.review.search import TooLarge, explore, satisfiable
-from spinewise.review.space import build_space
-from spinewise.rulebase.conditions import AllOf, Not, fact_tests
+from spinewise.review.analysis.inline import inline_facts
+from spinewise.review.analysis.regions import merge_regions
+from spinewise.review.analysis.search import TooLarge, explore, satisfiable
+from spinewise.review.analysis.space import build_space
+from spinewise.rulebase.conditions import AllOf, AnyOf, Const, Not, fact_tests
 from spinewise.rulebase.yamlsource import Problem
 
 GAPS_LISTED = 10
@@ -49,6 +50,8 @@ def _verify(rulebase, rules) -> tuple[list[Problem], str]:
     reachable = [rule for rule in rules if rule.id not in dead]
     problems = gaps + [_never_fires(rule) for rule in rules if rule.id in dead]
     problems += _pairs(reachable, conditions, solver)
+    problems += _current_beside_referral(rulebase, reachable, conditions, solver)
+    problems += _conflicting_plan_items(rulebase, reachable, conditions, solver)
     problems += _unproduced(rulebase, rules)
     if solver.skipped:
         coverage += (f"; the rule base is too large to compare every pair of rules: {solver.skipped:,} "
@@ -157,6 +160,91 @@ def _concludes_all(rule, other) -> bool:
         return False
     planned = {(entry.code, repr(sorted(entry.attributes.items()))) for entry in rule.plan}
     return all((entry.code, repr(sorted(entry.attributes.items()))) in planned for entry in other.plan)
+
+
+def _current_beside_referral(rulebase, rules, conditions, solver) -> list[Problem]:
+    """A rule below a referral whose plan item a referral would still show as current.
+
+    A referral moves the program to after a practitioner's clearance; an item that stays
+    in the first phase beside it tells a lifter sent to a practitioner to do it now."""
+    problems = []
+    for rule in rules:
+        if rule.disposition and rulebase.disposition(rule.disposition).referral:
+            continue
+        for entry in rule.plan:
+            beside = [f"{referral.code} (with rule {giver.id}, {giver.file}:{giver.line})"
+                      for referral, giver in _referrals_beside(rule, entry.code, rulebase, rules, conditions, solver)]
+            if beside:
+                problems.append(Problem(rule.file, rule.line, (
+                    f"rule {rule.id} plans {entry.code}, which stays in the first phase ({rulebase.phases[0].code}) "
+                    f"beside a referral it can fire together with: {', '.join(beside)}; a lifter sent to a "
+                    f"practitioner would be told to do it now"), "warning"))
+    return problems
+
+
+def _referrals_beside(rule, code, rulebase, rules, conditions, solver):
+    """(referral, a rule giving it) for each referral that shows `code` as current when `rule` fires too."""
+    for referral in (d for d in rulebase.dispositions if d.referral):
+        if not rulebase.is_current(referral.code, code) or code in referral.required_plan or \
+                any(code in rulebase.plan_item(required).supersedes for required in referral.required_plan):
+            continue  # shown later, or the referral asks for it (or for what replaces it) itself
+        giver = next((other for other in rules if other.disposition == referral.code and solver.possible(
+            AllOf((conditions[rule.id], conditions[other.id]))) is True), None)
+        if giver:
+            yield referral, giver
+
+
+def _conflicting_plan_items(rulebase, rules, conditions, solver) -> list[Problem]:
+    """Two plan items that conflict, shown in the same phase of one report."""
+    plan_file = Path(rulebase.directory) / "plan.yaml"
+    problems = []
+    for disposition in rulebase.dispositions:
+        reported = _reported(disposition, rulebase, rules, conditions)
+        for first, second in _conflicting_pairs(rulebase):
+            phase = rulebase.phase_under(disposition.code, first)
+            if phase != rulebase.phase_under(disposition.code, second):
+                continue
+            both = AllOf((reported, _shown(first, disposition, rulebase, rules, conditions),
+                          _shown(second, disposition, rulebase, rules, conditions)))
+            if solver.possible(both) is True:
+                problems.append(Problem(str(plan_file), _line_in(plan_file, f"code: {first}"), (
+                    f"conflict: plan items {first} and {second} are declared conflicting but one report with "
+                    f"disposition {disposition.code} can show both in phase {phase}"), "error"))
+    return problems
+
+
+def _conflicting_pairs(rulebase) -> list[tuple]:
+    pairs = []
+    for item in rulebase.plan_items:
+        for other in item.conflicts_with:
+            if (other, item.code) not in pairs:
+                pairs.append((item.code, other))
+    return pairs
+
+
+def _reported(disposition, rulebase, rules, conditions):
+    """A rule gives `disposition` and none gives a more severe one."""
+    severer = {d.code for d in rulebase.dispositions if d.rank < disposition.rank}
+    gives = _any(conditions[r.id] for r in rules if r.disposition == disposition.code)
+    return AllOf((gives, Not(_any(conditions[r.id] for r in rules if r.disposition in severer))))
+
+
+def _shown(code, disposition, rulebase, rules, conditions):
+    """The report shows plan item `code`: it is planned and no planned item supersedes it."""
+    superseders = [item.code for item in rulebase.plan_items if code in item.supersedes]
+    return AllOf((_planned(code, disposition, rules, conditions),
+                  Not(_any(_planned(other, disposition, rules, conditions) for other in superseders))))
+
+
+def _planned(code, disposition, rules, conditions):
+    if code in disposition.required_plan:
+        return Const(True)
+    return _any(conditions[r.id] for r in rules if any(entry.code == code for entry in r.plan))
+
+
+def _any(conditions):
+    items = tuple(conditions)
+    return AnyOf(items) if items else Const(False)
 
 
 def _unproduced(rulebase, rules) -> list[Problem]:
