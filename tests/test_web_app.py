@@ -92,6 +92,10 @@ def test_the_report_page_is_the_html_report_with_the_web_toolbar(client, rulebas
     body = alone[alone.index("<header class=\"top\">"):alone.index("</body>")]
     assert body in report.text, "the report's body is embedded unchanged"
     assert "Print this report" in report.text and "WEEKLY TRACKER".lower() in report.text.lower()
+    top, advice, actions = (report.text.index(text, report.text.index("<body")) for text in ("Check or change your answers",
+                                                                  rulebase.disposition("corrective_program").title,
+                                                                  "Print this report"))
+    assert top < advice < actions, "the advice comes before the print and download buttons"
     style = re.search(r"<style>(.*?)</style>", report.text, re.S).group(1)
     import base64
     import hashlib

@@ -33,13 +33,17 @@ class ReportPage:
     style_hashes: tuple  # 'sha256-...' sources for style-src
 
 
-def embed(report_html: str, disposition: str, head: str, toolbar: str) -> ReportPage:
-    """`report_html` with `head` before </head>, `toolbar` first in <body>, and the disposition."""
+def embed(report_html: str, disposition: str, head: str, top: str, actions: str) -> ReportPage:
+    """`report_html` with `head` before </head>, `top` first and `actions` last in <body>, and the disposition.
+
+    The actions come after the report so that its advice is the first thing read on a phone.
+    """
     hashes = tuple(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
                    for css in STYLE.findall(report_html))
     html = report_html.replace("</head>", f"{head}</head>", 1)
     attribute = Markup(' data-disposition="{}"').format(disposition)
-    html = BODY.sub(lambda match: f"<body{match.group(1)}{attribute}>{toolbar}", html, count=1)
+    html = BODY.sub(lambda match: f"<body{match.group(1)}{attribute}>{top}", html, count=1)
+    html = html.replace("</body>", f"{actions}</body>", 1)
     return ReportPage(html, hashes)
 
 

@@ -89,10 +89,10 @@ def report():
     q = _questionnaire()
     from spinewise.report.render import render_report
 
-    toolbar = render_template("report_toolbar.html.j2", state=request.form["state"],
-                              downloads=report_page.downloads(), back=pages.Back(None, "Check or change your answers"))
-    head = render_template("report_head.html.j2")
-    page = report_page.embed(render_report(result, q.rulebase, "html"), result.disposition, head, toolbar)
+    values = {"state": request.form["state"], "downloads": report_page.downloads()}
+    page = report_page.embed(render_report(result, q.rulebase, "html"), result.disposition,
+                             render_template("report_head.html.j2"), render_template("report_top.html.j2", **values),
+                             render_template("report_actions.html.j2", **values))
     response = Response(page.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CSP.format(styles="".join(" " + h for h in page.style_hashes))
     return response
