@@ -10,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import invoke, with_pain
 from spinewise.questionnaire import flow
@@ -140,3 +142,20 @@ def test_plain_why_follows_the_rules(rules_copy):
     line = plain_why(rulebase.question("saddle_numbness"), rulebase)[1]
     assert line.startswith("If you answer yes: " + rulebase.disposition("urgent_consultation").title)
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_only_the_questions_deciding_the_stop_can_change_it(triage, data):
+    """The web skips the engine for other answers: check that no other answer ever changes the verdict."""
+    from strategies import valid_answers
+
+    answers = data.draw(valid_answers(triage.rulebase))
+    deciding = flow.questions_deciding_stop(triage.rulebase, triage.rules)
+    assert deciding and {"saddle_numbness"} <= deciding
+    given_so_far = {}
+    for qid, value in answers.items():
+        before = flow.reaches_stop(triage, given_so_far)
+        given_so_far[qid] = value
+        if qid not in deciding:
+            assert flow.reaches_stop(triage, given_so_far) == before, qid

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spinewise.rulebase.model import facts_read
+
 
 def stop_disposition(rulebase):
     """The disposition whose advice is shown at once and that may end the questions early.
@@ -75,3 +77,28 @@ def is_complete(rulebase, answers: dict) -> bool:
 def reaches_stop(triage, answers: dict) -> bool:
     """Whether the answers so far already call for the stop disposition."""
     return triage.conclude(answers).disposition == stop_disposition(triage.rulebase).code
+
+
+def questions_deciding_stop(rulebase, rules):
+    """The questions whose answers can change whether the stop disposition is reached, or None for all.
+
+    When the stop disposition is the most severe, it is reached exactly when a rule that asks
+    for it fires; such a rule reads its questions and the conclusions of other rules, which
+    read theirs. An answer to any other question cannot change the verdict, so the engine
+    need not run again for it.
+    """
+    stop = stop_disposition(rulebase)
+    if stop.rank != 0:
+        return None
+    wanted = [rule for rule in rules if rule.disposition == stop.code]
+    questions, seen = set(), set()
+    while wanted:
+        rule = wanted.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        questions.update(rule.questions)
+        for fact in facts_read(rule.when):
+            wanted.extend(other for other in rules
+                          if other.finding == fact.code or any(entry.code == fact.code for entry in other.plan))
+    return frozenset(questions)

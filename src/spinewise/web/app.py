@@ -9,8 +9,11 @@ import jinja2
 from flask import Flask, render_template, request
 
 from spinewise.paths import templates_dir
+from spinewise.questionnaire import flow
+from spinewise.questionnaire.why import plain_why
 from spinewise.web.state import Signer, process_secret
 
+_ABSENT = object()
 MAX_BODY = 64 * 1024  # bytes: the longest honest form is a few kilobytes of signed state
 CSP = "default-src 'self'; style-src 'self'{styles}; frame-ancestors 'none'; form-action 'self'; " \
       "base-uri 'none'; object-src 'none'"
@@ -38,10 +41,25 @@ class Questionnaire:
         self.rulebase = triage.rulebase
         self.signer = Signer(secret, triage.rulebase)
         self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
+        self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
+        self._why = {q.id: tuple(plain_why(q, triage.rulebase, triage.rules)) for q in triage.rulebase.questions}
 
-    def conclude(self, answers: dict):
+    def why(self, question) -> tuple:
+        """The plain "why are we asking this" lines, made once per question at start-up."""
+        return self._why[question.id]
+
+    def stops(self, before, answers: dict) -> bool:
+        """Whether `answers` reach the stop disposition; `before` is the state they were changed from.
+
+        The engine runs only when a changed answer can make a difference: the state's
+        `stop_shown` says whether its own answers reached it.
+        """
+        changed = {qid for qid in set(before.answers) | set(answers)
+                   if before.answers.get(qid, _ABSENT) != answers.get(qid, _ABSENT)}
+        if self.deciding_stop is not None and not changed & self.deciding_stop:
+            return before.stop_shown
         with self._engine:
-            return self.triage.conclude(answers)
+            return flow.reaches_stop(self.triage, answers)
 
     def assess(self, answers: dict):
         with self._engine:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinewise.questionnaire import flow
-from spinewise.questionnaire.why import plain_why
 
 KINDS = {"bool": "radio", "choice": "radio", "multi": "checkbox", "int": "number"}
 
@@ -74,7 +73,7 @@ class StopPage:
     back: Back
 
 
-def question_page(question, rulebase, rules, answers: dict, state: str, *, error: str = "", typed=None,
+def question_page(question, rulebase, why: tuple, answers: dict, state: str, *, error: str = "", typed=None,
                   given=None) -> QuestionPage:
     """The page for `question`; `given` is the value to show checked (by default its current answer)."""
     given = answers.get(question.id) if given is None else given
@@ -87,7 +86,7 @@ def question_page(question, rulebase, rules, answers: dict, state: str, *, error
         id=question.id, kind=KINDS[question.type], text=question.text, hint=question.hint,
         section=question.section,
         progress=str(flow.progress(rulebase, answers, question.id)),
-        why=tuple(plain_why(question, rulebase, rules)),
+        why=why,
         options=options, inline=question.type == "bool",
         typed=typed if typed is not None else ("" if given is None or question.type != "int" else str(given)),
         minimum=question.minimum, maximum=question.maximum, error=error, state=state,

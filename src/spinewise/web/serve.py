@@ -20,8 +20,11 @@ def is_loopback(host: str) -> bool:
 
 def make_server(app, host: str, port: int):
     """A waitress server for `app`: no access log (waitress writes none), no tracebacks to clients."""
+    import logging
+
     from waitress import create_server
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" under load: noise
     return create_server(app, host=host, port=port, threads=THREADS, ident="spinewise", expose_tracebacks=False,
                          max_request_body_size=1024 * 1024, clear_untrusted_proxy_headers=True)
 

@@ -28,7 +28,9 @@ class StateError(Exception):
 @dataclass(frozen=True)
 class State:
     answers: dict = field(default_factory=dict, hash=False, compare=False)
-    stop_shown: bool = False  # the stop disposition's advice has been shown for these answers
+    # The answers reach the stop disposition, and its advice has been shown: the server only
+    # ever signs a state where the two go together, so it also tells whether they reach it.
+    stop_shown: bool = False
 
     def with_answers(self, answers: dict) -> State:
         return replace(self, answers=answers)

@@ -62,7 +62,7 @@ def answer():
     except FieldError as exc:
         return _ask(asked, state, error=str(exc), typed=typed_text(asked, request.form), given=_ticked(asked))
     answers = flow.keep_asked(q.rulebase, {**state.answers, asked.id: value})
-    stopped = flow.reaches_stop(_Engine(q), answers)
+    stopped = q.stops(state, answers)
     if stopped and not state.stop_shown:
         shown = State(answers, stop_shown=True)
         page = pages.stop_page(q.rulebase, answers, q.signer.dump(shown), asked.id)
@@ -132,14 +132,6 @@ def download_fhir():
 
 # --- helpers ----------------------------------------------------------------------------
 
-class _Engine:
-    """The triage as flow.reaches_stop sees it, behind the app's engine lock."""
-
-    def __init__(self, questionnaire):
-        self.rulebase = questionnaire.rulebase
-        self.conclude = questionnaire.conclude
-
-
 def _result(state: State):
     """The assessment for complete answers (or answers that reach the stop disposition), else None."""
     try:
@@ -159,7 +151,7 @@ def _next(state: State, error: str = ""):
 
 def _ask(question, state: State, *, error: str = "", typed=None, given=None, token=None):
     q = _questionnaire()
-    page = pages.question_page(question, q.rulebase, q.triage.rules, state.answers,
+    page = pages.question_page(question, q.rulebase, q.why(question), state.answers,
                                token or q.signer.dump(state), error=error, typed=typed, given=given)
     return _page("question.html.j2", 422 if error else 200, page=page)
 
