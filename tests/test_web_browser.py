@@ -172,13 +172,17 @@ def test_a_keyboard_alone_answers_opens_why_and_goes_back(browser, server, ruleb
 
 
 def focus_then(page, name: str, key: str, limit: int = 30):
-    """Tab until the focused element is named `name`, then press `key`."""
+    """Tab until the focused element is named `name`, then press `key` (and wait for the page it sends)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate("(e => (e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent)"
                                 ".trim())(document.activeElement)")
         if focused == name:
-            page.keyboard.press(key)
+            if name in ("Start now", "Continue", "Back"):
+                with page.expect_navigation():
+                    page.keyboard.press(key)
+            else:
+                page.keyboard.press(key)
             return
     raise AssertionError(f"Tab never reached {name!r}")
 
