@@ -1,4 +1,4 @@
-"""The package keeps its layers: cli -> api -> interfaces -> engine -> rulebase, without cycles.
+"""The package keeps its layers: cli -> web -> api -> interfaces -> engine -> rulebase, without cycles.
 
 The contracts are in pyproject.toml under [tool.importlinter]; `lint-imports` checks them.
 """

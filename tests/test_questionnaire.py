@@ -189,25 +189,29 @@ def test_several_places_can_be_chosen_by_number_or_name_in_any_order(rulebase, h
     assert "= Glutes (buttocks); Hamstrings (back of the thighs); Core (abdominals)" in result.stderr
 
 
-def test_question_mark_explains_from_the_rules_and_asks_again(rulebase, healthy):
+def test_question_mark_explains_in_plain_words_and_two_list_the_rules(rulebase, healthy):
     rule = next(rule for rule in rulebase.rules if rule.id == "rf-saddle-numbness")
     lines = script(rulebase, healthy)
-    lines[1:1] = ["why"]
+    lines[1:1] = ["??"]
     lines[0:0] = ["?"]
     result = ask("--format", "json", lines=lines)
 
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.count("Why this question is asked:") == 2
-    assert rule.title in result.stderr
-    assert "Go to an emergency department now" in result.stderr
-    assert "rule rf-bladder-bowel" in result.stderr
+    first, second = (" ".join(part.split()) for part in result.stderr.split("Your answer (y/n; ? = why)")[1:4:2])
+    assert "Type ? at any question to see why it is asked (?? lists the rules behind it)" in " ".join(
+        result.stderr.split())
+    assert "If you answer yes: Go to an emergency department now; Signs of possible cauda equina syndrome." in first
+    assert "What this checks: The saddle area is the parts" in first
+    assert "rf-" not in first and rule.title not in first and "Type ?? to see the rules" in first
+    assert "Why this question is asked:" in second
+    assert "rule rf-bladder-bowel" in second
     assert result.stderr.count("Do you have numbness or tingling in the saddle area?") == 2
     assert json.loads(result.stdout)["answers"] == healthy
 
 
 def test_why_says_when_a_follow_up_question_is_asked(rulebase, healthy):
     lines = script(rulebase, with_pain(healthy))
-    lines.insert(11, "?")  # at pain_intensity, the first follow-up
+    lines.insert(11, "??")  # at pain_intensity, the first follow-up
 
     result = ask("--format", "json", lines=lines)
 
@@ -218,7 +222,7 @@ def test_why_says_when_a_follow_up_question_is_asked(rulebase, healthy):
 
 def test_why_lists_every_rule_but_shortens_long_conditions(rulebase, healthy):
     readers = [rule for rule in rulebase.active_rules() if "saddle_numbness" in rule.questions]
-    result = ask("--format", "json", lines=["?"] + script(rulebase, healthy))
+    result = ask("--format", "json", lines=["??"] + script(rulebase, healthy))
 
     why = result.stderr[result.stderr.index("Why this question is asked:"):]
     why = why[:why.index("Your answer", 1)]
@@ -237,7 +241,7 @@ def test_why_follows_an_edited_rule_base(tmp_path):
     red_flags.write_text(red_flags.read_text().replace(
         "title: Saddle numbness suggests cauda equina syndrome", "title: Numb saddle area - emergency"))
 
-    result = ask("--rules", rules, "--format", "json", lines=["?", "n", "n"])
+    result = ask("--rules", rules, "--format", "json", lines=["??", "n", "n"])
 
     assert "Numb saddle area - emergency" in result.stderr
     assert "Saddle numbness suggests" not in result.stderr

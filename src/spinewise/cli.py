@@ -246,6 +246,29 @@ def questions(fmt, rules_dir):
     click.echo(questions(rules_dir, fmt), nl=False)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than loopback sends answers over the network: put a TLS proxy in front.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@rules_option
+@user_errors
+def serve(host, port, rules_dir):
+    """Serve the questionnaire as web pages (one question per page, then the report).
+
+    The server keeps no answers: they travel, signed, in each page's form. Set
+    SPINEWISE_SECRET to the same value in every process when several serve one address.
+
+    \b
+    Examples:
+        spinewise serve
+        spinewise serve --host 0.0.0.0 --port 8080 --rules my-rules/
+    """
+    from spinewise.web.serve import serve as run
+
+    run(rules_dir, host, port, lambda line: click.echo(line, err=True))
+
+
 @main.group()
 def rules():
     """Work with rule bases: check, document, test and compare them.

@@ -1,7 +1,7 @@
 """What a person may type at a question: one Click parameter type per question type.
 
-Besides an answer, `?` or `why` asks why the question is there and `back` returns to the
-previous question; both come back as markers instead of values so the interview decides.
+Besides an answer, `?` or `why` asks why the question is there (in plain words), `??` lists
+the rules that use the answer, and `back` returns to the previous question; both come back as markers instead of values so the interview decides.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import click
 
 class Command(enum.Enum):
     WHY = "why"
+    RULES = "rules"
     BACK = "back"
 
 
-_COMMANDS = {"?": Command.WHY, "why": Command.WHY, "back": Command.BACK}
+_COMMANDS = {"?": Command.WHY, "why": Command.WHY, "??": Command.RULES, "back": Command.BACK}
 
 
 class YesNo(click.ParamType):
@@ -83,7 +84,7 @@ class NumberedChoices(NumberedChoice):
 
 
 class OrCommand(click.ParamType):
-    """An answer of `inner`'s type, or one of the interview's commands (`?`, `why`, `back`)."""
+    """An answer of `inner`'s type, or one of the interview's commands (`?`, `why`, `??`, `back`)."""
 
     def __init__(self, inner: click.ParamType):
         self.inner = inner

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from spinewise.errors import OutputError
-from spinewise.questionnaire import resume
+from spinewise.questionnaire import flow, resume
 from spinewise.questionnaire.entry import Command, entry_prompt, entry_type
-from spinewise.questionnaire.why import explain, wrap
+from spinewise.questionnaire.why import explain, plain_why, wrap
 
 
 class Interrupted(Exception):
@@ -67,8 +67,9 @@ class Interview:
         echo(self.rulebase.name, bold=True)
         echo(wrap(f"About {count} short questions: {', '.join(sections).lower()}. "
                   "This is educational triage, not a diagnosis."))
-        echo(wrap("Type ? at any question to see why it is asked, or back to change your previous "
-                  f"answer. Ctrl-C stops; your answers are kept and `{self.resume_command}` continues."))
+        echo(wrap("Type ? at any question to see why it is asked (?? lists the rules behind it), or back "
+                  f"to change your previous answer. Ctrl-C stops; your answers are kept and "
+                  f"`{self.resume_command}` continues."))
 
     def _load(self, resume_requested: bool):
         """The saved progress to offer (None when there is none or it is unusable)."""
@@ -104,20 +105,24 @@ class Interview:
     # --- questions -----------------------------------------------------------------------
 
     def _next_question(self):
-        return next(self._still_to_ask(), None)
+        return flow.next_question(self.rulebase, self.answers)
 
     def _still_to_ask(self):
-        return (q for q in self.rulebase.questions if q.id not in self.answers and q.is_asked(self.answers))
+        return flow.still_to_ask(self.rulebase, self.answers)
 
     def _ask(self, question):
         self._show(question)
         while True:
             value = click.prompt(entry_prompt(question), type=entry_type(question), err=True)
-            if value is not Command.WHY:
+            if value not in (Command.WHY, Command.RULES):
                 self._confirm_choice(question, value)
                 return value
             echo()
-            echo(explain(question, self.rulebase, self.triage.rules))
+            if value is Command.WHY:
+                echo("\n".join(wrap(line, "  ") for line in plain_why(question, self.rulebase, self.triage.rules)))
+                echo(wrap("Type ?? to see the rules that use your answer.", "  "), dim=True)
+            else:
+                echo(explain(question, self.rulebase, self.triage.rules))
             echo()
             echo(wrap(question.text), bold=True)
             self._show_choices(question)
@@ -127,10 +132,8 @@ class Interview:
             echo()
             echo(f"== {question.section} ==", bold=True)
         self.section = question.section
-        number = len(self.answers) + 1
-        about = len(self.answers) + sum(1 for _ in self._still_to_ask())
         echo()
-        echo(f"Question {number} of about {about}", dim=True)
+        echo(str(flow.progress(self.rulebase, self.answers, question.id)), dim=True)
         echo(wrap(question.text), bold=True)
         if question.hint:
             echo(wrap(question.hint, "  "))
@@ -162,8 +165,7 @@ class Interview:
     # --- the emergency -------------------------------------------------------------------
 
     def _at_emergency(self) -> bool:
-        most_severe = self.rulebase.stop_disposition.code
-        return self.triage.conclude(self.answers).disposition == most_severe
+        return flow.reaches_stop(self.triage, self.answers)
 
     def _emergency_handled(self) -> bool:
         """Show the emergency advice once and ask whether to go on; False to stop asking."""
@@ -179,7 +181,7 @@ class Interview:
         return self.after_emergency == "finish"
 
     def _show_emergency(self) -> None:
-        disposition = self.rulebase.stop_disposition
+        disposition = flow.stop_disposition(self.rulebase)
         echo()
         echo(f"!! {disposition.title.upper()} !!", fg="red", bold=True)
         echo(wrap(disposition.advice.strip(), "   "), fg="red")

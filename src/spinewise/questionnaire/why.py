@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from spinewise.rulebase.conditions import AllOf, AnswerTest, FactTest, answer_tests, flattened
+from spinewise.rulebase.conditions import AllOf, AnswerTest, FactTest, answer_tests, flattened, questions_read
 
 WIDTH = 78
 
@@ -26,6 +26,81 @@ def explain(question, rulebase, rules) -> str:
     for rule in users:
         lines.extend(_rule_lines(rule, question.id, rulebase))
     return "\n".join(lines)
+
+
+PLAIN_OUTCOMES = 4  # answer lines in the plain WHY; with the hint and the closing line, at most 6
+
+
+def plain_why(question, rulebase, rules=None) -> list[str]:
+    """3 to 6 plain lines for a lifter: what the question checks and what answers lead to.
+
+    Generated from the rules that read the answer (`rules`, default the approved ones): per
+    answer, the advice titles and finding titles it can lead to, most severe first, with no
+    rule ids or codes.
+    """
+    rules = rulebase.active_rules() if rules is None else rules
+    lines = [f"What this checks: {question.hint.strip()}" if question.hint
+             else f"What this checks: {question.text.strip()}"]
+    outcomes = _plain_outcomes(question, rulebase, [rule for rule in rules if question.id in rule.questions])
+    if not outcomes:
+        lines.append("No rule uses this answer at the moment; it is kept with your report.")
+    lines.extend(outcomes[:PLAIN_OUTCOMES])
+    lines.append("Your report lists the answers behind its advice, so you can check them.")
+    return lines
+
+
+def _plain_outcomes(question, rulebase, users) -> list[str]:
+    """"If you answer yes: <advice>; <finding>" lines, the line with the most severe advice first."""
+    groups: dict = {}
+    for rule in users:
+        key = _plain_condition(rule.when, question) + ("" if len(rule.questions) == 1 else " (with other answers)")
+        advice, findings = groups.setdefault(key, ([], []))
+        if rule.disposition:
+            disposition = rulebase.disposition(rule.disposition)
+            advice.append((disposition.rank, disposition.title))
+        if rule.finding:
+            findings.append(_finding_title(rule.finding, rulebase).rstrip("."))
+    worst = len(rulebase.dispositions)
+    ordered = sorted(groups.items(), key=lambda item: (min(item[1][0], default=(worst,))[0], "(with" in item[0]))
+    lines = []
+    for key, (advice, findings) in ordered:
+        titles = [title for _, title in sorted(advice)] + findings
+        lines.append(f"{_plain_subject(question)} {key}: {'; '.join(dict.fromkeys(titles))}.")
+    return lines
+
+
+def _plain_subject(question) -> str:
+    return {"bool": "If you answer", "int": "If your answer is", "choice": "If you choose",
+            "multi": "If you"}[question.type]
+
+
+def _plain_condition(condition, question) -> str:
+    """The part of a condition about `question`, as the answer that meets it."""
+    if isinstance(condition, AnswerTest):
+        return _plain_answer(condition, question)
+    parts = [_plain_condition(item, question) for item in getattr(condition, "items", ())
+             if question.id in questions_read(item)]
+    return (" and " if isinstance(condition, AllOf) else " or ").join(dict.fromkeys(parts))
+
+
+MULTI_VERBS = {"includes": "tick", "includes any of": "tick any of", "does not include": "do not tick",
+               "includes none of": "tick none of", "includes nothing but": "tick only",
+               "includes something other than": "tick something other than"}
+
+
+def _plain_answer(test, question) -> str:
+    """One test on the asked question as the answer that meets it: "yes", "at least 7", "tick Lower back"."""
+    meaning = test.meaning
+    if question.type == "bool":
+        return meaning.removeprefix("is ")
+    labels = {choice.value: choice.label for choice in question.choices}
+    values = test.value if isinstance(test.value, (list, tuple)) else [test.value]
+    shown = " or ".join(f"“{labels[value]}”" if value in labels else str(value) for value in values)
+    if question.type == "multi":
+        return f"{MULTI_VERBS.get(meaning, meaning)} {shown}"
+    if question.type == "choice":
+        return shown if meaning in ("is", "is one of") else f"anything but {shown}"
+    return shown if meaning in ("is", "is one of") else f"{meaning.removeprefix('is ')} {shown}"
 
 
 LONG_CONDITION = 5  # questions; past this the WHY names only what the rule needs of this answer

@@ -1,0 +1,291 @@
+"""Load-test `spinewise serve` with simulated lifters and print the figures beside their targets.
+
+    python benchmarks/web.py            # 20 s per concurrency level, memory after 1,000 and 10,000 lifters
+    python benchmarks/web.py --quick    # 5 s per level, memory after 100 and 1,000 lifters
+    python benchmarks/web.py --markdown # the table as Markdown, for the README
+
+Each simulated lifter has a complete set of random valid answers (seeded, benchmarks/answers.py)
+and walks the whole questionnaire as a browser would: the start page, every question page
+(on the stop disposition's page it chooses to answer the rest), check your answers and the
+report. Lifters run closed loop, without think time, at 1, 10 and 50 at once, against the
+real `spinewise serve` process. The ceiling is a bare Flask page of the same size served by
+the same waitress settings. Load goes only to 127.0.0.1 and every phase is bounded in time
+and in lifters. Run it with the Python of the environment spinewise is installed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from answers import random_answers  # noqa: E402
+
+HIDDEN = re.compile(r'<input type="hidden" name="(state|question)" value="([^"]*)">')
+BARE_APP = """
+import sys
+from flask import Flask
+from spinewise.web.serve import make_server, address
+app = Flask(__name__)
+BODY = "x" * int(sys.argv[1])
+@app.route("/", methods=["GET", "POST"])
+def page():
+    return BODY
+server = make_server(app, "127.0.0.1", 0)
+print(address(server), flush=True)
+server.run()
+"""
+
+
+@dataclass
+class Stats:
+    latencies: dict = field(default_factory=dict)  # kind -> [seconds]
+    pages: int = 0
+    errors: int = 0
+    lifters: int = 0
+    bytes: int = 0
+
+    def add(self, kind: str, seconds: float, size: int) -> None:
+        self.latencies.setdefault(kind, []).append(seconds)
+        self.pages += 1
+        self.bytes += size
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as a browser tab holds."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, fields=None) -> tuple:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        body = urllib.parse.urlencode(fields or []).encode()
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
+        if fields is not None:
+            head += "Content-Type: application/x-www-form-urlencoded\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        text = (await self.reader.readexactly(length)).decode()
+        return int(status_line.split()[1]), text
+
+    def close(self) -> None:
+        if self.writer:
+            self.writer.close()
+
+
+def _fields(page: str) -> dict:
+    return dict(HIDDEN.findall(page))
+
+
+def _answer_fields(question, value) -> list:
+    if question.type == "bool":
+        return [(question.id, "true" if value else "false")]
+    if question.type == "multi":
+        return [(question.id, item) for item in value]
+    return [(question.id, str(value))]
+
+
+async def walk(connection: Connection, rulebase, answers: dict, stats: Stats) -> None:
+    """One lifter from the start page to the report; any unexpected page counts as an error."""
+    async def step(kind, method, path, fields=None):
+        start = time.perf_counter()
+        status, page = await connection.request(method, path, fields)
+        stats.add(kind, time.perf_counter() - start, len(page))
+        if status != 200:
+            raise RuntimeError(f"{kind}: HTTP {status}")
+        return page
+
+    page = await step("start", "GET", "/")
+    page = await step("question", "POST", "/question", [("state", _fields(page)["state"])])
+    while True:
+        hidden = _fields(page)
+        if "question" in hidden:
+            question = rulebase.question(hidden["question"])
+            fields = [("state", hidden["state"]), ("question", question.id)]
+            page = await step("question", "POST", "/answer", fields + _answer_fields(question, answers[question.id]))
+        elif 'class="stop"' in page:
+            page = await step("question", "POST", "/question", [("state", hidden["state"])])
+        elif "Check your answers" in page:
+            page = await step("report", "POST", "/report", [("state", hidden["state"])])
+            if "data-disposition=" not in page:
+                raise RuntimeError("no report")
+            stats.lifters += 1
+            return
+        else:
+            raise RuntimeError("an unexpected page")
+    # kinds: the answer that shows the stop page or the check page is timed as a question page
+
+
+async def run_lifters(address: str, rulebase, concurrency: int, seconds: float, max_lifters: int,
+                      seed: int) -> Stats:
+    host, port = urllib.parse.urlsplit(address).netloc.rsplit(":", 1)
+    stats, rng = Stats(), random.Random(seed)
+    deadline = time.perf_counter() + seconds
+
+    async def lifter_loop():
+        connection = Connection(host, int(port))
+        while time.perf_counter() < deadline and stats.lifters + stats.errors < max_lifters:
+            try:
+                await walk(connection, rulebase, random_answers(rulebase, rng), stats)
+            except (RuntimeError, OSError, asyncio.IncompleteReadError, KeyError):
+                stats.errors += 1
+                connection.close()
+                connection = Connection(host, int(port))
+        connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lifter_loop() for _ in range(concurrency)))
+    stats.elapsed = time.perf_counter() - started
+    return stats
+
+
+async def run_bare(address: str, concurrency: int, seconds: float, size: int) -> Stats:
+    host, port = urllib.parse.urlsplit(address).netloc.rsplit(":", 1)
+    stats = Stats()
+    deadline = time.perf_counter() + seconds
+    fields = [("state", "s" * 400), ("question", "q"), ("answer", "true")]
+
+    async def loop():
+        connection = Connection(host, int(port))
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            status, page = await connection.request("POST", "/", fields)
+            stats.add("bare", time.perf_counter() - start, len(page))
+            stats.errors += status != 200 or len(page) != size
+        connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    stats.elapsed = time.perf_counter() - started
+    return stats
+
+
+def start(command: list, env: dict, log: Path) -> tuple:
+    """Start a server whose output goes to `log` (a pipe nobody reads would fill and stall it)."""
+    with open(log, "w") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)", log.read_text())
+        if found:
+            return process, found.group(1)
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"could not start: {' '.join(command)}")
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def pct(values, q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5 s per level; memory after 100 and 1,000 lifters")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    options = parser.parse_args()
+    seconds = 5 if options.quick else 20
+    memory_counts = (100, 1000) if options.quick else (1000, 10_000)
+
+    from spinewise.api import load_triage
+
+    rulebase = load_triage().rulebase
+    work = Path(tempfile.mkdtemp(prefix="spinewise-web-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PYTHONUNBUFFERED": "1"}
+    script = Path(sys.executable).with_name("spinewise")
+    server, address = start([str(script), "serve", "--port", "0"], env, work / "serve.log")
+    rows, notes = [], []
+    try:
+        asyncio.run(run_lifters(address, rulebase, 2, 2, 20, seed=1))  # warm-up
+        levels = {}
+        for concurrency in (1, 10, 50):
+            levels[concurrency] = asyncio.run(run_lifters(address, rulebase, concurrency, seconds, 10**9,
+                                                          seed=concurrency))
+        size = int(levels[10].bytes / levels[10].pages)
+        lifters, memory = 0, {}
+        for target in memory_counts:
+            while lifters < target:
+                batch = asyncio.run(run_lifters(address, rulebase, 10, 3600, target - lifters, seed=1000 + lifters))
+                lifters += batch.lifters + batch.errors
+            memory[target] = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    bare, bare_address = start([sys.executable, "-c", BARE_APP, str(size)], env, work / "bare.log")
+    try:
+        asyncio.run(run_bare(bare_address, 2, 1, size))
+        ceiling = asyncio.run(run_bare(bare_address, 50, seconds, size))
+    finally:
+        bare.terminate()
+        bare.wait()
+    bare_rate = ceiling.pages / ceiling.elapsed
+
+    for concurrency, stats in levels.items():
+        rate = stats.pages / stats.elapsed
+        kinds = ", ".join(f"{kind} {pct(values, .5):.1f}/{pct(values, .95):.1f}"
+                          for kind, values in sorted(stats.latencies.items()))
+        target = met = ""
+        if concurrency == 1:
+            p95 = pct([v for values in stats.latencies.values() for v in values], .95)
+            target, met = "p95 < 15 ms", "yes" if p95 < 15 else "NO"
+            kinds += f"; all pages p95 {p95:.1f}"
+        if concurrency == 50:
+            target = ">= 50% of bare, 0 errors"
+            met = "yes" if rate >= bare_rate / 2 and stats.errors == 0 else "NO"
+        rows.append((f"{concurrency} lifter{'s' if concurrency > 1 else ''}", f"{rate:.0f} pages/s",
+                     f"{stats.lifters / stats.elapsed * 3600:,.0f} lifters/h", str(stats.errors),
+                     f"{kinds} ms", target, met))
+    rows.append(("bare Flask page, 50 at once", f"{bare_rate:.0f} pages/s", f"{size} B pages", str(ceiling.errors),
+                 f"bare {pct(ceiling.latencies['bare'], .5):.1f}/{pct(ceiling.latencies['bare'], .95):.1f} ms", "", ""))
+    low, high = memory_counts
+    growth = memory[high] / memory[low]
+    rows.append((f"server memory after {low:,} / {high:,} lifters", f"{memory[low]:.0f} / {memory[high]:.0f} MB",
+                 f"{growth:.2f}x", "", "", "within 10%", "yes" if growth <= 1.10 else "NO"))
+    print_table(rows, options.markdown)
+    logged = (work / "serve.log").read_text().strip().splitlines()
+    print(f"\nserver output ({len(logged)} lines): " + " | ".join(logged[:4]))
+    print(f"\npages: start, question (every answer, the stop page and check your answers), report; "
+          f"latency p50/p95. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"{seconds} s per level, lifters walk whole questionnaires.")
+
+
+def print_table(rows, markdown: bool) -> None:
+    header = ("figure", "throughput", "lifters", "errors", "latency p50/p95 by page", "target", "met")
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The questionnaire's path, shared by the terminal interview and the web questionnaire.
+
+Pure functions of the rule base and the answers so far: which question comes next (file
+order of questions.yaml, `asked_when` honoured), "Question N of about M", and whether the
+answers already reach the disposition that stops the interview. No terminal, no web.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spinewise.rulebase.conditions import fact_tests
+
+
+def stop_disposition(rulebase):
+    """The disposition whose advice is shown at once and that may end the questions early (a declared role)."""
+    return rulebase.stop_disposition
+
+
+def still_to_ask(rulebase, answers: dict):
+    """The questions not yet answered that the answers so far say are asked, in file order."""
+    return (q for q in rulebase.questions if q.id not in answers and q.is_asked(answers))
+
+
+def next_question(rulebase, answers: dict):
+    """The next question to ask, or None when every question that applies is answered."""
+    return next(still_to_ask(rulebase, answers), None)
+
+
+def answered(rulebase, answers: dict) -> list:
+    """The answered questions, in file order."""
+    return [q for q in rulebase.questions if q.id in answers]
+
+
+def previous_question(rulebase, answers: dict, question_id: str):
+    """The answered question asked just before `question_id`, or None at the first one."""
+    order = {q.id: index for index, q in enumerate(rulebase.questions)}
+    before = [q for q in answered(rulebase, answers) if order[q.id] < order[question_id]]
+    return before[-1] if before else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int  # this question's place among those asked
+    about: int  # answered plus still to ask: it changes as answers open or close follow-ups
+
+    def __str__(self) -> str:
+        return f"Question {self.number} of about {self.about}"
+
+
+def progress(rulebase, answers: dict, question_id: str) -> Progress:
+    """Where `question_id` stands: "Question N of about M" for the answers so far."""
+    others = {qid: value for qid, value in answers.items() if qid != question_id}
+    order = [q.id for q in rulebase.questions]
+    number = 1 + sum(1 for qid in others if order.index(qid) < order.index(question_id))
+    return Progress(number, len(others) + sum(1 for _ in still_to_ask(rulebase, others)))
+
+
+def keep_asked(rulebase, answers: dict) -> dict:
+    """`answers` without the answers to questions they no longer ask (after a changed answer)."""
+    kept = dict(answers)
+    while True:
+        dropped = [qid for qid in kept if not rulebase.question(qid).is_asked(kept)]
+        if not dropped:
+            return kept
+        for qid in dropped:
+            del kept[qid]
+
+
+def is_complete(rulebase, answers: dict) -> bool:
+    return next_question(rulebase, answers) is None
+
+
+def reaches_stop(triage, answers: dict) -> bool:
+    """Whether the answers so far already call for the stop disposition."""
+    return triage.conclude(answers).disposition == stop_disposition(triage.rulebase).code
+
+
+def questions_deciding_stop(rulebase, rules):
+    """The questions whose answers can change whether the stop disposition is reached, or None for all.
+
+    When the stop disposition is the most severe, it is reached exactly when a rule that asks
+    for it fires; such a rule reads its questions and the conclusions of other rules, which
+    read theirs. An answer to any other question cannot change the verdict, so the engine
+    need not run again for it.
+    """
+    stop = stop_disposition(rulebase)
+    if stop.rank != 0:
+        return None
+    wanted = [rule for rule in rules if rule.disposition == stop.code]
+    questions, seen = set(), set()
+    while wanted:
+        rule = wanted.pop()
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        questions.update(rule.questions)
+        for fact in fact_tests(rule.when):
+            wanted.extend(other for other in rules
+                          if other.finding == fact.code or any(entry.code == fact.code for entry in other.plan))
+    return frozenset(questions)

@@ -1,0 +1,120 @@
+"""The Flask app: create_app() loads the rule base once and wires the pages, headers and errors."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+
+import jinja2
+from flask import Flask, render_template, request
+
+from spinewise.paths import templates_dir
+from spinewise.questionnaire import flow
+from spinewise.questionnaire.why import plain_why
+from spinewise.web.policy import CSP
+from spinewise.web.state import Signer, process_secret
+
+_ABSENT = object()
+MAX_BODY = 64 * 1024  # bytes: the longest honest form is a few kilobytes of signed state
+
+
+class WebApp(Flask):
+    """Every template is HTML: autoescape them all, whatever their file name ends with."""
+
+    def select_jinja_autoescape(self, filename) -> bool:
+        return True
+
+    def log_exception(self, exc_info) -> None:
+        """Where it failed, without the exception's message: messages can quote an answer."""
+        kind, _, trace = exc_info
+        where = "".join(traceback.format_tb(trace))
+        self.logger.error("%s on %s %s (message withheld: it may hold answers)\n%s",
+                          kind.__name__, request.method, request.path, where)
+
+
+class Questionnaire:
+    """What the views share: the compiled rule base, the state signer and the engine lock."""
+
+    def __init__(self, triage, secret: str):
+        self.triage = triage
+        self.rulebase = triage.rulebase
+        self.signer = Signer(secret, triage.rulebase)
+        self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
+        self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
+        self._why = {q.id: tuple(plain_why(q, triage.rulebase, triage.rules)) for q in triage.rulebase.questions}
+
+    def why(self, question) -> tuple:
+        """The plain "why are we asking this" lines, made once per question at start-up."""
+        return self._why[question.id]
+
+    def stops(self, before, answers: dict) -> bool:
+        """Whether `answers` reach the stop disposition; `before` is the state they were changed from.
+
+        The engine runs only when a changed answer can make a difference: the state's
+        `stop_shown` says whether its own answers reached it.
+        """
+        changed = {qid for qid in set(before.answers) | set(answers)
+                   if before.answers.get(qid, _ABSENT) != answers.get(qid, _ABSENT)}
+        if self.deciding_stop is not None and not changed & self.deciding_stop:
+            return before.stop_shown
+        with self._engine:
+            return flow.reaches_stop(self.triage, answers)
+
+    def assess(self, answers: dict):
+        with self._engine:
+            return self.triage.assess(answers)
+
+
+def create_app(rules_dir=None, secret: str | None = None) -> Flask:
+    """The web questionnaire for the rule base in `rules_dir` (default: the shipped one).
+
+    Raises RuleBaseError before serving anything when the rule base is broken.
+    """
+    from spinewise import api
+    from spinewise.web import views
+
+    folder = templates_dir() / "web"
+    app = WebApp(__name__, template_folder=str(folder), static_folder=str(folder / "static"),
+                 static_url_path="/static")
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY,
+                      SEND_FILE_MAX_AGE_DEFAULT=3600)
+    app.jinja_env.undefined = jinja2.StrictUndefined
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
+    app.register_blueprint(views.web)
+    app.after_request(_headers)
+    for status in (400, 404, 405, 413, 500):
+        app.register_error_handler(status, _error_page)
+    return app
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP.format(styles=""))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+ERRORS = {
+    400: ("This page cannot be shown", "The form that was sent cannot be used."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("This page cannot be shown", "This page is only reached by answering the questions."),
+    413: ("The form was too large", "The form that was sent was much larger than any answer needs."),
+    500: ("Sorry, something went wrong", "The server could not make this page. Nothing you answered was kept."),
+}
+
+
+def _error_page(error):
+    status = getattr(error, "code", 500) or 500
+    title, text = ERRORS.get(status, ERRORS[500])
+    reason = getattr(error, "description", "") if status == 400 else ""
+    return render_template("error.html.j2", title=title, text=text, reason=reason, rulebase=_rulebase()), status
+
+
+def _rulebase():
+    from flask import current_app
+
+    return current_app.extensions["spinewise"].rulebase

@@ -1,0 +1,74 @@
+"""The report page: the HTML report exactly as `--format html` renders it, with the web's
+toolbar (print, downloads, change answers) added and `data-disposition` on its <body>.
+
+The report document is the report templates' own; this module only inserts around its
+<head> and <body> tags and lists the hashes of its inline styles for the page's CSP.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import importlib.util
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+BODY = re.compile(r"<body\b([^>]*)>")
+
+
+@dataclass(frozen=True)
+class Download:
+    endpoint: str
+    label: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    html: str
+    style_hashes: tuple  # 'sha256-...' sources for style-src
+
+
+def embed(report_html: str, disposition: str, head: str, top: str, actions: str) -> ReportPage:
+    """`report_html` with `head` before </head>, `top` first and `actions` last in <body>, and the disposition.
+
+    The actions come after the report so that its advice is the first thing read on a phone.
+    """
+    hashes = tuple(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+                   for css in STYLE.findall(report_html))
+    html = report_html.replace("</head>", f"{head}</head>", 1)
+    attribute = Markup(' data-disposition="{}"').format(disposition)
+    html = BODY.sub(lambda match: f"<body{match.group(1)}{attribute}>{top}", html, count=1)
+    html = html.replace("</body>", f"{actions}</body>", 1)
+    return ReportPage(html, hashes)
+
+
+@functools.cache
+def pdf_available() -> bool:
+    """Whether WeasyPrint imports and finds its libraries (the `pdf` extra)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def fhir_available() -> bool:
+    return importlib.util.find_spec("spinewise.fhir") is not None
+
+
+def downloads() -> tuple:
+    """The downloads the report page offers; only formats this installation can make."""
+    offered = [Download("web.download_answers", "Your answers (JSON)",
+                        "replays to this report with: spinewise assess --answers FILE")]
+    if pdf_available():
+        offered.append(Download("web.download_pdf", "This report (PDF)", "to print or keep"))
+    # FHIR: the one place the FHIR download is offered, once spinewise.fhir exists.
+    if fhir_available():
+        offered.append(Download("web.download_fhir", "This report for a clinic system (FHIR R4 JSON)",
+                                "a Bundle with your answers and the outcome"))
+    return tuple(offered)

@@ -1,0 +1,55 @@
+"""Run the web questionnaire under waitress until Ctrl-C."""
+
+from __future__ import annotations
+
+import ipaddress
+
+THREADS = 4  # waitress's default; benchmarks/web.py measures with the same settings
+PLAIN_NETWORK_WARNING = ("warning: {host} is not a loopback address, so answers cross the network "
+                         "unencrypted unless a TLS proxy (https) is in front of spinewise")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def make_server(app, host: str, port: int):
+    """A waitress server for `app`: no access log (waitress writes none), no tracebacks to clients."""
+    import logging
+
+    from waitress import create_server
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" under load: noise
+    return create_server(app, host=host, port=port, threads=THREADS, ident="spinewise", expose_tracebacks=False,
+                         max_request_body_size=1024 * 1024, clear_untrusted_proxy_headers=True)
+
+
+def address(server) -> str:
+    host = server.effective_host
+    host = f"[{host}]" if ":" in str(host) else host
+    return f"http://{host}:{server.effective_port}/"
+
+
+def serve(rules_dir, host: str, port: int, say) -> None:
+    """Serve until Ctrl-C; `say` prints a line for the person who started it."""
+    from spinewise.web import create_app
+    from spinewise.web.report_page import pdf_available
+
+    app = create_app(rules_dir)
+    pdf_available()  # decide once, before the first report, whether the PDF download is offered
+    if not is_loopback(host):
+        say(PLAIN_NETWORK_WARNING.format(host=host))
+    server = make_server(app, host, port)
+    say(f"spinewise: the web questionnaire is at {address(server)} (Ctrl-C stops)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    say("spinewise: stopped")

@@ -1,0 +1,370 @@
+"""The web questionnaire through Flask's test client: every path a lifter or a tool can take."""
+
+import json
+import re
+
+import pytest
+
+from conftest import EXAMPLES, edit, invoke, with_pain
+from spinewise.questionnaire import flow
+from spinewise.web import create_app
+from web_support import Lifter, asked_question, expected_questions, form_fields, hidden
+
+EMERGENCY = EXAMPLES / "cauda_equina_bladder.json"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def load(name):
+    return json.loads((EXAMPLES / name).read_text())
+
+
+def first_question(client):
+    return client.post("/question", data={"state": hidden(client.get("/").text, "state")})
+
+
+def answer(client, page, value, question=None, **extra):
+    """Post `value` (or raw fields when `value` is a list of pairs) to the question on `page`."""
+    from werkzeug.datastructures import MultiDict
+
+    qid = question or hidden(page.text, "question")
+    fields = [("state", hidden(page.text, "state")), ("question", qid)]
+    fields += value if isinstance(value, list) else [(qid, value)]
+    return client.post("/answer", data=MultiDict(fields + list(extra.items())))
+
+
+def heading(page):
+    return re.search(r"<h1[^>]*>(?:<label[^>]*>)?(.*?)<", page.text, re.S).group(1).strip()
+
+
+def walk_to(client, rulebase, answers, stop_before):
+    """Answer questions from `answers` until `stop_before` is the question shown."""
+    page = first_question(client)
+    while hidden(page.text, "question") != stop_before:
+        question = asked_question(rulebase, page.text)
+        page = answer(client, page, form_fields(question, answers[question.id]))
+    return page
+
+
+# --- whole walks ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["healthy_glutes_only.json", "tuck_pain_on_lowering.json",
+                                     "exacerbated_pain_arched.json", "program_finished.json",
+                                     "heavy_and_high_reps.json"])
+def test_a_lifter_answers_one_question_per_page_in_file_order_to_the_cli_report(client, rulebase, triage,
+                                                                                 example, tmp_path):
+    answers = load(example)
+    lifter = Lifter(client, rulebase, answers)
+    report = lifter.walk()
+
+    asked = [hidden(response.text, "question") for kind, response in lifter.pages
+             if kind in ("question", "answer") and 'name="question"' in response.text]
+    assert asked == expected_questions(rulebase, answers)
+    assert report.status_code == 200
+    disposition = triage.assess(answers).disposition
+    assert f'data-disposition="{disposition}"' in report.text
+    assert rulebase.disposition(disposition).title in report.text
+
+    download = client.post("/download/answers", data={"state": hidden(report.text, "state")})
+    assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-answers.json"'
+    assert download.json == answers
+    saved = tmp_path / "answers.json"
+    saved.write_bytes(download.data)
+    replay = invoke("assess", "--answers", saved, "--format", "json")
+    assert json.loads(replay.stdout)["disposition"] == disposition
+
+
+def test_the_report_page_is_the_html_report_with_the_web_toolbar(client, rulebase, triage, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")
+    answers = load("tuck_pain_on_lowering.json")
+    report = Lifter(client, rulebase, answers).walk()
+    from spinewise.report.render import render_report
+
+    alone = render_report(triage.assess(answers), rulebase, "html")
+    body = alone[alone.index("<header class=\"top\">"):alone.index("</body>")]
+    assert body in report.text, "the report's body is embedded unchanged"
+    assert "Print this report" in report.text and "WEEKLY TRACKER".lower() in report.text.lower()
+    top, advice, actions = (report.text.index(text, report.text.index("<body")) for text in ("Check or change your answers",
+                                                                  rulebase.disposition("corrective_program").title,
+                                                                  "Print this report"))
+    assert top < advice < actions, "the advice comes before the print and download buttons"
+    style = re.search(r"<style>(.*?)</style>", report.text, re.S).group(1)
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in report.headers["Content-Security-Policy"]
+
+
+# --- each question type, posted in the answers-file vocabulary ---------------------------
+
+def test_yes_no_is_posted_as_true_or_false(client, rulebase):
+    page = answer(client, first_question(client), "false")
+    assert heading(page) == rulebase.questions[1].text
+    assert "Question 2 of about 18" in page.text
+
+
+def test_whole_numbers_multi_and_choices_are_taken_in_the_answers_vocabulary(client, rulebase, healthy):
+    answers = with_pain(healthy, pain_intensity=4, pain_phase="top", feel_location=["core", "glutes"])
+    page = walk_to(client, rulebase, answers, "feel_location")
+    assert page.text.count('type="checkbox"') == len(rulebase.question("feel_location").choices)
+    page = answer(client, page, [("feel_location", "core"), ("feel_location", "glutes")])
+    page = answer(client, page, "true")  # back_pain
+    assert heading(page) == rulebase.question("pain_intensity").text
+    assert 'inputmode="numeric"' in page.text
+    page = answer(client, page, " 4 ")
+    page = answer(client, page, "2")
+    page = answer(client, page, "false")
+    assert page.text.count('type="radio"') == len(rulebase.question("pain_phase").choices)
+    page = answer(client, page, "top")
+    state = client.application.extensions["spinewise"].signer.load(hidden(page.text, "state"))
+    assert state.answers["feel_location"] == ["glutes", "core"]  # in the question's own order
+    assert state.answers["pain_intensity"] == 4 and state.answers["pain_phase"] == "top"
+
+
+def test_follow_up_questions_are_asked_only_when_their_condition_holds(client, rulebase, healthy):
+    no_pain = Lifter(client, rulebase, healthy)
+    no_pain.walk()
+    texts = " ".join(response.text for _, response in no_pain.pages)
+    assert rulebase.question("pain_intensity").text not in texts
+
+    page = walk_to(client, rulebase, with_pain(healthy), "back_pain")
+    about_before = re.search(r"Question \d+ of about (\d+)", page.text).group(1)
+    page = answer(client, page, "true")
+    assert heading(page) == rulebase.question("pain_intensity").text
+    about_after = re.search(r"Question \d+ of about (\d+)", page.text).group(1)
+    assert int(about_after) > int(about_before)
+
+
+def test_why_are_we_asking_this_gives_the_plain_lines_from_the_rules(client, rulebase):
+    from spinewise.questionnaire.why import plain_why
+
+    page = first_question(client)
+    assert "<summary" in page.text and "Why are we asking this?" in page.text
+    for line in plain_why(rulebase.questions[0], rulebase):
+        assert f"<p>{line}</p>" in page.text.replace("&#34;", '"').replace("&#39;", "'")
+    assert "rf-saddle" not in page.text
+
+
+# --- back and change -----------------------------------------------------------------------
+
+def test_back_shows_the_previous_question_with_its_answer_and_keeps_later_ones(client, rulebase, healthy):
+    page = walk_to(client, rulebase, healthy, "leg_weakness")
+    back = client.post("/question", data={"state": hidden(page.text, "state"), "show": "bladder_bowel_change"})
+    assert heading(back) == rulebase.question("bladder_bowel_change").text
+    assert re.search(r'value="false" checked', back.text)
+    assert "Question 2 of about 18" in back.text
+    onward = answer(client, back, "false")
+    assert heading(onward) == rulebase.question("leg_weakness").text
+
+
+def test_the_first_question_goes_back_to_the_start_page(client):
+    assert '<a href="/" class="back-link">Back</a>' in first_question(client).text
+
+
+def test_changing_an_answer_from_check_your_answers_drops_and_adds_follow_ups(client, rulebase, healthy):
+    lifter = Lifter(client, rulebase, with_pain(healthy))
+    check = lifter.answer_all(lifter.start())
+    assert "<h1 class=\"heading-l\">Check your answers</h1>" in check.text
+    assert rulebase.question("pain_intensity").text in check.text
+    assert check.text.count(">Change<span class=\"visually-hidden\">") == len(expected_questions(
+        rulebase, with_pain(healthy)))
+
+    change = client.post("/question", data={"state": hidden(check.text, "state"), "show": "back_pain"})
+    assert re.search(r'value="true" checked', change.text)
+    check = answer(client, change, "false")
+    assert "Check your answers" in check.text, "no new question: straight back to the check page"
+    assert rulebase.question("pain_intensity").text not in check.text
+
+    change = client.post("/question", data={"state": hidden(check.text, "state"), "show": "back_pain"})
+    follow_up = answer(client, change, "true")
+    assert heading(follow_up) == rulebase.question("pain_intensity").text
+
+
+def test_a_question_that_is_not_asked_cannot_be_shown_or_answered(client, rulebase, healthy):
+    page = walk_to(client, rulebase, healthy, "tailbone_tuck")
+    shown = client.post("/question", data={"state": hidden(page.text, "state"), "show": "pain_intensity"})
+    assert heading(shown) == rulebase.question("tailbone_tuck").text
+    forged = answer(client, page, "5", question="pain_intensity")
+    assert forged.status_code == 422
+    assert "not asked now" in forged.text and heading(forged) == rulebase.question("tailbone_tuck").text
+
+
+# --- the stop disposition ----------------------------------------------------------------
+
+def test_saddle_numbness_shows_the_emergency_advice_at_once_then_offers_both_ways(client, rulebase):
+    stop = flow.stop_disposition(rulebase)
+    page = answer(client, first_question(client), "true")
+    assert re.search(r'<div class="stop" role="alert">\s*<h1 class="heading-l">' + re.escape(stop.title), page.text)
+    assert " ".join(stop.advice.split()) in page.text
+    assert "See your report now" in page.text and "Answer the other 17 questions" in page.text
+
+    report = client.post("/report", data={"state": hidden(page.text, "state")})
+    assert f'data-disposition="{stop.code}"' in report.text
+    assert "Questions not asked" in report.text
+
+    onward = client.post("/question", data={"state": hidden(page.text, "state")})
+    assert heading(onward) == rulebase.questions[1].text
+    second = answer(client, onward, "true")  # another emergency answer: no second interruption
+    assert 'class="stop"' not in second.text and heading(second) == rulebase.questions[2].text
+
+
+def test_the_emergency_lifter_who_finishes_gets_a_full_report(client, rulebase, triage):
+    answers = {**load("healthy_glutes_only.json"), "saddle_numbness": True}
+    lifter = Lifter(client, rulebase, answers)
+    report = lifter.walk(finish_after_stop=True)
+    assert sum(1 for _, response in lifter.pages if 'class="stop"' in response.text) == 1
+    assert 'data-disposition="emergency"' in report.text and "Questions not asked" not in report.text
+
+
+def test_undoing_the_emergency_answer_leaves_the_stop_page_behind(client, rulebase):
+    page = answer(client, first_question(client), "true")
+    back = client.post("/question", data={"state": hidden(page.text, "state"), "show": "saddle_numbness"})
+    onward = answer(client, back, "false")
+    assert heading(onward) == rulebase.questions[1].text
+    again = answer(client, client.post("/question", data={"state": hidden(onward.text, "state"),
+                                                          "show": "saddle_numbness"}), "true")
+    assert 'class="stop"' in again.text, "the advice is shown again for a new emergency answer"
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, fields, message", [
+    ("saddle_numbness", [], "Select yes or no"),
+    ("saddle_numbness", [("saddle_numbness", "maybe")], "Select yes or no; “maybe” is not an answer"),
+    ("saddle_numbness", [("saddle_numbness", "true"), ("saddle_numbness", "false")], "Select yes or no"),
+    ("feel_location", [], "Select every answer that applies, at least one"),
+    ("feel_location", [("feel_location", "knees")], "“knees” is not one of them"),
+    ("feel_location", [("feel_location", "core"), ("feel_location", "core")], "Select each answer once"),
+    ("pain_intensity", [("pain_intensity", "")], "Enter a whole number from 0 to 10"),
+    ("pain_intensity", [("pain_intensity", "11")], "Enter a whole number from 0 to 10; 11 is too high"),
+    ("pain_intensity", [("pain_intensity", "four")], "in digits only"),
+    ("pain_intensity", [("pain_intensity", "3.5")], "in digits only"),
+    ("pain_intensity", [("pain_intensity", "9" * 5000)], "in digits only"),
+    ("pain_phase", [("pain_phase", "sideways")], "“sideways” is not one of them"),
+    ("pain_phase", [], "Select one answer"),
+])
+def test_a_bad_field_gets_the_question_again_with_an_error_summary(client, rulebase, healthy, question, fields,
+                                                                   message):
+    page = walk_to(client, rulebase, with_pain(healthy, feel_location=["glutes"]), question)
+    again = answer(client, page, fields)
+
+    assert again.status_code == 422
+    assert heading(again) == rulebase.question(question).text
+    assert re.search(r'<div class="error-summary" role="alert" aria-labelledby="error-summary-title" '
+                     r'tabindex="-1" autofocus>', again.text)
+    assert re.search(f'<li><a href="#{question}">[^<]*{re.escape(message)}', again.text), "it links to the field"
+    assert re.search(f'id="{question}-error"><span class="visually-hidden">Error:</span> [^<]*{re.escape(message)}',
+                     again.text)
+    assert f'aria-describedby="{question}-hint {question}-error"' in again.text
+    assert again.text.count(f'id="{question}"') == 1, "the summary's link target exists once"
+    assert "<title>Error: " in again.text and "Traceback" not in again.text
+
+
+def test_a_refused_number_is_shown_as_typed_and_ticked_boxes_stay_ticked(client, rulebase, healthy):
+    page = walk_to(client, rulebase, with_pain(healthy), "pain_intensity")
+    again = answer(client, page, [("pain_intensity", "12")])
+    assert 'value="12"' in again.text
+    page = walk_to(client, rulebase, healthy, "feel_location")
+    again = answer(client, page, [("feel_location", "core"), ("feel_location", "knees")])
+    assert re.search(r'value="core" checked', again.text) and 'value="knees"' not in again.text
+
+
+@pytest.mark.parametrize("state, reason", [
+    (None, "arrived without the answers"),
+    ("", "arrived without the answers"),
+    ("eyJhIjp7InNhZGRsZV9udW1ibmVzcyI6dHJ1ZX19.forged.signature", "were changed"),
+])
+def test_a_missing_or_tampered_state_gets_a_clear_400_page(client, state, reason):
+    data = {} if state is None else {"state": state}
+    for path in ("/question", "/answer", "/check", "/report", "/download/answers"):
+        response = client.post(path, data=data)
+        assert response.status_code == 400
+        assert reason in response.text and "Start again" in response.text and "Traceback" not in response.text
+
+
+def test_a_state_changed_by_one_character_is_refused(client):
+    page = first_question(client)
+    state = hidden(answer(client, page, "false").text, "state")
+    flipped = state[:-3] + ("A" if state[-3] != "A" else "B") + state[-2:]
+    assert client.post("/report", data={"state": flipped}).status_code == 400
+
+
+def test_an_expired_state_or_one_from_another_rule_base_is_refused(app, client, rules_copy):
+    state = hidden(answer(client, first_question(client), "false").text, "state")
+    signer = app.extensions["spinewise"].signer
+    signer.max_age, kept = -1, signer.max_age
+    try:
+        expired = client.post("/question", data={"state": state})
+    finally:
+        signer.max_age = kept
+    assert expired.status_code == 400 and "has expired" in expired.text
+
+    edit(rules_copy / "rulebase.yaml", 'version: "', 'version: "9')
+    other = create_app(rules_copy, secret="shared")
+    mine = create_app(secret="shared").test_client()
+    state = hidden(answer(mine, first_question(mine), "false").text, "state")
+    assert other.test_client().post("/question", data={"state": state}).status_code == 400
+
+
+def test_an_oversized_body_gets_413(client):
+    response = client.post("/answer", data={"state": "x", "padding": "y" * 100_000})
+    assert response.status_code == 413 and "too large" in response.text
+
+
+def test_an_unknown_path_gets_a_plain_404_page_and_get_on_a_form_page_405(client):
+    missing = client.get("/nothing/here")
+    assert missing.status_code == 404 and "Page not found" in missing.text and "Start again" in missing.text
+    assert client.get("/answer").status_code == 405
+
+
+# --- privacy, headers, escaping ------------------------------------------------------------
+
+def test_pages_send_strict_security_headers_and_no_store(client, rulebase, healthy):
+    lifter = Lifter(client, rulebase, healthy)
+    lifter.walk()
+    for kind, response in lifter.pages:
+        csp = response.headers["Content-Security-Policy"]
+        assert csp.startswith("default-src 'self'") and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+    css = client.get("/static/spinewise.css")
+    assert css.status_code == 200 and "no-store" not in css.headers.get("Cache-Control", "")
+
+
+def test_answers_only_travel_in_posted_forms_and_nothing_comes_from_another_origin(client, rulebase, healthy):
+    lifter = Lifter(client, rulebase, healthy)
+    lifter.walk()
+    for _, response in lifter.pages:
+        assert not re.search(r'<form(?![^>]*method="post")', response.text)
+        for url in re.findall(r'(?:src|href|action)="([^"]*)"', response.text):
+            assert url.startswith(("/", "#")), url
+        assert "style=" not in response.text and "<script>" not in response.text
+
+
+def test_rule_base_texts_are_escaped(rules_copy):
+    edit(rules_copy / "questions.yaml", "hint: The saddle area is", "hint: <script>alert(1)</script> The saddle area is")
+    client = create_app(rules_copy).test_client()
+    page = first_question(client)
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_pdf_download_is_offered_only_where_weasyprint_works(client, rulebase, healthy):
+    from spinewise.web.report_page import fhir_available, pdf_available
+
+    report = Lifter(client, rulebase, healthy).walk()
+    assert ("Download: This report (PDF)" in report.text) == pdf_available()
+    assert ("FHIR" in report.text) == fhir_available()
+    if pdf_available():
+        pdf = client.post("/download/pdf", data={"state": hidden(report.text, "state")})
+        assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
