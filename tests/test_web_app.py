@@ -109,7 +109,7 @@ def test_the_report_page_is_the_html_report_with_the_web_toolbar(client, rulebas
 def test_yes_no_is_posted_as_true_or_false(client, rulebase):
     page = answer(client, first_question(client), "false")
     assert heading(page) == rulebase.questions[1].text
-    assert "Question 2 of about 18" in page.text
+    assert "Question 2 of about 13" in page.text
 
 
 def test_whole_numbers_multi_and_choices_are_taken_in_the_answers_vocabulary(client, rulebase, healthy):
@@ -161,7 +161,7 @@ def test_back_shows_the_previous_question_with_its_answer_and_keeps_later_ones(c
     back = client.post("/question", data={"state": hidden(page.text, "state"), "show": "bladder_bowel_change"})
     assert heading(back) == rulebase.question("bladder_bowel_change").text
     assert re.search(r'value="false" checked', back.text)
-    assert "Question 2 of about 18" in back.text
+    assert "Question 2 of about 13" in back.text
     onward = answer(client, back, "false")
     assert heading(onward) == rulebase.question("leg_weakness").text
 
@@ -205,7 +205,7 @@ def test_saddle_numbness_shows_the_emergency_advice_at_once_then_offers_both_way
     page = answer(client, first_question(client), "true")
     assert re.search(r'<div class="stop" role="alert">\s*<h1 class="heading-l">' + re.escape(stop.title), page.text)
     assert " ".join(stop.advice.split()) in page.text
-    assert "See your report now" in page.text and "Answer the other 17 questions" in page.text
+    assert "See your report now" in page.text and "Answer the other 12 questions" in page.text
 
     report = client.post("/report", data={"state": hidden(page.text, "state")})
     assert f'data-disposition="{stop.code}"' in report.text

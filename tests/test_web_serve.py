@@ -100,7 +100,7 @@ def test_serve_help_has_an_example():
 
 def test_flow_asks_in_file_order_and_counts_about_how_many_are_left(rulebase, healthy):
     assert flow.next_question(rulebase, {}).id == rulebase.questions[0].id
-    assert str(flow.progress(rulebase, {}, rulebase.questions[0].id)) == "Question 1 of about 18"
+    assert str(flow.progress(rulebase, {}, rulebase.questions[0].id)) == "Question 1 of about 13"
     pain = with_pain(healthy)
     assert flow.progress(rulebase, pain, "pain_intensity").about == 22
     assert flow.is_complete(rulebase, healthy) and flow.next_question(rulebase, healthy) is None
