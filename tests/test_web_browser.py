@@ -147,7 +147,8 @@ def test_the_error_summary_takes_focus_and_its_link_reaches_the_field(browser, s
     page.goto(server)
     page.get_by_role("button", name="Start now").click()
     page.get_by_role("button", name="Continue").click()
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    # autofocus is applied once the page has loaded; wait for it rather than race it on a busy machine
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5000)
     page.get_by_role("link", name="Select yes or no").click()
     assert page.evaluate("document.activeElement.id") == "saddle_numbness"
     page.context.close()
