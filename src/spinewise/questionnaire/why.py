@@ -6,11 +6,10 @@ run would do with the answer, never a hand-written story.
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 
-from spinewise.rulebase.conditions import AllOf, AnswerTest, FactTest, answer_tests, flattened, questions_read
-
-WIDTH = 78
+from spinewise.rulebase.conditions import AllOf, AnswerTest, answer_tests, questions_read, words
 
 
 def explain(question, rulebase, rules) -> str:
@@ -18,7 +17,7 @@ def explain(question, rulebase, rules) -> str:
     users = [rule for rule in rules if question.id in rule.questions]
     lines = ["Why this question is asked:"]
     if question.asked_when is not None:
-        lines.append(wrap(f"It is asked because {describe(question.asked_when, question.id)}.", "  "))
+        lines.append(wrap(f"It is asked because {describe(question.asked_when, rulebase)}.", "  "))
     if not users:
         lines.append("  No rule uses this answer at the moment; it is kept with your report.")
     else:
@@ -108,7 +107,7 @@ LONG_CONDITION = 5  # questions; past this the WHY names only what the rule need
 
 def _rule_lines(rule, focus: str, rulebase) -> list[str]:
     lines = [wrap(rule.title, "  * ", "    "),
-             wrap(f"when {_condition_text(rule, focus)}", "      ")]
+             wrap(f"when {_condition_text(rule, focus, rulebase)}", "      ")]
     concludes = _conclusions(rule, rulebase)
     if concludes:
         lines.append(wrap("then: " + "; ".join(concludes), "      "))
@@ -118,11 +117,11 @@ def _rule_lines(rule, focus: str, rulebase) -> list[str]:
     return lines
 
 
-def _condition_text(rule, focus: str) -> str:
+def _condition_text(rule, focus: str, rulebase) -> str:
     others = len(rule.questions) - 1
     if others < LONG_CONDITION:
-        return describe(rule.when, focus)
-    needs = " or ".join(dict.fromkeys(_describe_test(test, focus) for test in _tests_of(rule.when, focus)))
+        return describe(rule.when, rulebase, focus)
+    needs = " or ".join(dict.fromkeys(describe(test, rulebase, focus) for test in _tests_of(rule.when, focus)))
     return (f"{needs}, together with {others} other answers "
             "(`spinewise rules doc` prints the whole condition)")
 
@@ -143,32 +142,10 @@ def _conclusions(rule, rulebase) -> list[str]:
     return parts
 
 
-def describe(condition, focus: str = "", nested: bool = False) -> str:
-    """A condition in words; the question being asked reads as `your answer`."""
-    condition = flattened(condition)
-    if isinstance(condition, AnswerTest):
-        return _describe_test(condition, focus)
-    if isinstance(condition, FactTest):
-        return _describe_fact(condition)
-    joiner = " and " if isinstance(condition, AllOf) else " or "
-    text = joiner.join(describe(item, focus, nested=True) for item in condition.items)
-    return f"({text})" if nested and len(condition.items) > 1 else text
-
-
-def _describe_test(test: AnswerTest, focus: str) -> str:
-    subject = "your answer" if test.question == focus else f"your answer to {test.question.replace('_', ' ')}"
-    meaning = test.meaning
-    if test.value is None:
-        return f"{subject} {meaning}"
-    values = test.value if isinstance(test.value, (list, tuple)) else [test.value]
-    return f"{subject} {meaning} {', '.join(str(value).replace('_', ' ') for value in values)}"
-
-
-def _describe_fact(fact: FactTest) -> str:
-    code = fact.code.replace("_", " ")
-    if fact.kind == "finding":
-        return f"the finding {code} was {'not ' if fact.negated else ''}drawn"
-    return f"the plan {'does not include' if fact.negated else 'includes'} {code}"
+def describe(condition, rulebase, focus: str = "") -> str:
+    """A condition in words (the condition language's own reading), named conditions read through."""
+    text = words(condition, rulebase, expand=True, focus=focus).sentence()
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
 def _finding_title(code: str, rulebase) -> str:
@@ -180,7 +157,12 @@ def _count(number: int, one: str, many: str) -> str:
     return f"1 {one}" if number == 1 else f"{number} {many}"
 
 
+def screen_width() -> int:
+    """The terminal's width (one column spare), from 40 up to 100 columns."""
+    return min(max(shutil.get_terminal_size((80, 24)).columns - 1, 40), 100)
+
+
 def wrap(text: str, indent: str = "", rest: str | None = None) -> str:
-    """`text` filled to the screen width, never breaking a word such as all-clear."""
-    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, break_on_hyphens=False,
+    """`text` filled to the terminal's width, never breaking a word such as all-clear."""
+    return textwrap.fill(" ".join(text.split()), screen_width(), initial_indent=indent, break_on_hyphens=False,
                          subsequent_indent=rest if rest is not None else indent, break_long_words=False)

@@ -232,15 +232,16 @@ class Words:
         return f"{self.subject} {self.verb}{value}"
 
 
-def words(condition, rulebase, *, by_id: bool = False, expand: bool = False) -> Words:
+def words(condition, rulebase, *, by_id: bool = False, expand: bool = False, focus: str = "") -> Words:
     """`condition` in words; `by_id` names questions by id (for integrators' messages),
-    else by their text; `expand` reads named conditions through instead of by name."""
+    else by their text; `expand` reads named conditions through instead of by name; the
+    `focus` question (the one being asked) reads as "your answer"."""
     if isinstance(condition, Named) and expand:
-        return words(condition.condition, rulebase, by_id=by_id, expand=expand)
+        return words(condition.condition, rulebase, by_id=by_id, expand=expand, focus=focus)
     if isinstance(condition, GROUPS):
         kind = "all" if isinstance(condition, AllOf) else "any"
         items = []
-        for item in (words(item, rulebase, by_id=by_id, expand=expand) for item in condition.items):
+        for item in (words(item, rulebase, by_id=by_id, expand=expand, focus=focus) for item in condition.items):
             # "all of: a, all of: b, c" reads as "all of: a, b, c" (a `not any` becomes a nested `all`).
             items.extend(item.items if item.kind == kind else (item,))
         return Words(kind, items=tuple(items), by_id=by_id)
@@ -252,6 +253,9 @@ def words(condition, rulebase, *, by_id: bool = False, expand: bool = False) -> 
         return _fact_words(condition, rulebase)
     question = rulebase.question(condition.question)
     value = _raw_value(condition.value) if by_id else value_text(question, condition.value)
+    if question.id == focus:
+        return Words("answer", "your answer", question.id, condition.meaning, value, condition.parameter or "",
+                     by_id=True)
     return Words("answer", question.id if by_id else question.text, question.id, condition.meaning,
                  value, condition.parameter or "", by_id=by_id)
 
