@@ -283,3 +283,13 @@ def test_the_html_plan_shows_the_drawing_of_the_lifters_dead_bug_level(tmp_path)
     assert program.count('<svg') == 2 and 'role="img"' in program
     assert "advanced" in program[program.index("<svg"):program.index("</svg>")].lower()
     assert "http" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", program[:program.index("</section>")])
+
+
+def test_the_emergency_advice_does_not_presume_back_pain_the_lifter_did_not_report(tmp_path):
+    answers = json.loads((EXAMPLES / "healthy_glutes_only.json").read_text())
+    source = tmp_path / "numb.json"
+    source.write_text(json.dumps({**answers, "saddle_numbness": True}))
+    text = " ".join(invoke("assess", "--answers", source, "--format", "text").stdout.split())
+    told = text[:text.index("ABOUT THIS REPORT")]
+    assert "back pain" not in told.replace("back pain from hip thrusts", "")
+    assert "Describe the symptoms you answered yes to" in told

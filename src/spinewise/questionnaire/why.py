@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 
-from spinewise.rulebase.conditions import AllOf, AnswerTest, answer_tests, questions_read, words
+from spinewise.rulebase.conditions import AllOf, AnswerTest, answer_tests, flattened, questions_read, words
 
 
 def explain(question, rulebase, rules) -> str:
@@ -75,6 +75,7 @@ def _plain_subject(question) -> str:
 
 def _plain_condition(condition, question) -> str:
     """The part of a condition about `question`, as the answer that meets it."""
+    condition = flattened(condition)
     if isinstance(condition, AnswerTest):
         return _plain_answer(condition, question)
     parts = [_plain_condition(item, question) for item in getattr(condition, "items", ())
