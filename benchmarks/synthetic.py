@@ -50,6 +50,7 @@ def _rule(number: int, questions, rng: random.Random) -> dict:
     return {
         "id": f"synthetic-{number:04d}", "title": f"Generated rule {number}", "version": "1.0",
         "status": "approved", "author": "benchmarks/synthetic.py", "reviewer": "not reviewed: benchmark only",
+        "reviewer_role": "engineering",
         "review_date": "2026-11-24", "source": "generated", "rationale": "Load for the scaling benchmark.",
         "when": _condition(questions, rng), "then": then, "examples": [],
     }
