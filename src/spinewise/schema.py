@@ -8,7 +8,7 @@ answer is required). What a schema cannot say is listed in the README.
 from __future__ import annotations
 
 from spinewise.fhir.common import base_url, unwrap
-from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from spinewise.rulebase.conditions import Named
+from spinewise.rulebase.conditions import flattened
 from spinewise.errors import SpinewiseError
 
 # Not resolvable: a naming root only. A deployment that publishes these resources
@@ -33,10 +33,8 @@ class FhirExportError(SpinewiseError):
 
 
 def unwrap(condition):
-    """The condition itself: a reference to a named condition (`{condition: name}`) means what it names."""
-    while isinstance(condition, Named):
-        condition = condition.condition
-    return condition
+    """The condition with every named condition (`{condition: name}`) read as what it names."""
+    return flattened(condition)
 
 
 def slug(text: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinewise.fhir.common import FhirExportError, answer_system, coding, unwrap
-from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf
 
 ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 
