@@ -293,3 +293,31 @@ def test_the_emergency_advice_does_not_presume_back_pain_the_lifter_did_not_repo
     told = text[:text.index("ABOUT THIS REPORT")]
     assert "back pain" not in told.replace("back pain from hip thrusts", "")
     assert "Describe the symptoms you answered yes to" in told
+
+
+FINE_PRINT = {".rule", ".rule code", ".hash"}  # rule ids, sources and the rule-file hash: 9pt is allowed
+
+
+def test_printed_text_is_at_least_10pt_and_only_fine_print_is_9pt(tmp_path):
+    """Issue 11: body text 10pt or more. Every font size in the report's CSS is in pt, so it can be read here."""
+    html = report("corrective_program", "html", tmp_path)
+    css = html[html.index("<style>"):html.index("</style>")]
+    assert re.search(r"\bbody \{[^}]*font-size: 10pt;", css)
+    sizes = re.findall(r"([^{}]+)\{[^}]*?font-size:\s*([\d.]+)(\w+|%)", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    assert len(sizes) > 10
+    for selectors, size, unit in sizes:
+        selectors = {s.strip() for s in selectors.replace("@media print", "").split(",")}
+        assert unit == "pt", f"{selectors}: font size in {unit}"
+        least = 9 if selectors <= FINE_PRINT else 10
+        assert float(size) >= least, f"{selectors}: {size}pt"
+
+
+def test_print_layout_keeps_drawings_and_answers_whole(tmp_path):
+    """What the print tests cannot see in every renderer: a drawing never split across pages, and every
+    answer a block of its own, so a long answer wraps inside it instead of running into the next one."""
+    html = report("corrective_program", "html", tmp_path)
+    css = " ".join(html[html.index("<style>"):html.index("</style>")].split())
+    assert re.search(r"\.item \.drawing \{[^}]*break-inside: avoid", css)
+    assert re.search(r"\.answers \.qa \{ display: block; break-inside: avoid;", css)
+    assert '<figure class="drawing"><svg' in html
+    assert "break-before: page" not in css, "no forced page break: the tracker follows on when it fits"
