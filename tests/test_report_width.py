@@ -28,9 +28,12 @@ def source_texts(view) -> list[str]:
     """Every sentence from the rule base that the report shows."""
     texts = [view.headline, view.advice]
     for finding in view.findings:
-        texts += [finding.title, finding.explanation, *(f"Because {sentence}." for sentence in finding.because)]
-    for item in (item for phase in view.phases for item in phase.items):
-        texts += [item.title, item.text, *item.steps, *item.doses, item.level_note, ", ".join(item.lifts)]
+        texts += [finding.title, *(f"Because {sentence}." for sentence in finding.because)]
+        texts += [] if finding.brief else [finding.explanation]
+    for phase in view.phases:
+        for item in phase.items:
+            texts += [item.title, item.text, *item.doses, ", ".join(item.lifts)]
+            texts += [] if phase.brief else [*item.steps, item.level_note]
     if view.safety_net:
         texts += [view.safety_net.if_worse, *(sign for _, signs in view.safety_net.warnings for sign in signs)]
     texts += [f"{said.question} Answer: {said.answer}." for said in view.answers]

@@ -31,6 +31,7 @@ class FindingView:
     source: str
     decided: bool  # one of its rules asked for the reported disposition
     alarming: bool  # one of its rules asked for a referral (a red flag, or stop and see someone)
+    brief: bool  # beside a boxed referral, a finding that does not decide is told by title and answers only
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class PhaseView:
     note: str
     items: tuple  # of PlanView
     first: bool  # the phase of what to do now
+    brief: bool  # list the items by title, text and dose only
 
 
 @dataclass(frozen=True)
@@ -162,15 +164,17 @@ def _findings(result, rulebase, rules) -> tuple:
     grouped: dict = {}
     for finding in result.findings:
         grouped.setdefault(finding.code, []).append(finding)
-    return tuple(_finding(code, drawn, rulebase, rules, result.disposition) for code, drawn in grouped.items())
+    boxed = rulebase.disposition(result.disposition).alert != "none"
+    return tuple(_finding(code, drawn, rulebase, rules, result.disposition, boxed) for code, drawn in grouped.items())
 
 
-def _finding(code, drawn, rulebase, rules, disposition) -> FindingView:
+def _finding(code, drawn, rulebase, rules, disposition, boxed: bool) -> FindingView:
     definition = rulebase.finding(code)
     fired = [rules[f.rule] for f in drawn if f.rule in rules]
     because = tuple(dict.fromkeys(sentence for f in drawn
                                   for sentence in because_sentences(rules.get(f.rule), f.because, rulebase)))
     sources = dict.fromkeys(f.source or (rules[f.rule].source if f.rule in rules else "") for f in drawn)
+    decided = any(rule.disposition == disposition for rule in fired)
     return FindingView(
         code=code,
         title=definition.title,
@@ -178,8 +182,9 @@ def _finding(code, drawn, rulebase, rules, disposition) -> FindingView:
         because=because,
         rules=tuple((rule.id, rule.title) for rule in fired) or tuple((f.rule, "") for f in drawn),
         source="; ".join(source for source in sources if source),
-        decided=any(rule.disposition == disposition for rule in fired),
+        decided=decided,
         alarming=any(rule.disposition and rulebase.disposition(rule.disposition).referral for rule in fired),
+        brief=boxed and not decided,
     )
 
 
@@ -226,7 +231,7 @@ def _phases(result, rulebase, plan: dict) -> tuple:
     for index, phase in enumerate(rulebase.phases):
         items = tuple(plan[p.code] for p in result.plan if p.phase == phase.code)
         if items:
-            views.append(PhaseView(phase.title, phase.note, items, index == 0))
+            views.append(PhaseView(phase.title, " ".join(phase.note.split()), items, index == 0, phase.brief))
     return tuple(views)
 
 

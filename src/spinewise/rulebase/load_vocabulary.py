@@ -134,10 +134,12 @@ def read_findings(data, report: Reporter) -> list[FindingDef]:
 def read_phases(data, report: Reporter) -> list[Phase]:
     phases = []
     for node in listed(report, data, "phases", "plan.yaml") if data is not None else ():
-        if keys(report, node, ("code", "title"), ("note",), what="a phase") and code(report, node):
+        if keys(report, node, ("code", "title"), ("note", "brief"), what="a phase") and code(report, node):
             what = f"phase {node['code']}"
+            if not isinstance(node.get("brief", False), bool):
+                report.error(node.line_of("brief"), f"{what}: 'brief' is true or false")
             phases.append(Phase(str(node["code"]), text(report, node, "title", what),
-                                text(report, node, "note", what, False)))
+                                text(report, node, "note", what, False), node.get("brief") is True))
     if data is not None and not phases:
         report.error(data.line, "plan.yaml: 'phases' must list the plan's phases in order, the first being now")
     return phases

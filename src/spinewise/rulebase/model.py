@@ -128,6 +128,7 @@ class Phase:
     code: str
     title: str
     note: str = ""  # said under the phase's heading in a report
+    brief: bool = False  # a report lists its items by title, text and dose only (the details come later)
 
 
 @dataclass(frozen=True)
