@@ -10,7 +10,6 @@ from pathlib import Path
 from spinewise.answers import parse_answers_json
 from spinewise.engine import load_triage  # noqa: F401  (re-exported: the engine every command runs)
 from spinewise.errors import AnswersError
-from spinewise.fhir.response import answers_from_response, is_fhir_resource
 
 
 def load_rulebase(rules_dir=None):
@@ -39,7 +38,9 @@ def read_answers(source: str, rules_dir=None, include_draft: bool = False) -> di
             raise AnswersError(f"cannot read answers file {source!r}: {exc.strerror}") from None
         name = source
     answers = parse_answers_json(data, name)
-    if is_fhir_resource(answers):
+    if "resourceType" in answers:  # a FHIR QuestionnaireResponse (imported only then: start-up stays fast)
+        from spinewise.fhir.response import answers_from_response
+
         return answers_from_response(load_triage(rules_dir, include_draft).rulebase, answers, name)
     return answers
 

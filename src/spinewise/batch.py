@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
-from spinewise.fhir.response import answers_from_response, is_fhir_resource
 
 MAX_LINE_BYTES = 1 << 20  # an answers object is a few hundred bytes; anything near this is not one
 CHUNK_LINES = 100
@@ -77,7 +76,9 @@ def line_outcome(triage, raw: str | bytes | None, number: int):
         if raw is None:
             raise AnswersError(f"longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
         answers = parse_answers_json(raw)
-        if is_fhir_resource(answers):
+        if "resourceType" in answers:  # a FHIR QuestionnaireResponse
+            from spinewise.fhir.response import answers_from_response
+
             record_id = _checked_id(answers.get("id"))
             answers = answers_from_response(triage.rulebase, answers, "QuestionnaireResponse")
         else:

@@ -11,7 +11,6 @@ stratum and is refused when the rule base is read.
 from __future__ import annotations
 
 from spinewise.rulebase.conditions import fact_tests
-from spinewise.rulebase.yamlsource import Problem
 
 
 def strata(rules) -> dict:
@@ -37,7 +36,8 @@ def strata(rules) -> dict:
     raise ValueError([rule for rule in rules if level[rule.id] >= len(rules)])
 
 
-def negation_problems(rules) -> list[Problem]:
+def negation_problems(rules) -> list:
+    """A `Problem` at each rule caught in a cycle through `not` (for the loader)."""
     try:
         strata(rules)
     except ValueError as exc:
@@ -46,7 +46,8 @@ def negation_problems(rules) -> list[Problem]:
     return []
 
 
-def _cycle(rule) -> Problem:
+def _cycle(rule):
+    from spinewise.rulebase.yamlsource import Problem  # the loader's; YAML is not imported on the engine's path
     negated = ", ".join(f"{{{t.kind}: {t.code}}}" for t in fact_tests(rule.when) if t.negated)
     return Problem(rule.file, rule.line, (
         f"rule {rule.id}: 'not: {negated}' depends on its own conclusions (a cycle through 'not'), so its "
