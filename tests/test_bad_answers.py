@@ -191,3 +191,11 @@ def test_an_emergency_still_names_every_bad_answer_but_no_missing_one():
     line = refusal(assess_text('{"saddle_numbness": true, "reps_per_set": 500, "fever": "x"}'))
     assert "reps_per_set: 500 is out of range" in line and 'fever: "x" is not allowed' in line
     assert "missing" not in line
+
+
+def test_a_version_1_answers_file_is_refused_for_the_serious_flags_version_2_does_not_ask(healthy):
+    version_1 = {**healthy, "fever": False, "cancer_history": False, "significant_trauma": False,
+                 "night_pain": False, "weight_loss": False}
+    line = refusal(assess_text(json.dumps(version_1)))
+    assert ("fever, cancer_history, significant_trauma, night_pain, weight_loss: answered, but asked only when "
+            "(back_pain is yes or feel_location includes lower_back), so remove them") in line
