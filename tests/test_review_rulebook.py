@@ -29,7 +29,15 @@ def test_markdown_rulebook_reads_each_rule_in_plain_words():
     severe = section(text, "#### Severe pain needs a practitioner", "####")
     assert "is at least **7** (parameter `severe_pain_at_least`)" in severe
     assert "→ at least *Stop hip thrusts and book a licensed practitioner* (`consultation`)" in severe
-    assert "`pain-severe` · version 1.0 · **approved** · author spinewise engineering" in severe
+    assert "`pain-severe` · version 1.0 · **in use** · author spinewise engineering" in severe
+    assert "(engineering review, not clinical)" in severe
+
+
+def test_the_rulebook_says_no_clinician_reviewed_the_rules_and_never_shows_approved_alone():
+    for fmt in ("markdown", "html"):
+        book = " ".join(invoke("rules", "doc", "--format", fmt).stdout.split())
+        assert "Review status." in book and "No licensed clinician has reviewed the rules in use yet" in book
+        assert "**approved**" not in book and ">approved<" not in book
     assert "**Source.** NICE guideline NG59 (assessment of low back pain)" in severe
     assert "| Back pain: yes; Pain intensity: 7; Pain weeks: 1; Pain exacerbated: no; Pain phase: At the top of " \
            "the thrust | disposition: Stop hip thrusts and book a licensed practitioner; finds: Severe pain; " \

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from spinewise.report.dates import days_after, report_date, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
-from spinewise.rulebase.model import CLINICIAN
 
 
 @dataclass(frozen=True)
@@ -145,8 +144,8 @@ def build_view(result, rulebase, today=None) -> ReportView:
         rulebase_name=rulebase.name,
         rulebase_version=result.rulebase_version,
         rulebase_hash=result.rulebase_hash,
-        review_status=review_status(rulebase, result.included_drafts),
-        clinician_reviewed=_clinician_reviewed(rulebase, result.included_drafts),
+        review_status=rulebase.review_status(result.included_drafts),
+        clinician_reviewed=rulebase.clinician_reviewed(result.included_drafts),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
     )
@@ -286,7 +285,7 @@ def _levels_of(rulebase, code: str) -> list[str]:
             for entry in rule.plan if entry.code == code and "level" in entry.attributes]
 
 
-# -- the safety net and the review status -----------------------------------------------------
+# -- the safety net -----------------------------------------------------
 
 def _safety_net(rulebase, result, day) -> SafetyNetView | None:
     roles = rulebase.roles
@@ -306,20 +305,3 @@ def _signs_for(rulebase, disposition: str) -> tuple:
     """The warning signs (questions with a `sign`) that the rules giving a disposition test."""
     read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions]
     return tuple(dict.fromkeys(rulebase.question(q).sign for q in read if rulebase.question(q).sign))
-
-
-def _clinician_reviewed(rulebase, include_draft: bool) -> bool:
-    rules = rulebase.active_rules(include_draft)
-    return bool(rules) and all(rule.reviewer_role == CLINICIAN for rule in rules)
-
-
-def review_status(rulebase, include_draft: bool = False) -> str:
-    """Whether a licensed clinician has reviewed the rules in use, in words a lifter reads."""
-    rules = rulebase.active_rules(include_draft)
-    if _clinician_reviewed(rulebase, include_draft):
-        names = ", ".join(dict.fromkeys(rule.reviewer for rule in rules))
-        return f"The rules in use were reviewed by a licensed clinician ({names})."
-    checked = sum(1 for rule in rules if rule.reviewer_role == CLINICIAN)
-    return ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
-            "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
-            f"against its clinical spec ({checked} of {len(rules)} rules reviewed by a clinician).")

@@ -45,6 +45,7 @@ class RuleView:
     version: str
     author: str
     reviewer: str
+    reviewer_role: str
     review_date: str
     source: str
     rationale: str
@@ -111,6 +112,7 @@ class Rulebook:
     version: str
     content_hash: str
     description: str
+    review_status: str  # whether a clinician reviewed the rules in use, in plain words
     counts: tuple  # of (label, number)
     dispositions: tuple
     topics: tuple  # of TopicView, approved rules
@@ -140,6 +142,7 @@ def build_rulebook(rulebase, verification) -> Rulebook:
     return Rulebook(
         name=rulebase.name, version=rulebase.version, content_hash=rulebase.content_hash,
         description=_topic_info(folder / "rulebase.yaml").get("description", ""),
+        review_status=rulebase.review_status(),
         counts=counts + (("questions", len(rulebase.questions)),),
         dispositions=tuple(_disposition_view(d, approved, rulebase) for d in rulebase.dispositions),
         topics=tuple(topics),
@@ -176,7 +179,7 @@ def _rule_view(rule, rulebase) -> RuleView:
     used |= {name for entry in rule.plan for name in entry.parameters}
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
-        reviewer=rule.reviewer, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
+        reviewer=rule.reviewer, reviewer_role=rule.reviewer_role, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
         where=f"{Path(rule.file).name}:{rule.line}", when=words(rule.when, rulebase),
         finding=Titled(rule.finding, rulebase.finding(rule.finding).title) if rule.finding else None,
         disposition=_disposition_titled(rulebase.disposition(rule.disposition)) if rule.disposition else None,

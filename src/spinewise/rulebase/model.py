@@ -263,6 +263,22 @@ class RuleBase:
     def is_current(self, disposition: str, plan_code: str) -> bool:
         return self.phase_under(disposition, plan_code) == self.phases[0].code
 
+    def clinician_reviewed(self, include_draft: bool = False) -> bool:
+        """Whether every rule in use names a licensed clinician as its reviewer."""
+        rules = self.active_rules(include_draft)
+        return bool(rules) and all(rule.reviewer_role == CLINICIAN for rule in rules)
+
+    def review_status(self, include_draft: bool = False) -> str:
+        """Whether a licensed clinician has reviewed the rules in use, in words a lifter reads."""
+        rules = self.active_rules(include_draft)
+        if self.clinician_reviewed(include_draft):
+            names = ", ".join(dict.fromkeys(rule.reviewer for rule in rules))
+            return f"The rules in use were reviewed by a licensed clinician ({names})."
+        checked = sum(1 for rule in rules if rule.reviewer_role == CLINICIAN)
+        return ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
+                "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
+                f"against its clinical spec ({checked} of {len(rules)} rules reviewed by a clinician).")
+
     @property
     def stop_disposition(self) -> Disposition:
         return self.disposition(self.roles.stop_disposition)
