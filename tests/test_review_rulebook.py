@@ -71,7 +71,7 @@ def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):
     assert "#### Heavy load alone needs a practitioner" in drafts and "**draft**" in drafts
     assert "#### Too many repetitions per set" in retired and "**retired**" in retired
     assert "Heavy load alone" not in approved and "#### Too many repetitions per set" not in approved
-    assert "33 approved, 1 draft, 1 retired" in text
+    assert "33 in use (approved), 1 draft, 1 retired" in text
     assert "plan item reduce_volume is planned by no rule that runs" in text
 
 

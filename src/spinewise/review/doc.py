@@ -137,7 +137,8 @@ def build_rulebook(rulebase, verification) -> Rulebook:
         rules = tuple(views[rule.id] for rule in approved if rule.file == file)
         info = _topic_info(Path(file))
         topics.append(TopicView(info.get("topic", Path(file).stem), info.get("description", ""), Path(file).name, rules))
-    counts = tuple((status, sum(1 for rule in rulebase.rules if rule.status == status))
+    labels = {"approved": "in use (approved)", "draft": "draft", "retired": "retired"}
+    counts = tuple((labels[status], sum(1 for rule in rulebase.rules if rule.status == status))
                    for status in ("approved", "draft", "retired"))
     return Rulebook(
         name=rulebase.name, version=rulebase.version, content_hash=rulebase.content_hash,
