@@ -199,3 +199,11 @@ def test_a_version_1_answers_file_is_refused_for_the_serious_flags_version_2_doe
     line = refusal(assess_text(json.dumps(version_1)))
     assert ("fever, cancer_history, significant_trauma, night_pain, weight_loss: answered, but asked only when "
             "(back_pain is yes or feel_location includes lower_back), so remove them") in line
+
+
+def test_an_answer_whose_asking_cannot_be_decided_is_refused_not_dropped():
+    """With the emergency reached, missing answers are allowed, but a serious flag answered without the
+    answers that decide whether it is asked would otherwise vanish from the reasoning."""
+    line = refusal(assess_text('{"saddle_numbness": true, "fever": true}'))
+    assert ("fever: answered, but whether it is asked depends on back_pain, feel_location, which are not "
+            "answered; answer those or remove it") in line

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import invoke
+from conftest import TESTS, invoke
 from fhir_support import CASE_FILES, case_answers, case_id, entries, validate
 from spinewise.fhir.common import ATTRIBUTE_EXTENSION, DRAFTS_EXTENSION, PHASE_EXTENSION, RULE_EXTENSION, SHA256_EXTENSION
 from spinewise.fhir.response import answers_from_response
@@ -143,3 +143,11 @@ def test_batch_in_parallel_gives_the_same_bundles(healthy, tmp_path, monkeypatch
     one = invoke("batch", source, "--format", "fhir", "--jobs", 1).stdout
     two = invoke("batch", source, "--format", "fhir", "--jobs", 2).stdout
     assert one == two and len(one.splitlines()) == 5
+
+
+def test_the_clinical_impression_says_it_is_not_a_diagnosis_and_who_reviewed_the_rules(tmp_path, rulebase):
+    answers = json.loads((TESTS / "vignettes" / "tuck_pain_on_lowering.json").read_text())["answers"]
+    (impression,) = entries(assess(answers, tmp_path, "fhir"), "ClinicalImpression")
+    notes = [note["text"] for note in impression["note"]]
+    assert "not a diagnosis" in notes[0]
+    assert notes[1].startswith("No licensed clinician has reviewed the rules in use yet")

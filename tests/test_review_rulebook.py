@@ -46,8 +46,8 @@ def test_the_rulebook_says_no_clinician_reviewed_the_rules_and_never_shows_appro
 
 def test_rulebook_indexes_questions_findings_and_parameters():
     text = doc(RULES)
-    unread = section(text, "### Questions no approved rule reads", "## Named conditions")
-    assert "Every question is read by at least one approved rule." in unread
+    unread = section(text, "### Questions no rule in use reads", "## Named conditions")
+    assert "Every question is read by at least one rule in use." in unread
     assert "| Dead bug (`dead_bug`) | `pain-back-symptoms`, `felt-lower-back`, `prog-in-progress`, " \
            "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced` | `prog-dead-bug-regress`, " \
            "`prog-dead-bug-beginner`, `prog-dead-bug-advanced` |" in text
@@ -65,7 +65,7 @@ def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):
          "    reviewer: spinewise engineering team, checked against clinical-knowledge.md section 3\n    reviewer_role: engineering\n    review_date: 2026-11-24\n"
          "    source: \"WHY DO HIP THRUSTS HURT MY LOWER BACK?\"")
     text = doc(rules_copy)
-    approved = section(text, "## Approved rules, by topic", "## Draft rules")
+    approved = section(text, "## Rules in use, by topic", "## Draft rules")
     drafts = section(text, "## Draft rules", "## Retired rules")
     retired = section(text, "## Retired rules", "## Index of findings")
     assert "#### Heavy load alone needs a practitioner" in drafts and "**draft**" in drafts

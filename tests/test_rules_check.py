@@ -140,7 +140,9 @@ def test_assess_with_a_broken_rule_base_exits_2_without_traceback(rules_copy):
     edit(rules_copy / "50-load.yaml", "operator: more_than", "operator: bigger")
     run = invoke("assess", "--rules", rules_copy, "--answers", "-", input='{"saddle_numbness": true}')
     assert run.exit_code == 2
-    assert "rule base has 1 problem" in run.stderr and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Error: the rule base is broken: ") and "Traceback" not in run.stderr
+    assert "operator 'bigger' does not fit int question reps_per_set" in run.stderr
+    assert len(run.stderr.splitlines()) == 1, "one line, however many problems"
 
 
 def test_missing_folder_is_reported(tmp_path):

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from spinewise.errors import AnswersError
-from spinewise.rulebase.conditions import truth, words
+from spinewise.rulebase.conditions import questions_read, truth, words
 
 
 def parse_answers_json(data: bytes | str, source: str | None = None) -> dict:
@@ -93,16 +93,22 @@ def check_answers(rulebase, answers: dict) -> AnswerCheck:
             else:
                 check.valid[qid] = value
     not_asked: dict[str, list[str]] = {}
+    undecided: dict[tuple, list[str]] = {}
     for question in rulebase.questions:
         asked = _asked(question.asked_when, check.valid)
         if question.id in answers and asked is False:
             not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
+        elif question.id in answers and asked is None and question.id not in bad_values:
+            deciding = tuple(q for q in questions_read(question.asked_when) if q not in answers)
+            if deciding:  # when a deciding answer is there but bad, that problem is named already
+                undecided.setdefault(deciding, []).append(question.id)
         elif question.id in bad_values:
             check.problems.append(f"{question.id}: {bad_values[question.id]}")
         elif question.id not in answers and asked:
             check.missing.append(question.id)
             check.missing_expected.append(question.describe_allowed())
     check.problems.extend(_not_asked_clause(ids, condition) for condition, ids in not_asked.items())
+    check.problems.extend(_undecided_clause(ids, deciding) for deciding, ids in undecided.items())
     return check
 
 
@@ -160,6 +166,14 @@ def _unknown_clause(unknown: list, known: dict) -> str:
     names = ", ".join(_show_key(qid) for qid in unknown)
     plural = "s" if len(unknown) > 1 else ""
     return f"unknown question id{plural} {names} (known ids: {', '.join(known)})"
+
+
+def _undecided_clause(ids: list[str], deciding: tuple) -> str:
+    """An answer to a question that may not be asked: the answers that decide it are missing."""
+    them = "them" if len(ids) > 1 else "it"
+    return (f"{', '.join(ids)}: answered, but whether {'they are' if len(ids) > 1 else 'it is'} asked depends on "
+            f"{', '.join(deciding)}, which {'are' if len(deciding) > 1 else 'is'} not answered; answer "
+            f"{'those' if len(deciding) > 1 else 'it'} or remove {them}")
 
 
 def _not_asked_clause(ids: list[str], condition: str) -> str:

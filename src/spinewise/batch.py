@@ -59,12 +59,6 @@ def _skip_rest_of_line(stream) -> int:
             return skipped
 
 
-def assess_line(triage, raw: str | bytes | None, number: int, fmt: str = "json", date: str | None = None) -> dict:
-    """The output record for one input line: the result, or an `error` naming what was wrong."""
-    record_id, outcome = line_outcome(triage, raw, number)
-    return output_record(triage, record_id, outcome, number, fmt, date)
-
-
 def line_outcome(triage, raw: str | bytes | None, number: int):
     """(the line's id or None, its Result or the AnswersError that refused it).
 

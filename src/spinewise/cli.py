@@ -33,10 +33,10 @@ def user_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except RuleBaseError as exc:
-            rows = "\n".join(str(problem) for problem in exc.problems)
-            raise UserError(f"the rule base has {len(exc.problems)} problem(s); "
-                            f"run `spinewise rules check` for the list\n{rows}") from None
+        except RuleBaseError as exc:  # one line: the first problem, and where to see them all
+            more = f" and {len(exc.problems) - 1} more" if len(exc.problems) > 1 else ""
+            raise UserError(f"the rule base is broken: {exc.problems[0]}{more}; "
+                            "`spinewise rules check` lists every problem") from None
         except SpinewiseError as exc:
             raise UserError(str(exc)) from None
 

@@ -20,6 +20,7 @@ from spinewise.fhir.common import (ATTRIBUTE_EXTENSION, BATCH_ID_IDENTIFIER, DRA
 from spinewise.fhir.response import response_resource
 
 SUBJECT = {"display": "The person who answered the questionnaire"}
+EDUCATIONAL = "Educational triage from a rule base, not a diagnosis."
 
 
 def result_bundle(result, rulebase, date: str | None = None, record_id=None) -> dict:
@@ -79,7 +80,8 @@ def _impression(result, rulebase, names: dict, date) -> dict:
         "finding": [_finding(f, rulebase) for f in result.findings],
         "supportingInfo": [{"reference": names["plan"]}],
     })
-    notes = [f"Rules fired: {', '.join(result.rules_fired) or 'none'}."]
+    notes = [EDUCATIONAL, rulebase.review_status(result.included_drafts),
+             f"Rules fired: {', '.join(result.rules_fired) or 'none'}."]
     if result.not_asked:
         notes.append(f"Not asked, because the answers already called for {disposition.code}: "
                      f"{', '.join(result.not_asked)}.")

@@ -141,16 +141,3 @@ def _literal(value) -> str:
         return str(value)
     text = str(value).replace("\\", "\\\\").replace("'", "\\'")
     return f"'{text}'"
-
-
-def check_exportable(rulebase) -> list[tuple]:
-    """(question, message) for every question whose `asked_when` cannot be exported to FHIR."""
-    problems = []
-    for question in rulebase.questions:
-        try:
-            enable_fields(question, rulebase)
-        except FhirExportError as exc:
-            problems.append((question, str(exc)))
-    return problems
-
-

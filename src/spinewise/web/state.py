@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -31,9 +31,6 @@ class State:
     # The answers reach the stop disposition, and its advice has been shown: the server only
     # ever signs a state where the two go together, so it also tells whether they reach it.
     stop_shown: bool = False
-
-    def with_answers(self, answers: dict) -> State:
-        return replace(self, answers=answers)
 
 
 def process_secret() -> str:
