@@ -95,6 +95,17 @@ def test_a_missing_role_is_reported(rules_copy, role):
     run = check(rules_copy)
     assert run.exit_code == 1
     assert f"'roles' is missing '{role}'" in run.stdout and f"{path}:" in run.stdout
+    assert run.stdout.count(": error") + run.stdout.count(".yaml:") <= 2, "one problem, not a cascade"
+
+
+def test_a_rule_base_without_roles_is_one_problem_at_rulebase_yaml(rules_copy):
+    path = rules_copy / "rulebase.yaml"
+    text = path.read_text()
+    path.write_text(text[:text.index("roles:")] + text[text.index("# Answers of a healthy"):])
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == f"{path}:3: rulebase.yaml is missing 'roles'"
+    assert len(run.stdout.splitlines()) == 1 and "1 error(s)" in run.stderr
 
 
 def test_an_unknown_presentation_style_is_reported(rules_copy):

@@ -60,11 +60,11 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     plan_items = read_plan_items(plan_data, phases, plan_report)
     vocab = Vocabulary({q.id: q for q in questions}, {f.code for f in findings}, {p.code: p for p in plan_items},
                        phases=phases)
-    # (sic) rulebase.yaml's own keys are reported against plan.yaml, the file read last, as
-    # before this module was split; kept so that messages stay byte-identical.
-    dispositions = [] if head is None or not keys(plan_report, head, HEAD_KEYS, ("description",),
-                                                  what="rulebase.yaml") \
-        else read_dispositions(head, vocab, head_report)
+    # The dispositions are read even when another key of rulebase.yaml is wrong, so one
+    # missing key is one problem, not a cascade of "unknown disposition" rows.
+    if head is not None:
+        keys(head_report, head, HEAD_KEYS, ("description",), what="rulebase.yaml")
+    dispositions = read_dispositions(head, vocab, head_report) if head is not None and "dispositions" in head else []
     vocab.dispositions = {d.code for d in dispositions}
     topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
     if not topic_files:
