@@ -20,7 +20,6 @@ import asyncio
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -219,7 +218,7 @@ def main() -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PYTHONUNBUFFERED": "1"}
     script = Path(sys.executable).with_name("spinewise")
     server, address = start([str(script), "serve", "--port", "0"], env, work / "serve.log")
-    rows, notes = [], []
+    rows = []
     try:
         asyncio.run(run_lifters(address, rulebase, 2, 2, 20, seed=1))  # warm-up
         levels = {}

@@ -79,3 +79,15 @@ def with_back_felt(answers, **flags):
 def invoke(*args, input=None):
     """Run the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def line_of(path, text):
+    """The number of the first line of a file that holds `text`."""
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def check(folder):
+    """`spinewise rules check FOLDER`, asserting it never prints a traceback."""
+    run = invoke("rules", "check", folder)
+    assert "Traceback" not in run.output
+    return run

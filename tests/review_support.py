@@ -1,6 +1,6 @@
 """Helpers for the review tests: deliberately broken copies of the shipped rule base."""
 
-from conftest import edit  # noqa: F401 (re-exported for the review tests)
+from conftest import edit, line_of  # noqa: F401 (re-exported for the review tests)
 
 RULE_TEMPLATE = """
   - id: {id}
@@ -32,7 +32,3 @@ def add_rule(folder, rule_id, when, then, given="{}", status="approved", title="
     path.write_text(path.read_text() + RULE_TEMPLATE.format(
         id=rule_id, title=title, status=status, when=indent(when), then=indent(then), given=given))
     return path
-
-
-def line_of(path, text):
-    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)

@@ -10,7 +10,7 @@ from conftest import invoke
 from fhir_support import check_enablement, entries, question_items, validate, walk_items
 from spinewise.fhir.common import FhirExportError
 from spinewise.fhir.questionnaire import questionnaire_resource
-from spinewise.rulebase.model import AllOf, AnswerTest, AnyOf, FactTest
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest
 from spinewise.rulebase.operators import OPERATORS
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"

@@ -3,19 +3,13 @@
 import json
 import re
 
-from conftest import RULES, invoke
+from conftest import RULES, check
 from review_support import add_rule, edit, line_of
 from spinewise.api import load_triage
 from spinewise.review.analysis.inline import inline_facts
 from spinewise.review.analysis.search import explore, sample_regions
 from spinewise.review.analysis.space import build_space
 from spinewise.rulebase.load import load_rulebase
-
-
-def check(folder):
-    run = invoke("rules", "check", folder)
-    assert "Traceback" not in run.output
-    return run
 
 
 def rows(run, marker):

@@ -5,11 +5,10 @@ import random
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, REPO, RULES, edit, invoke
+from conftest import EXAMPLES, REPO, RULES, check, edit, invoke, line_of
 from spinewise.engine.triage import Triage
 from spinewise.rulebase.load import load_rulebase
 
@@ -18,16 +17,6 @@ from answers import random_answers, write_cases  # noqa: E402  (benchmarks/answe
 
 SRC = REPO / "src"
 TEMPLATES = REPO / "templates"
-
-
-def line_of(path, text):
-    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
-
-
-def check(folder):
-    run = invoke("rules", "check", folder)
-    assert "Traceback" not in run.output
-    return run
 
 
 def retire(path, rule_id):

@@ -2,17 +2,7 @@
 
 
 
-from conftest import RULES, edit, invoke
-
-
-def line_of(path, text):
-    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
-
-
-def check(folder):
-    run = invoke("rules", "check", folder)
-    assert "Traceback" not in run.output
-    return run
+from conftest import RULES, check, edit, invoke, line_of
 
 
 def test_shipped_rules_are_clean():

@@ -117,11 +117,6 @@ def check_given(rulebase, answers: dict) -> None:
     check_answers(rulebase, answers).raise_problems(missing_allowed=True)
 
 
-def missing_answers(rulebase, answers: dict) -> list[str]:
-    """Question ids that would be asked given these answers but have no answer."""
-    return [q.id for q in rulebase.questions if q.id not in answers and q.is_asked(answers)]
-
-
 def _asked(condition, answers: dict) -> bool | None:
     """Whether a question is asked, or None while an answer its condition reads is missing or invalid."""
     return True if condition is None else truth(condition, answers, unanswered=None)

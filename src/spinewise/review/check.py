@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spinewise.answers import check_given, missing_answers
+from spinewise.answers import check_answers
 from spinewise.errors import AnswersError
 from spinewise.rulebase import rules_folder
 from spinewise.rulebase.load import read_rulebase
@@ -39,10 +39,10 @@ def check_examples(rulebase) -> list[Problem]:
         for example in rule.examples:
             answers = example_answers(rulebase, example)
             try:
-                check_given(rulebase, answers)
-                missing = missing_answers(rulebase, answers)
-                if missing:
-                    raise AnswersError(f"no answer to {missing[0]}, which would be asked")
+                check = check_answers(rulebase, answers)
+                check.raise_problems(missing_allowed=True)
+                if check.missing:
+                    raise AnswersError(f"no answer to {check.missing[0]}, which would be asked")
             except AnswersError as exc:
                 problems.append(Problem(rule.file, example.line, f"rule {rule.id}: example answers are invalid: {exc}"))
     return problems

@@ -23,7 +23,7 @@ from spinewise.review.analysis.search import explore
 from spinewise.review.analysis.space import build_space
 from spinewise.review.analysis.regions import Summary, merge_regions
 from spinewise.review.render import render
-from spinewise.rulebase.model import AnyOf
+from spinewise.rulebase.conditions import AnyOf
 
 
 def diff_rules(old_dir, new_dir, cases_path=None, include_draft: bool = False):

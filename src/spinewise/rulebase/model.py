@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from spinewise.rulebase.conditions import (  # noqa: F401  (re-exported: the tree's classes)
-    AllOf, AnswerTest, AnyOf, Condition, FactTest, Named, evaluate, questions_read,
-)
+from spinewise.rulebase.conditions import Condition, evaluate, questions_read
 
 STATUSES = ("draft", "approved", "retired")
 PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
