@@ -31,6 +31,7 @@ class Result:
     rulebase_version: str = ""
     rulebase_hash: str = ""
     included_drafts: bool = False
+    checkin: dict | None = field(default=None, hash=False, compare=False)  # a weekly check-in: its date and week
 
     @property
     def finding_codes(self) -> list[str]:
@@ -43,6 +44,7 @@ class Result:
     def to_json(self) -> dict:
         data = {
             "disposition": self.disposition,
+            **({"checkin": self.checkin} if self.checkin is not None else {}),
             "findings": [
                 {"code": f.code, "rule": f.rule, "because": f.because, "source": f.source} for f in self.findings
             ],

@@ -167,6 +167,7 @@ class Rule:
     file: str = ""
     line: int = 0
     reviewer_role: str = ""  # "clinician" or "engineering": who signed the content off
+    at: tuple = ("assessment",)  # when it runs: at the first assessment, at a weekly check-in, or both
 
     @property
     def questions(self) -> list[str]:
@@ -193,6 +194,46 @@ class NamedCondition:
     says: str = ""  # the condition as one sentence to the lifter, when it explains a finding
     file: str = ""
     line: int = 0
+
+
+@dataclass(frozen=True)
+class ValueOf:
+    """A plan attribute written `{value_of: name}`: the answer or derived value `name` of this case."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value the rule base computes for a check-in (checkin.yaml `derived:`), which rules test
+    like an answer. `how` is one of: ("journal", spec) read from the lifter's journal; ("when",
+    Condition); ("sum", terms); ("if", Condition, then-term, else-term). A term is a number or
+    the name of an answer or earlier derived value (yes counts as 1)."""
+
+    question: Question  # its type, range and the sentence a report says about it
+    how: tuple = field(hash=False, compare=False)
+    stage: str = "history"  # "history": from the journal alone, before the answers are checked; "week": after
+
+
+@dataclass(frozen=True)
+class CheckinRoles:
+    """What Python needs to know about check-ins (rulebase.yaml `roles: checkin:`)."""
+
+    follows: tuple  # dispositions after which a weekly check-in is allowed
+    week_counted: str  # the derived value saying whether this week counts
+    weeks_counted: str  # ... how many program weeks have counted
+    pain_change: str  # ... this week's worst pain minus the first assessment's
+    every_days: int  # check in again after this many days
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """The weekly check-in's vocabulary (checkin.yaml): its questions, derived values and roles."""
+
+    questions: tuple  # of Question, in the order they are asked
+    derived: tuple  # of Derived, in the order they are computed
+    baseline: dict = field(hash=False, compare=False)  # answers and history that check-in rule examples start from
+    roles: CheckinRoles | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +270,8 @@ class RuleBase:
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
     roles: Roles | None = None
     conditions: tuple = ()  # of NamedCondition
+    checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
+    checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
 
     @property
     def fallback_disposition(self) -> str:

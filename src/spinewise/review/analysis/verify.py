@@ -42,7 +42,7 @@ def verify(rulebase) -> Verification:
 
 
 def _verify(rulebase, rules) -> tuple[list[Problem], str]:
-    conditions = inline_facts(rules)
+    conditions = inline_facts(rules, {question.id for question in rulebase.questions})
     space = build_space(rulebase, conditions.values())
     gaps, coverage = _gaps(rulebase, rules, conditions, space)
     solver = _Solver(space)
@@ -249,6 +249,7 @@ def _any(conditions):
 
 def _unproduced(rulebase, rules) -> list[Problem]:
     folder = Path(rulebase.directory)
+    rules = tuple(rules) + tuple(rule for rule in rulebase.checkin_rules if rule.status == "approved")
     findings = {rule.finding for rule in rules} | {rulebase.roles.no_decision_finding}
     planned = {entry.code for rule in rules for entry in rule.plan}
     planned |= {code for d in rulebase.dispositions for code in d.required_plan}

@@ -1,0 +1,47 @@
+"""The rule base as a weekly check-in sees it: the check-in questions and the rules marked
+`at: checkin`, with the derived values readable as questions (for reports and `because`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from spinewise.errors import SpinewiseError
+
+
+def checkin_view(rulebase):
+    """A RuleBase whose questions are the check-in's and whose rules are those that run at a check-in."""
+    if rulebase.checkin is None or rulebase.checkin.roles is None:
+        raise SpinewiseError(f"the rule base in {rulebase.directory} has no weekly check-in (no checkin.yaml)")
+    key = (rulebase.directory, rulebase.content_hash, id(rulebase))
+    if key not in _VIEWS:
+        _VIEWS[key] = (rulebase, _view(rulebase))
+    return _VIEWS[key][1]
+
+
+_VIEWS: dict = {}
+
+
+def _view(rulebase):
+    checkin = rulebase.checkin
+    view = dataclasses.replace(rulebase, questions=checkin.questions, rules=rulebase.checkin_rules,
+                               baseline=dict(checkin.baseline))
+    # Derived values are not asked, but a report says what each one means for the lifter.
+    view.__dict__["questions_by_id"] = {**{d.question.id: d.question for d in checkin.derived},
+                                        **{q.id: q for q in checkin.questions}}
+    return view
+
+
+def checkin_triage(rules_dir=None, include_draft: bool = False):
+    """The compiled engine over the check-in view, built once per process and rule folder."""
+    from spinewise.rulebase import rules_folder
+
+    return _triage(str(rules_folder(rules_dir).resolve()), include_draft)
+
+
+@functools.lru_cache(maxsize=8)
+def _triage(folder: str, include_draft: bool):
+    from spinewise.engine.triage import Triage
+    from spinewise.rulebase import load_rulebase_cached
+
+    return Triage(checkin_view(load_rulebase_cached(folder)), include_draft)
