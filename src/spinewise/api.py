@@ -78,10 +78,11 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
 
 
 def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-           colour: bool = False) -> str | bytes:
+           colour: bool = False, journal=None) -> str | bytes:
     """The report for `result` in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
-    `width` and `colour` shape the text format for a terminal.
+    `width` and `colour` shape the text format for a terminal. With `journal` (a journal this
+    assessment starts), the report says when to check in.
     """
     if fmt == "json":
         return result_json(result)
@@ -90,9 +91,14 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase
+    checkin = None
+    if journal is not None:
+        from spinewise.report.checkin import first_entry_view
+
+        checkin = first_entry_view(journal, rulebase, result.disposition, checkin_day(journal.last["date"]))
     if fmt == "pdf":
-        return render_pdf(render_report(result, rulebase, "html"))
-    return render_report(result, rulebase, fmt, width=width, colour=colour)
+        return render_pdf(render_report(result, rulebase, "html", checkin=checkin))
+    return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin)
 
 
 def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False,
@@ -167,8 +173,8 @@ def checkin_day(date_text: str | None):
     return day
 
 
-def start_journal_entry(journal_file, result, day) -> str:
-    """Add an assessment to the journal (a new journal when there is none); returns where it is."""
+def start_journal_entry(journal_file, result, day):
+    """Add an assessment to the journal (a new journal when there is none); returns the journal."""
     from spinewise.journal import append_entry, new_entry, read_journal
 
     journal = read_journal(journal_file, missing_ok=True)
@@ -177,7 +183,7 @@ def start_journal_entry(journal_file, result, day) -> str:
         raise AnswersError(f"the date {day.isoformat()} is before the last entry in the journal ({last['date']}); "
                            f"an assessment is added on {last['date']} or later")
     append_entry(journal, new_entry("assessment", day, dict(result.answers), result.to_json()))
-    return str(journal.path)
+    return journal
 
 
 def read_checkin_journal(journal_file):
@@ -206,9 +212,21 @@ def checkin(journal, answers: dict, day, rules_dir=None, include_draft: bool = F
     return outcome
 
 
+def save_checkin(journal, outcome) -> None:
+    from spinewise.journal import append_entry
+
+    append_entry(journal, outcome.entry)
+
+
 def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-                   colour: bool = False) -> str | bytes:
-    """The check-in report in `fmt` (text, markdown, html, json, fhir, or pdf as bytes)."""
+                   colour: bool = False, pending=None) -> str | bytes:
+    """The check-in report in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
+
+    `pending`: the check-in's entry when it is not in the journal yet (the chart includes it)."""
+    if pending is not None:
+        from spinewise.journal import Journal
+
+        journal = Journal(journal.path, journal.entries + [pending])
     if fmt == "json":
         return result_json(outcome.result)
     from spinewise.checkin.view import checkin_triage

@@ -114,14 +114,13 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, journ
     else:
         answers = api.read_answers(answers_source, rules_dir, include_draft)
     result = api.assess(answers, rules_dir, include_draft)
-    if journal_file:
-        api.start_journal_entry(journal_file, result, api.checkin_day(date_text))
+    journal = api.start_journal_entry(journal_file, result, api.checkin_day(date_text)) if journal_file else None
     try:
         if save_answers:
             from spinewise.questionnaire import write_answers
 
             write_answers(save_answers, answers)
-        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output)), output)
+        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output), journal=journal), output)
     except (UserError, SpinewiseError) as exc:
         if not interview:
             raise
@@ -241,10 +240,13 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
 
         answers = parse_answers_json(sys.stdin.buffer.read() if answers_source == "-" else _read_file(answers_source),
                                      None if answers_source == "-" else answers_source)
-    outcome = api.checkin(journal, answers, day, rules_dir, include_draft)
+    outcome = api.checkin(journal, answers, day, rules_dir, include_draft, write=False)
+    report = api.render_checkin(outcome, journal, fmt, rules_dir, include_draft, **_terminal_style(output),
+                                pending=outcome.entry)
+    api.save_checkin(journal, outcome)  # only once the report is ready: a check-in is recorded whole or not at all
     if interview:
         interview.finished()
-    _emit(api.render_checkin(outcome, journal, fmt, rules_dir, include_draft, **_terminal_style(output)), output)
+    _emit(report, output)
     if output and interview:
         click.echo(f"The report is in {output}; your journal is {journal.path}.", err=True)
 

@@ -201,8 +201,8 @@ def because_sentences(rule, because: dict, rulebase) -> list[str]:
     for qid, value in because.items():
         if qid not in covered and qid in rulebase.questions_by_id:
             sentences[qid] = rulebase.question(qid).statement(value)
-    order = {q.id: index for index, q in enumerate(rulebase.questions)}
-    return [sentences[q] for q in sorted(sentences, key=order.__getitem__)]
+    order = {q.id: index for index, q in enumerate(rulebase.questions)}  # values derived at a check-in come last
+    return [sentences[q] for q in sorted(sentences, key=lambda qid: order.get(qid, len(order)))]
 
 
 def _named_conditions(condition) -> list:
@@ -303,5 +303,6 @@ def _safety_net(rulebase, result, day) -> SafetyNetView | None:
 
 def _signs_for(rulebase, disposition: str) -> tuple:
     """The warning signs (questions with a `sign`) that the rules giving a disposition test."""
-    read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions]
+    read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions
+            if q in rulebase.questions_by_id]  # a rule may also test what only a weekly check-in asks
     return tuple(dict.fromkeys(rulebase.question(q).sign for q in read if rulebase.question(q).sign))

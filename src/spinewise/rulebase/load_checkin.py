@@ -155,7 +155,7 @@ def _term_ok(term, context: Context) -> bool:
 
 
 def _roles(node, derived: list, dispositions: list, parameters: dict, report: Reporter) -> CheckinRoles | None:
-    wanted = ("follows", "week_counted", "weeks_counted", "pain_change", "check_in_every_days")
+    wanted = ("follows", "week_counted", "weeks_counted", "pain_change", "pain_answer", "check_in_every_days")
     if node is None or not keys(report, node, wanted, what="checkin.yaml: 'roles'"):
         return None
     ids = {question.id for question, _how, _node in derived}
@@ -178,4 +178,4 @@ def _roles(node, derived: list, dispositions: list, parameters: dict, report: Re
     if not ok:
         return None
     return CheckinRoles(tuple(node["follows"]), node["week_counted"], node["weeks_counted"], node["pain_change"],
-                        every)
+                        every, str(node["pain_answer"]))

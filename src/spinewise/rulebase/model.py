@@ -224,6 +224,7 @@ class CheckinRoles:
     weeks_counted: str  # ... how many program weeks have counted
     pain_change: str  # ... this week's worst pain minus the first assessment's
     every_days: int  # check in again after this many days
+    pain_answer: str = ""  # the answer each entry's pain is read from, for the chart
 
 
 @dataclass(frozen=True)
