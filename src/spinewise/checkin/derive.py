@@ -19,11 +19,13 @@ def history_values(checkin, journal, day) -> dict:
     return values
 
 
-def week_values(checkin, values: dict) -> dict:
-    """The week's derived values, added to a copy of `values` (answers and history)."""
+def week_values(checkin, values: dict, everything: bool = False) -> dict:
+    """The week's derived values, added to a copy of `values` (answers and history). With
+    `everything`, every value not read from the journal is computed (for rule examples, whose
+    history values stand for a journal)."""
     values = dict(values)
     for derived in checkin.derived:
-        if derived.stage == "week":
+        if derived.stage == "week" or (everything and derived.how[0] != "journal"):
             _put(values, derived, None, None)
     return values
 

@@ -81,7 +81,7 @@ def run_checkin(triage, journal, answers: dict, day) -> CheckinOutcome:
     roles = checkin.roles
     record = {"date": day.isoformat(), "week_counted": bool(values.get(roles.week_counted, False)),
               "weeks_counted": values.get(roles.weeks_counted, 0), "pain_change": values.get(roles.pain_change, 0)}
-    result = dataclasses.replace(result, plan=_resolved(result.plan, values), answers=dict(check.valid),
+    result = dataclasses.replace(result, plan=resolved_plan(result.plan, values), answers=dict(check.valid),
                                  checkin=record)
     derived = {key: value for key, value in values.items() if key not in check.valid}
     entry = new_entry("checkin", day, dict(check.valid), result.to_json(), derived=derived)
@@ -92,7 +92,7 @@ def asked_ids_in_order(view) -> list:
     return [question.id for question in view.checkin.questions]
 
 
-def _resolved(plan: tuple, values: dict) -> tuple:
+def resolved_plan(plan: tuple, values: dict) -> tuple:
     """Plan attributes written `{value_of: name}` take this check-in's value of `name`."""
     resolved = []
     for item in plan:

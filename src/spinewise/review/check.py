@@ -19,6 +19,7 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], str]:
     coverage = ""
     if rulebase is not None:
         problems.extend(check_examples(rulebase))
+        problems.extend(check_checkin_examples(rulebase))
         verification = verify(rulebase)
         problems.extend(verification.problems)
         coverage = verification.coverage
@@ -31,6 +32,27 @@ def example_answers(rulebase, example) -> dict:
     return {qid: value for qid, value in answers.items()
             if qid in example.given or qid not in rulebase.questions_by_id
             or rulebase.question(qid).is_asked(answers)}
+
+
+def check_checkin_examples(rulebase) -> list[Problem]:
+    """The check-in rules' examples: their answers valid, and the outcome each expects."""
+    if rulebase.checkin is None or rulebase.checkin.roles is None:
+        return []
+    from spinewise.checkin.examples import run_checkin_examples
+    from spinewise.checkin.view import checkin_view
+    from spinewise.engine.triage import Triage
+    from spinewise.review.expect import from_example
+
+    problems = []
+    for run in run_checkin_examples(Triage(checkin_view(rulebase))):
+        if run.problem:
+            problems.append(Problem(run.rule.file, run.example.line,
+                                    f"rule {run.rule.id}: example answers are invalid: {run.problem}"))
+            continue
+        for mismatch in from_example(run.rule, run.example).mismatches(run.result):
+            problems.append(Problem(run.rule.file, run.example.line, f"rule {run.rule.id}: example #{run.number}: "
+                                                                     f"{mismatch}"))
+    return problems
 
 
 def check_examples(rulebase) -> list[Problem]:
