@@ -267,7 +267,7 @@ def _checkin_interview(journal, day, resume, interactive, rules_dir, include_dra
                         "give this week's answers with --answers FILE (or --answers - to read JSON from standard input)")
     import shlex
 
-    from spinewise.checkin.interview import run_checkin_questionnaire
+    from spinewise.questionnaire.checkin import run_checkin_questionnaire
     from spinewise.questionnaire import Interrupted
 
     again = ["spinewise", "checkin", "--resume"] + (["--journal", journal_file] if journal_file else [])

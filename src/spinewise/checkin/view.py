@@ -45,3 +45,25 @@ def _triage(folder: str, include_draft: bool):
     from spinewise.rulebase import load_rulebase_cached
 
     return Triage(checkin_view(load_rulebase_cached(folder)), include_draft)
+
+
+def bound_view(view, history: dict):
+    """The check-in view for one journal: each question's `asked_when` with the journal's values
+    filled in, so a questionnaire that knows only the answers asks exactly what a check-in asks."""
+    questions = tuple(dataclasses.replace(q, asked_when=_bind(q.asked_when, history)) if q.asked_when else q
+                      for q in view.checkin.questions)
+    bound = dataclasses.replace(view, questions=questions)
+    bound.__dict__["questions_by_id"] = {**view.questions_by_id, **{q.id: q for q in questions}}
+    return bound
+
+
+def _bind(condition, values: dict):
+    from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, Named
+
+    if isinstance(condition, AnswerTest) and condition.question in values:
+        return Const(condition.holds_for(values[condition.question]))
+    if isinstance(condition, (AllOf, AnyOf)):
+        return type(condition)(tuple(_bind(item, values) for item in condition.items))
+    if isinstance(condition, Named):
+        return dataclasses.replace(condition, condition=_bind(condition.condition, values))
+    return condition
