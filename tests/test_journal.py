@@ -148,3 +148,23 @@ def test_journal_show_lists_every_entry(tmp_path, fmt, marker):
 def test_journal_show_without_a_journal_says_how_to_start_one(tmp_path):
     run = invoke("journal", "show", "--journal", tmp_path / "none.json", "--format", "text")
     assert run.exit_code == 2 and "spinewise assess --journal" in run.stderr
+
+
+def test_journal_show_fhir_is_a_valid_r4b_bundle_with_pain_observations_and_the_current_plan(tmp_path):
+    from fhir_support import entries, validate
+
+    journal = _start(tmp_path)
+    _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "json")
+    run = invoke("journal", "show", "--journal", journal, "--format", "fhir")
+    assert run.exit_code == 0, run.stderr
+    bundle = json.loads(run.stdout)
+    validate(bundle)
+    responses = entries(bundle, "QuestionnaireResponse")
+    assert [r["authored"] for r in responses] == ["2026-11-02", "2026-11-09"]
+    pains = entries(bundle, "Observation")
+    assert [(p["code"]["coding"][0]["code"], p["valueInteger"], p["effectiveDateTime"]) for p in pains] == [
+        ("72514-3", 5, "2026-11-02"), ("72514-3", 3, "2026-11-09")]
+    plan = entries(bundle, "CarePlan")[0]
+    doses = {detail["detail"]["code"]["coding"][0]["code"]: detail["detail"] for detail in plan["activity"]}
+    assert any(extension["extension"][1].get("valueInteger") == 3
+               for extension in doses["dead_bug"]["extension"][1:] if extension["extension"][0]["valueString"] == "sets")

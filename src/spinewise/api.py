@@ -252,6 +252,11 @@ def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = F
     journal = read_journal(journal_file)
     if fmt == "json":
         return json.dumps(journal.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "fhir":
+        from spinewise.fhir.journal import journal_bundle
+
+        return json.dumps(journal_bundle(journal, load_triage(rules_dir, include_draft).rulebase), indent=2,
+                          ensure_ascii=False) + "\n"
     from spinewise.report.checkin import render_journal
 
     return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt)

@@ -215,11 +215,5 @@ JOURNAL_TEMPLATES = {"text": "journal.txt.j2", "markdown": "journal.md.j2", "htm
 
 
 def render_journal(journal, rulebase, fmt: str) -> str:
-    if fmt == "fhir":
-        import json
-
-        from spinewise.fhir.journal import journal_bundle
-
-        return json.dumps(journal_bundle(journal, rulebase), indent=2, ensure_ascii=False) + "\n"
     return environment().get_template(JOURNAL_TEMPLATES[fmt]).render(journal=journal_view(journal, rulebase),
                                                                      width=80, colour=False, fmt=fmt)
