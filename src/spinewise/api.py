@@ -70,6 +70,11 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
         from spinewise.fhir.questionnaire import questionnaire_bundle
 
         data = questionnaire_bundle(rulebase)
+    elif fmt == "checkin-json-schema":
+        from spinewise.checkin.view import checkin_view
+        from spinewise.schema import checkin_answers_schema
+
+        data = checkin_answers_schema(checkin_view(rulebase))
     else:
         from spinewise.schema import answers_schema
 

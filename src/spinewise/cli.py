@@ -354,10 +354,11 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(("json", "markdown", "fhir", "json-schema")),
+@click.option("--format", "fmt", type=click.Choice(("json", "markdown", "fhir", "json-schema", "checkin-json-schema")),
               help="fhir: a FHIR R4 Bundle of the Questionnaire and its CodeSystems; json-schema: a JSON Schema "
                    "(2020-12) of the answers object, with the result's under $defs "
-                   "(e.g. --format json-schema > answers.schema.json). Default: markdown on a terminal, json otherwise.")
+                   "(e.g. --format json-schema > answers.schema.json); checkin-json-schema: the same for the weekly "
+                   "check-in's answers. Default: markdown on a terminal, json otherwise.")
 @rules_option
 @user_errors
 def questions(fmt, rules_dir):
@@ -371,7 +372,7 @@ def questions(fmt, rules_dir):
         spinewise questions --format json-schema > answers.schema.json
     """
     fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
-    if fmt in ("fhir", "json-schema"):
+    if fmt in ("fhir", "json-schema", "checkin-json-schema"):
         from spinewise import api
 
         click.echo(api.vocabulary_form(fmt, rules_dir), nl=False)
