@@ -70,11 +70,15 @@ def read_journal(path, missing_ok: bool = False) -> Journal:
         raise JournalError(f"the journal {target} is a folder, not a file") from None
     except OSError as exc:
         raise JournalError(f"cannot read the journal {target}: {exc.strerror}") from None
-    return Journal(target, _entries(data, target))
+    return Journal(target, _entries(data, f"the journal {target}"))
 
 
-def _entries(data: bytes, target: Path) -> list:
-    where = f"the journal {target}"
+def read_journal_text(data: bytes, where: str = "the journal") -> list:
+    """The entries of a journal given as bytes (an upload); raises JournalError like read_journal."""
+    return _entries(data, where)
+
+
+def _entries(data: bytes, where: str) -> list:
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
