@@ -157,6 +157,12 @@ def append_entry(journal: Journal, entry: dict) -> None:
     from spinewise.output import write_private
 
     journal.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = json.dumps({**journal.to_json(), "entries": journal.entries + [entry]}, ensure_ascii=False, indent=1)
-    write_private(journal.path, text + "\n", what="the journal")
+    write_private(journal.path, journal_text(journal.entries + [entry]), what="the journal")
     journal.entries.append(entry)
+
+
+def journal_text(entries: list) -> str:
+    """The journal file's text: one entry per line (easy to read and to diff, and fast to write)."""
+    lines = ",\n".join(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) for entry in entries)
+    return f'{{"format": "{FORMAT}", "version": {VERSION}, "entries": [\n{lines}\n]}}\n'
+

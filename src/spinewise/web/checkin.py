@@ -89,7 +89,7 @@ def download():
 @checkin_web.post("/start-journal")
 def start_journal():
     """A new journal holding the assessment just made (from the report page), to keep for the check-ins."""
-    from spinewise.journal import Journal, new_entry
+    from spinewise.journal import journal_text, new_entry
     from spinewise.report.dates import report_day
     from spinewise.web.views import _result, _state
 
@@ -97,8 +97,7 @@ def start_journal():
     if result is None:
         abort(400, description="the answers carried in the form are not complete")
     entry = new_entry("assessment", report_day(), dict(result.answers), result.to_json())
-    journal = Journal(Path(JOURNAL_NAME), [entry])
-    return _attachment(json.dumps(journal.to_json(), ensure_ascii=False, indent=1) + "\n", JOURNAL_NAME)
+    return _attachment(journal_text([entry]), JOURNAL_NAME)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -181,7 +180,7 @@ def _field(question, answers, error):
 
 def _report(journal, text, day, answers):
     from spinewise import api
-    from spinewise.journal import Journal
+    from spinewise.journal import journal_text
     from spinewise.web import report_page
     from spinewise.web.policy import CSP
 
@@ -190,8 +189,7 @@ def _report(journal, text, day, answers):
     except SpinewiseError as exc:
         return _page("checkin_start.html.j2", 422, today=day.isoformat(), error=_sentence(str(exc)))
     html = api.render_checkin(outcome, journal, "html", pending=outcome.entry)
-    updated = Journal(journal.path, journal.entries + [outcome.entry])
-    updated_text = json.dumps(updated.to_json(), ensure_ascii=False, indent=1) + "\n"
+    updated_text = journal_text(journal.entries + [outcome.entry])
     values = {"journal_text": updated_text}
     page = report_page.embed(html, outcome.result.disposition, render_template("report_head.html.j2"),
                              render_template("checkin_report_top.html.j2", **values),
