@@ -168,3 +168,15 @@ def test_journal_show_fhir_is_a_valid_r4b_bundle_with_pain_observations_and_the_
     doses = {detail["detail"]["code"]["coding"][0]["code"]: detail["detail"] for detail in plan["activity"]}
     assert any(extension["extension"][1].get("valueInteger") == 3
                for extension in doses["dead_bug"]["extension"][1:] if extension["extension"][0]["valueString"] == "sets")
+
+
+def test_a_checkin_result_in_fhir_is_a_valid_bundle_of_the_checkin_answers(tmp_path):
+    from fhir_support import entries, validate
+
+    journal = _start(tmp_path)
+    run = _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "fhir")
+    assert run.exit_code == 0, run.stderr
+    bundle = json.loads(run.stdout)
+    validate(bundle)
+    items = [item["linkId"] for group in entries(bundle, "QuestionnaireResponse")[0]["item"] for item in group["item"]]
+    assert "sessions_done" in items and "dead_bug_control" in items
