@@ -279,7 +279,15 @@ class RuleBase:
         return self.roles.no_decision_disposition
 
     def question(self, qid: str) -> Question:
-        return self.questions_by_id[qid]
+        """A question by id; also one only the weekly check-in asks, or a value it derives, which a
+        rule run at both may test (they are not answers to the questionnaire: see questions_by_id)."""
+        found = self.questions_by_id.get(qid)
+        if found is None and self.checkin is not None:
+            found = next((q for q in self.checkin.questions if q.id == qid), None) or \
+                next((d.question for d in self.checkin.derived if d.question.id == qid), None)
+        if found is None:
+            raise KeyError(qid)
+        return found
 
     @cached_property
     def questions_by_id(self) -> dict:
