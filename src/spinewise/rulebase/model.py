@@ -202,6 +202,9 @@ class ValueOf:
 
     name: str
 
+    def __str__(self) -> str:
+        return f"the value of {self.name}"
+
 
 @dataclass(frozen=True)
 class Derived:
