@@ -180,3 +180,23 @@ def test_a_checkin_result_in_fhir_is_a_valid_bundle_of_the_checkin_answers(tmp_p
     validate(bundle)
     items = [item["linkId"] for group in entries(bundle, "QuestionnaireResponse")[0]["item"] for item in group["item"]]
     assert "sessions_done" in items and "dead_bug_control" in items
+
+
+def test_a_journal_written_by_an_earlier_rule_base_stays_readable(tmp_path):
+    """Entries are read, never rerun: codes and versions this rule base no longer has are shown as written."""
+    from spinewise.journal import journal_text, new_entry, read_journal
+    import datetime
+
+    journal = _start(tmp_path)
+    entries = read_journal(journal).entries
+    old = dict(entries[0]["result"])
+    old["rulebase"] = {"version": "1.0.0", "sha256": "0" * 64, "included_drafts": False}
+    old["findings"] = old["findings"] + [{"code": "retired_finding", "rule": "old-rule", "because": {}, "source": ""}]
+    old["plan"] = old["plan"] + [{"code": "retired_item", "sets": 1, "change": "start", "phase": "now"}]
+    entry = new_entry("assessment", datetime.date(2026, 11, 2), entries[0]["answers"], old)
+    journal.write_text(journal_text([entry]))
+    for fmt in ("text", "html", "fhir"):
+        run = invoke("journal", "show", "--journal", journal, "--format", fmt)
+        assert run.exit_code == 0, (fmt, run.stderr)
+    assert "retired finding" in invoke("journal", "show", "--journal", journal, "--format", "text").stdout
+    assert _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "json").exit_code == 0
