@@ -103,9 +103,9 @@ def resolved_plan(plan: tuple, values: dict) -> tuple:
 
 
 def _changes(triage, values: dict) -> tuple:
-    """The rules that set a plan item's `change`, with the answers they fired on (kept from the run)."""
+    """The rules that set a plan item's `change`, with the answers they fired on."""
     changes = []
-    for rule, because in sorted(triage.engine.firings.values(), key=lambda firing: firing[0].line):
+    for rule, because in triage.fire(values):
         for entry in rule.plan:
             if "change" in entry.attributes:
                 changes.append(Change(entry.code, entry.attributes["change"], rule.title, rule.id, dict(because)))
