@@ -24,12 +24,27 @@ _VIEWS: dict = {}
 
 def _view(rulebase):
     checkin = rulebase.checkin
-    view = dataclasses.replace(rulebase, questions=checkin.questions, rules=rulebase.checkin_rules,
-                               baseline=dict(checkin.baseline))
+    rules = tuple(dataclasses.replace(rule, when=_redefine(rule.when, checkin.redefined))
+                  for rule in rulebase.checkin_rules)
+    view = dataclasses.replace(rulebase, questions=checkin.questions, rules=rules, baseline=dict(checkin.baseline))
     # Derived values are not asked, but a report says what each one means for the lifter.
     view.__dict__["questions_by_id"] = {**{d.question.id: d.question for d in checkin.derived},
                                         **{q.id: q for q in checkin.questions}}
     return view
+
+
+def _redefine(condition, redefined: dict):
+    """`condition` with each named condition that checkin.yaml redefines read as it says there."""
+    from spinewise.rulebase.conditions import AllOf, AnyOf, Named
+
+    if isinstance(condition, Named):
+        if condition.name in redefined:
+            positive, negative = redefined[condition.name]
+            return dataclasses.replace(condition, condition=negative if condition.negated else positive)
+        return dataclasses.replace(condition, condition=_redefine(condition.condition, redefined))
+    if isinstance(condition, (AllOf, AnyOf)):
+        return type(condition)(tuple(_redefine(item, redefined) for item in condition.items))
+    return condition
 
 
 def checkin_triage(rules_dir=None, include_draft: bool = False):

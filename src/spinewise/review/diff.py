@@ -191,8 +191,7 @@ class _CoveringPlan:
 
 
 def _covering_plan(old_rules, new_rules, old_base, new_base) -> _CoveringPlan:
-    old_c = inline_facts(old_rules, {question.id for question in old_base.questions})
-    new_c = inline_facts(new_rules, {question.id for question in new_base.questions})
+    old_c, new_c = inline_facts(old_rules), inline_facts(new_rules)
     common = {r.id for r in old_rules if _unchanged(r, old_c, new_rules, new_c)}
     changed = [(old_c[r.id], (-1, outcome(r))) for r in old_rules if r.id not in common]
     changed += [(new_c[r.id], (1, outcome(r))) for r in new_rules if r.id not in common]

@@ -20,7 +20,7 @@ from spinewise.rulebase.load_vocabulary import QUESTION_ID, QUESTION_TYPES, read
 from spinewise.rulebase.model import Checkin, CheckinRoles, Choice, Derived, Question
 from spinewise.rulebase.yamlsource import Located
 
-CHECKIN_KEYS = ("questions", "derived", "roles", "example_baseline")
+CHECKIN_KEYS = ("questions", "derived", "roles", "example_baseline", "conditions")
 DERIVED_HOW = ("journal", "when", "sum", "if")
 JOURNAL_READS = ("last", "first", "any", "days_since_last")
 PATH_ROOTS = ("disposition", "answers", "derived", "plan", "finding", "checkin")
@@ -147,7 +147,27 @@ def finish_checkin(questions: list, derived: list, raw_asked_when: dict, data, c
             items.append(Derived(question, ("if", condition, then, otherwise), "week"))
     roles = _roles(data.get("roles") if data is not None else None, derived, dispositions, parameters, report)
     baseline = plain(data.get("example_baseline", {})) if data is not None else {}
-    return Checkin(tuple(asked), tuple(items), baseline, roles)
+    redefined = _redefined(data.get("conditions") if data is not None else None, conditions, context, report)
+    return Checkin(tuple(asked), tuple(items), baseline, roles, redefined)
+
+
+def _redefined(block, conditions: ConditionReader, context: Context, report: Reporter) -> dict:
+    """Named conditions read differently at a check-in: name -> (condition, its negation)."""
+    if block is None:
+        return {}
+    redefined = {}
+    for name, node in block.items():
+        if not known(conditions.named_raw, name):
+            report.error(block.line_of(name), f"conditions: {shown(name)} is not a named condition of the rule files")
+            continue
+        if not keys(report, node, ("when",), ("description",), what=f"condition {name}"):
+            continue
+        plain_context = dataclasses.replace(context, facts_allowed=False)
+        positive = conditions.read(node["when"], plain_context, node.line_of("when"), report)
+        negative = conditions.read(node["when"], plain_context, node.line_of("when"), report, negate=True)
+        if positive is not None and negative is not None:
+            redefined[name] = (positive, negative)
+    return redefined
 
 
 def _term_ok(term, context: Context) -> bool:

@@ -238,6 +238,7 @@ class Checkin:
     derived: tuple  # of Derived, in the order they are computed
     baseline: dict = field(hash=False, compare=False)  # answers and history that check-in rule examples start from
     roles: CheckinRoles | None = None
+    redefined: dict = field(default_factory=dict, hash=False, compare=False)  # named condition -> (it, its negation)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,12 @@ import hashlib
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, FactTest, Named, Not
 
 
-def inline_facts(rules, asked=None) -> dict:
+def inline_facts(rules) -> dict:
     """Rule id -> its condition with every finding or plan test replaced by its producers.
 
     Each finding or plan item is expanded once and shared. A fact that depends on itself
     (a rule reading the plan item it adds to) counts as not yet concluded inside its own
-    expansion, as forward chaining cannot conclude it from itself. With `asked` (the ids of
-    the questions of the space analysed), a test on any other question (one only a weekly
-    check-in asks) is never met, as an unasked question satisfies no test."""
+    expansion, as forward chaining cannot conclude it from itself."""
     producers: dict = {}
     for rule in rules:
         if rule.finding:
@@ -46,8 +44,6 @@ def inline_facts(rules, asked=None) -> dict:
             return type(condition)(tuple(inline(item) for item in condition.items))
         if isinstance(condition, Named):
             return inline(condition.condition)
-        if asked is not None and isinstance(condition, AnswerTest) and condition.question not in asked:
-            return Const(False)
         return condition
 
     return {rule.id: inline(rule.when) for rule in rules}

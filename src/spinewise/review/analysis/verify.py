@@ -42,7 +42,7 @@ def verify(rulebase) -> Verification:
 
 
 def _verify(rulebase, rules) -> tuple[list[Problem], str]:
-    conditions = inline_facts(rules, {question.id for question in rulebase.questions})
+    conditions = inline_facts(rules)
     space = build_space(rulebase, conditions.values())
     gaps, coverage = _gaps(rulebase, rules, conditions, space)
     solver = _Solver(space)
