@@ -101,8 +101,9 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     interview = None
     if answers_source is None:
-        interview = _interview(resume, interactive, rules_dir, include_draft)
+        interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
         answers = interview.answers
+        save_answers = interview.save_answers
     elif resume:
         raise UserError("--resume continues an unfinished questionnaire; leave out --answers to use it")
     else:
@@ -126,7 +127,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
             click.echo(f"The report is in {output}.", err=True)
 
 
-def _interview(resume, interactive, rules_dir, include_draft):
+def _interview(resume, interactive, rules_dir, include_draft, save_answers):
     """Ask the questions on the terminal; Ctrl-C keeps the answers and exits with status 130."""
     if not (interactive or sys.stdin.isatty()):
         raise UserError("standard input is not a terminal, so no questions can be asked; "
@@ -138,8 +139,11 @@ def _interview(resume, interactive, rules_dir, include_draft):
 
     again = ["spinewise", "assess", "--resume"] + (["--rules", rules_dir] if rules_dir else [])
     again += ["--include-draft"] if include_draft else []
+    import os
+
+    target = os.path.abspath(save_answers) if save_answers else None
     try:
-        return run_questionnaire(api.load_triage(rules_dir, include_draft), resume, shlex.join(again))
+        return run_questionnaire(api.load_triage(rules_dir, include_draft), resume, shlex.join(again), target)
     except Interrupted as exc:
         click.echo(str(exc), err=True)
         sys.exit(130)
