@@ -60,7 +60,7 @@ def start():
 @web.post("/start")
 def begin():
     """A new questionnaire: whatever was in progress in this browser is forgotten."""
-    return _go("web.question", State())
+    return _onward(State())
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -68,8 +68,7 @@ def begin():
 @web.get("/question")
 def question():
     """The next question to ask, or the page that comes after the last one."""
-    state = _state()
-    return _next(state)
+    return _onward(_state(), keep=False)
 
 
 @web.get("/question/<question_id>")
@@ -81,7 +80,7 @@ def show(question_id):
     following = flow.next_question(q.rulebase, state.answers)
     if shown is None or not shown.is_asked(state.answers) or (
             shown.id not in state.answers and shown is not following):
-        return _go("web.question")
+        return _onward(state, keep=False)
     return _ask(shown, state)
 
 
@@ -94,7 +93,7 @@ def answer():
     if asked is None or not asked.is_asked(state.answers):
         following = flow.next_question(q.rulebase, state.answers)
         if following is None:
-            return _go("web.question")
+            return _onward(state, keep=False)
         refused = Refused(following.id, "That answer was for a question that is not asked now; answer this one")
         return _go("web.show", State(state.answers, state.stop_shown, refused), question_id=following.id)
     try:
@@ -106,14 +105,14 @@ def answer():
     stopped = q.stops(state, answers)
     if stopped and not state.stop_shown:
         return _go("web.stop", State(answers, stop_shown=True))
-    return _go("web.question", State(answers, stop_shown=stopped and state.stop_shown))
+    return _onward(State(answers, stop_shown=stopped and state.stop_shown))
 
 
 @web.get("/stop")
 def stop():
     state = _state()
     if not state.stop_shown:
-        return _go("web.question")
+        return _onward(state, keep=False)
     page = pages.stop_page(_questionnaire().rulebase, state.answers)
     return _page("stop.html.j2", page=page)
 
@@ -124,7 +123,7 @@ def check():
     q = _questionnaire()
     finished = state.answers and (flow.is_complete(q.rulebase, state.answers) or state.stop_shown)
     if not finished:
-        return _go("web.question")
+        return _onward(state, keep=False)
     return _page("check.html.j2", state=state, page=pages.check_page(q.rulebase, state.answers))
 
 
@@ -135,7 +134,7 @@ def report():
     state = _state()
     result = _result(state)
     if result is None:
-        return _go("web.question")
+        return _onward(state, keep=False)
     q = _questionnaire()
     from spinewise.report.render import render_report
 
@@ -193,12 +192,14 @@ def _result(state: State):
         return None
 
 
-def _next(state: State):
-    q = _questionnaire()
-    following = flow.next_question(q.rulebase, state.answers)
+def _onward(state: State, keep: bool = True):
+    """Redirect to the next question's own address (so each question is its own entry in the
+    browser's history), or to the check page after the last; `keep` stores `state` first."""
+    following = flow.next_question(_questionnaire().rulebase, state.answers)
+    kept = state if keep else None
     if following is None:
-        return _go("web.check") if state.answers else _go("web.start")
-    return _ask(following, state)
+        return _go("web.check", kept) if state.answers else _go("web.start", kept)
+    return _go("web.show", kept, question_id=following.id)
 
 
 def _ask(question, state: State):
