@@ -145,8 +145,10 @@ class Interview:
     def _next_question(self):
         return flow.next_question(self.rulebase, self.answers)
 
-    def _ask(self, question, default=None):
+    def _ask(self, question, default=None, note: str = ""):
         self._show(question)
+        if note:
+            say(note, dim=True)
         kind = entry_type(question)
         while True:
             value = ask(entry_prompt(question), kind, default)
@@ -203,9 +205,9 @@ class Interview:
         self.section = None
         self._save()
         question = self.rulebase.question(qid)
-        say(f"\nYour earlier answer: {question.answer_text(earlier)}. Press Enter to keep it, or type another.",
-            dim=True)
-        value = self._ask(question, default=_typed(question, earlier))
+        value = self._ask(question, default=_typed(question, earlier),
+                          note=f"Your earlier answer: {question.answer_text(earlier)}. Press Enter to keep it, "
+                               "or type another.")
         if value is Command.BACK:
             self._back()
             return
