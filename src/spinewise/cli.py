@@ -308,7 +308,7 @@ def questions(fmt, rules_dir):
 def serve(host, port, rules_dir):
     """Serve the questionnaire as web pages (one question per page, then the report).
 
-    The server keeps no answers: they travel, signed, in each page's form. Set
+    The server keeps no answers: the lifter's browser holds them, signed, in a cookie. Set
     SPINEWISE_SECRET to the same value in every process when several serve one address.
 
     \b
