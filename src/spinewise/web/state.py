@@ -111,21 +111,22 @@ def _refused(value) -> Refused | None:
 
 
 # --- the cookie ----------------------------------------------------------------------------
+# One cookie per flow: another flow (a weekly check-in, say) passes its own name and signer.
 
 COOKIE = "spinewise_answers"
 
 
-def read_cookie(request, signer: Signer) -> State:
-    return signer.load(request.cookies.get(COOKIE))
+def read_cookie(request, signer: Signer, name: str = COOKIE) -> State:
+    return signer.load(request.cookies.get(name))
 
 
-def write_cookie(response, request, signer: Signer, state: State):
+def write_cookie(response, request, signer: Signer, state: State, name: str = COOKIE):
     """Keep `state` in the browser until it closes: owner-only, never sent to another site."""
-    response.set_cookie(COOKIE, signer.dump(state), httponly=True, samesite="Strict", secure=request.is_secure,
+    response.set_cookie(name, signer.dump(state), httponly=True, samesite="Strict", secure=request.is_secure,
                         path="/")
     return response
 
 
-def forget_cookie(response, request):
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Strict", secure=request.is_secure)
+def forget_cookie(response, request, name: str = COOKIE):
+    response.delete_cookie(name, path="/", httponly=True, samesite="Strict", secure=request.is_secure)
     return response
