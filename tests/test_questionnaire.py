@@ -403,7 +403,7 @@ def test_a_report_that_cannot_be_written_keeps_the_answers_for_resume(rulebase, 
     failed = ask("--output", missing_folder, lines=script(rulebase, healthy))
 
     assert failed.exit_code == 2
-    assert "your answers are kept: `spinewise assess --resume`" in failed.stderr
+    assert "your answers are kept: spinewise assess --resume" in failed.stderr
     assert json.loads(resume_file.read_text())["answers"] == healthy
 
     resumed = ask("--resume", "--format", "json", lines=[])

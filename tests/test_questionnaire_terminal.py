@@ -5,6 +5,7 @@ import re
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -30,6 +31,13 @@ def terminal(tmp_path):
     return spawn
 
 
+def interrupt(child):
+    """Ctrl-C once the prompt waits for input: one sent while Python is still on its way into the
+    read is noted but does not interrupt it (a person would press Ctrl-C again)."""
+    time.sleep(0.3)
+    child.sendintr()
+
+
 def answer(child, text):
     child.expect_exact("Your answer (")
     child.expect_exact("? = why): ")
@@ -48,7 +56,7 @@ def test_a_person_stops_with_ctrl_c_and_resumes_to_the_report(terminal):
         answer(child, text)
     child.expect_exact("Question 6 of 13 to 22")
     child.expect_exact("Your answer (")
-    child.sendintr()
+    interrupt(child)
     child.expect_exact("Your 5 answers are kept in")
     child.expect_exact("To continue where you stopped, run: spinewise assess --resume")
     child.expect(pexpect.EOF)
@@ -91,7 +99,7 @@ def test_a_wrong_entry_is_answered_on_the_terminal_and_asked_again(terminal):
     child.expect_exact("Your answer (y/n; ? = why): ")
     child.sendline("n")
     child.expect_exact("Question 2 of 13 to 22")
-    child.sendintr()
+    interrupt(child)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -145,7 +153,7 @@ def test_save_answers_given_at_the_start_is_honoured_after_ctrl_c_and_resume(ter
     for text in HEALTHY_LINES[:5]:
         answer(child, text)
     child.expect_exact("Your answer (")
-    child.sendintr()
+    interrupt(child)
     child.expect(pexpect.EOF)
     assert f"They will be written to {saved} when you finish." in " ".join(child.before.split())
     child.close()
@@ -167,7 +175,7 @@ def test_declining_to_continue_asks_before_forgetting_the_unfinished_answers(ter
     for text in HEALTHY_LINES[:3]:
         answer(child, text)
     child.expect_exact("Your answer (")
-    child.sendintr()
+    interrupt(child)
     child.expect_exact("Your 3 answers are kept")
     child.expect(pexpect.EOF)
     child.close()
@@ -179,7 +187,7 @@ def test_declining_to_continue_asks_before_forgetting_the_unfinished_answers(ter
     child.sendline("")  # changed their mind: the answers are still there
     child.expect_exact("Continuing your unfinished questionnaire: 3 answers kept.")
     child.expect_exact("Question 4 of 13 to 22")
-    child.sendintr()
+    interrupt(child)
     child.expect(pexpect.EOF)
     child.close()
     assert len(json.loads(terminal.resume_file.read_text())["answers"]) == 3
@@ -189,7 +197,7 @@ def test_one_answer_is_kept_in_the_singular(terminal):
     child = terminal()
     answer(child, "n")
     child.expect_exact("Your answer (")
-    child.sendintr()
+    interrupt(child)
     child.expect_exact("Your 1 answer is kept in")
     child.expect(pexpect.EOF)
     child.close()
@@ -215,7 +223,7 @@ def test_at_40_columns_every_line_fits_and_no_word_is_broken(tmp_path):
         reply("): ", text)
     child.expect_exact("Your answer (")
     shown.append(child.before + child.after)
-    child.sendintr()
+    interrupt(child)
     child.expect(pexpect.EOF)
     shown.append(child.before)
     child.close()
@@ -268,7 +276,7 @@ def test_back_asks_the_previous_question_with_the_earlier_answer_as_the_default(
     child.expect_exact("Your answer (y/n; ? = why) [n]: ")
     child.sendline("")
     child.expect_exact("Question 2 of 13 to 22")
-    child.sendintr()
+    interrupt(child)
     child.expect(pexpect.EOF)
     child.close()
     assert json.loads(terminal.resume_file.read_text())["answers"] == {"saddle_numbness": False}
