@@ -30,7 +30,7 @@ def _rulebase():
 
 
 def _page(template: str, status: int = 200, **values):
-    return render_template(template, rulebase=_rulebase(), **values), status
+    return render_template(template, rulebase=_rulebase(), warning=None, **values), status
 
 
 @checkin_web.get("/")
@@ -86,7 +86,7 @@ def download():
     return _attachment(text, JOURNAL_NAME)
 
 
-@checkin_web.post("/start-journal")
+@checkin_web.get("/start-journal")
 def start_journal():
     """A new journal holding the assessment just made (from the report page), to keep for the check-ins."""
     from spinewise.journal import journal_text, new_entry
