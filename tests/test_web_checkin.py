@@ -112,3 +112,19 @@ def test_a_missing_answer_is_named_in_the_error_summary(client, journal_text):
     again = client.post("/checkin/questions", data=fields)
     assert again.status_code == 422
     assert "There is a problem" in again.get_data(as_text=True) and "Select yes or no" in again.get_data(as_text=True)
+
+
+def test_the_assessment_report_offers_the_journal_that_starts_the_checkins(client):
+    from conftest import RULES as rules
+    from spinewise.rulebase.load import load_rulebase
+    from web_support import Lifter
+
+    lifter = Lifter(client, load_rulebase(rules), FIRST)
+    report = lifter.walk()
+    assert "/checkin/start-journal" in report.text
+    download = client.get("/checkin/start-journal")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'
+    [entry] = json.loads(download.data)["entries"]
+    assert entry["kind"] == "assessment" and entry["answers"]["dead_bug"] == "one_leg"
+    pages, response = _walk(client, download.data.decode(), WEEK, date="2099-01-01")
+    assert response.status_code == 200 and "Weekly check-in, 2099-01-01" in response.get_data(as_text=True)
