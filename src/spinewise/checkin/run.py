@@ -45,10 +45,13 @@ def refusal(rulebase, journal, day) -> str | None:
                 f"start it with `spinewise assess --journal {journal.path}`")
     disposition = last["result"]["disposition"]
     if disposition not in roles.follows:
-        title = rulebase.disposition(disposition).title if _known(rulebase, disposition) else disposition
+        known = _known(rulebase, disposition)
+        title = rulebase.disposition(disposition).title if known else disposition
+        then = ("follow that advice, and once a practitioner has cleared you to train start again with"
+                if not known or rulebase.disposition(disposition).referral
+                else "nothing needs a weekly check-in now; if your back bothers you again, answer the questions again with")
         return (f"no check-in follows the last entry ({last['date']}: \"{title}\"): weekly check-ins are for the "
-                f"corrective program and the return to load; follow that advice, and once you are cleared to train "
-                f"start again with `spinewise assess --journal {journal.path}`")
+                f"corrective program and the return to load; {then} `spinewise assess --journal {journal.path}`")
     if day < parse_date(last["date"]):
         return (f"the check-in date {day.isoformat()} is before the last entry in the journal ({last['date']}); "
                 f"give --date {last['date']} or later")
