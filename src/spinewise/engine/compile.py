@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spinewise.engine.compat import experta
 from spinewise.engine.facts import Answers, Finding, Planned
-from spinewise.engine.matcher import TouchedNodesMatcher
+from spinewise.engine.matcher import NetworkMatcher
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, flattened
 from spinewise.rulebase.model import Rule
 from spinewise.rulebase.operators import OPERATORS
@@ -24,7 +24,7 @@ FACT_BINDING_PREFIX = "_fact"  # question ids are lower-case words, so they neve
 class TriageEngine(experta.KnowledgeEngine):
     """The engine base: rules call `on_fire`, which records the firing and declares its conclusions."""
 
-    __matcher__ = TouchedNodesMatcher
+    __matcher__ = NetworkMatcher
 
     def reset(self, **kwargs):
         self.firings: dict = {}  # rule id -> (rule, because); an `any` rule may fire once per branch
