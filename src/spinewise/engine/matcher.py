@@ -27,6 +27,7 @@ from experta.abstract import Matcher  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.conditionalelement import AND, NOT, OR  # noqa: E402
 from experta.fact import Fact, InitialFact  # noqa: E402
+from experta.fieldconstraint import FieldConstraint, L  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
@@ -146,6 +147,7 @@ class NetworkMatcher(Matcher):
     def build_network(self) -> None:
         checks: dict = {}
         patterns: dict = {}
+        literals: dict = {}  # Pattern -> {field: the literal it must equal}
         for rule in self.engine.get_rules():
             rule = prepare_rule(rule)  # a new Rule, as experta's activations carry it (not bound to the engine)
             for conjunction in _branches(rule):
@@ -159,6 +161,7 @@ class NetworkMatcher(Matcher):
                         patterns[id(fact)] = Pattern(fact, [_shared(checks, key, value)
                                                             for key, value in fact.items()
                                                             if key != "__bind__"])
+                        literals[patterns[id(fact)]] = _literals(fact)
                     steps.append((patterns[id(fact)], negated))
                 branch = Branch(rule, steps)
                 for place, (pattern, negated) in enumerate(steps):
@@ -166,6 +169,7 @@ class NetworkMatcher(Matcher):
                 self.branches.append(branch)
         for pattern in patterns.values():
             self.patterns_by_type.setdefault(pattern.fact_type, []).append(pattern)
+        self.index = {kind: LiteralIndex(found, literals) for kind, found in self.patterns_by_type.items()}
 
     # -- experta's Matcher interface --------------------------------------------------
 
@@ -191,7 +195,8 @@ class NetworkMatcher(Matcher):
     def _add(self, fact) -> None:
         results: dict = {}
         key = fact["__factid__"]
-        for pattern in self.patterns_by_type.get(type(fact), ()):
+        index = self.index.get(type(fact))
+        for pattern in index.candidates(fact) if index else ():
             bound = pattern.match(fact, results)
             if bound is None:
                 continue
@@ -248,6 +253,57 @@ class NetworkMatcher(Matcher):
         for facts, context in now.items():
             if facts not in branch.live:
                 self._activate(branch, facts, context)
+
+
+class LiteralIndex:
+    """The patterns of one fact type, found by the literal a field must equal (a Finding's `code`).
+
+    Without it every Finding would be tested against every Finding pattern; the test is
+    still made, this only skips the patterns whose literal the fact cannot equal."""
+
+    def __init__(self, patterns: list, literals: dict):
+        counts: dict = {}
+        for pattern in patterns:
+            for field in literals[pattern]:
+                counts[field] = counts.get(field, 0) + 1
+        self.field = max(counts, key=counts.get) if counts else None
+        self.by_value: dict = {}
+        self.others: list = []
+        for pattern in patterns:
+            if self.field in literals[pattern]:
+                self.by_value.setdefault(literals[pattern][self.field], []).append(pattern)
+            else:
+                self.others.append(pattern)
+
+    def candidates(self, fact) -> list:
+        if self.field is None or not self.by_value:
+            return self.others
+        try:
+            found = self.by_value.get(fact[self.field], ())
+        except (KeyError, TypeError):
+            return self.others
+        return self.others + found if self.others else found
+
+
+def _literals(pattern: Fact) -> dict:
+    """{field: value} for each field the pattern requires to equal a hashable literal, binding nothing."""
+    found = {}
+    for key, value in pattern.items():
+        if isinstance(key, str) and key.startswith("__"):
+            continue
+        literal = value if not isinstance(value, FieldConstraint) else (
+            value.value if isinstance(value, L) and value.__bind__ is None else _NO_LITERAL)
+        if literal is _NO_LITERAL:
+            continue
+        try:
+            hash(literal)
+        except TypeError:
+            continue
+        found[key] = literal
+    return found
+
+
+_NO_LITERAL = object()
 
 
 def _shared(checks: dict, key, value) -> tuple:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
-from spinewise.engine.facts import Answers
+from spinewise.engine.facts import Answers, new_fact
 from spinewise.result import FindingResult, PlanResult, Result
 
 SAFETY_NET_RULE = "spinewise-safety-net"
@@ -31,7 +31,7 @@ class Triage:
     def fire(self, answers: dict) -> list:
         """(rule, because) for every rule that fired on these answers, in rule-base order."""
         self.engine.reset()
-        self.engine.declare(Answers(**answers))
+        self.engine.declare(new_fact(Answers, answers))
         self.engine.run()
         return sorted(self.engine.firings.values(), key=lambda firing: self._order[firing[0].id])
 
