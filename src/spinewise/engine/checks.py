@@ -57,9 +57,10 @@ def _path(what) -> tuple:
 def _value_test(check: FeatureCheck):
     """fn(value) for the check's constraint, as experta's check functions decide it."""
     how = check.how
+    if isinstance(how, ANDFC) and all(isinstance(part.how, (L, P, W)) for part in check.expected):
+        return _conjunction(check.expected)
     if isinstance(how, (L, P, W)):
-        function, expected = check.check, check.expected
-        return lambda value: function(value, expected)
+        return _conjunction((check,))
     if isinstance(how, ANDFC):
         parts = [_value_test(part) for part in check.expected]
         return lambda value: _all(parts, value)
@@ -70,6 +71,33 @@ def _value_test(check: FeatureCheck):
         inner = _value_test(check.expected)
         return lambda value: _negated(inner(value))
     raise TypeError(f"unknown field constraint {how!r}")
+
+
+def _conjunction(checks):
+    """`L(x) & P(f) & W(name)`, the shape the compiler writes: every test holds, then every name is bound.
+
+    experta's `equal_literal` and `match_predicate` compare `expected == actual` and call
+    the predicate; a binding on either binds the value, as a `W` does."""
+    tests, names = [], []
+    for part in checks:
+        how = part.how
+        if isinstance(how, L):
+            tests.append(lambda value, expected=how.value: expected == value)
+        elif isinstance(how, P):
+            tests.append(how.match)
+        if how.__bind__ is not None:
+            names.append(how.__bind__)
+    if len(tests) == 1 and len(names) == 1:
+        test, name = tests[0], names[0]
+        return lambda value: {name: value} if test(value) else False
+
+    def conjunction(value):
+        for test in tests:
+            if not test(value):
+                return False
+        return {name: value for name in names} if names else True
+
+    return conjunction
 
 
 def _all(parts, value):

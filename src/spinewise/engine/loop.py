@@ -21,11 +21,13 @@ from experta.agenda import Agenda  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
-_WATCHERS = ("RULES", "AGENDA", "FACTS", "ACTIVATIONS", "MATCHER", "MATCH", "ENGINE")
+_WATCHERS = [getattr(watchers, name) for name in ("RULES", "AGENDA", "FACTS", "ACTIVATIONS", "MATCHER", "MATCH",
+                                                    "ENGINE") if hasattr(watchers, name)]
 
 
 def watched() -> bool:
-    return any(watchers.worth(name, "DEBUG") for name in _WATCHERS if hasattr(watchers, name))
+    """Whether any experta watcher has a level of its own (experta.watch sets one)."""
+    return any(logger.level for logger in _WATCHERS)
 
 
 class QuietFactList(FactList):
