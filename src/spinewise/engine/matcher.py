@@ -279,7 +279,7 @@ class LiteralIndex:
         if self.field is None or not self.by_value:
             return self.others
         try:
-            found = self.by_value.get(fact[self.field], ())
+            found = self.by_value.get(fact[self.field], [])
         except (KeyError, TypeError):
             return self.others
         return self.others + found if self.others else found
