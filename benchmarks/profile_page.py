@@ -2,6 +2,7 @@
 
     python benchmarks/profile_page.py                # 100 lifters, top 30 functions by own time
     python benchmarks/profile_page.py --sort cumulative
+    python benchmarks/profile_page.py --time         # no profiler: milliseconds per page only
 
 Each lifter walks the questionnaire as benchmarks/web.py does (seeded random valid
 answers), through Flask's test client, so the figures are the app's own work without the
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--lifters", type=int, default=100)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--time", action="store_true", help="only time the pages, without the profiler")
     options = parser.parse_args()
 
     from spinewise.web import create_app
@@ -72,6 +74,9 @@ def main() -> None:
     start = time.perf_counter()
     pages = sum(walk(client, rulebase, answers) for answers in lifters)
     plain = time.perf_counter() - start
+    if options.time:
+        print(f"{plain / pages * 1e3:.3f} ms a page ({pages} pages, test client)")
+        return
     profile = cProfile.Profile()
     profile.enable()
     for answers in lifters:
