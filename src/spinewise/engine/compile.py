@@ -10,6 +10,8 @@ firing order (rulebase/strata.py). Named conditions are compiled as what they st
 
 from __future__ import annotations
 
+import json
+
 from spinewise.engine.compat import experta
 from spinewise.engine.conclusions import TriageEngine
 from spinewise.engine.facts import Answers, Finding, Planned
@@ -94,5 +96,16 @@ def _answer_constraint(test: AnswerTest):
         return experta.L(test.value) & binding
     if test.operator in ("is_true", "is_false"):
         return experta.L((test.operator == "is_true") != test.negated) & binding
-    operator, value, negated = OPERATORS[test.operator], test.value, test.negated
-    return experta.P(lambda answer: operator.test(answer, value) != negated) & binding
+    return _predicate(test.operator, test.value, test.negated) & binding
+
+
+_PREDICATES: dict = {}
+
+
+def _predicate(operator_name: str, value, negated: bool):
+    """One experta P per distinct test, so the network tests it once a case for every rule that reads it."""
+    key = (operator_name, json.dumps(value, sort_keys=True), negated)
+    if key not in _PREDICATES:
+        operator = OPERATORS[operator_name]
+        _PREDICATES[key] = lambda answer: operator.test(answer, value) != negated
+    return experta.P(_PREDICATES[key])

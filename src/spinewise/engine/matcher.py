@@ -26,7 +26,7 @@ from spinewise.engine.compat import experta  # noqa: F401  (experta must be impo
 from experta.abstract import Matcher  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.conditionalelement import AND, NOT, OR  # noqa: E402
-from experta.fact import Fact, InitialFact  # noqa: E402
+from experta.fact import Fact  # noqa: E402
 from experta.fieldconstraint import FieldConstraint, L  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
@@ -328,4 +328,4 @@ def _flat(element) -> list:
     raise TypeError(f"{type(element).__name__} is not supported by this matcher")
 
 
-__all__ = ["NetworkMatcher", "InitialFact"]
+__all__ = ["NetworkMatcher"]
