@@ -27,23 +27,23 @@ from web import HIDDEN, _answer_fields  # noqa: E402
 
 
 def walk(client, rulebase, answers: dict) -> int:
-    """One lifter from the start page to the report; the number of pages."""
-    page = client.get("/").get_data(as_text=True)
-    pages = 1
+    """One lifter from the start page to the report (Post/Redirect/Get, answers in the cookie); the number of pages."""
+    client.get("/")
+    page = client.post("/start", follow_redirects=True).get_data(as_text=True)
+    pages = 2
     while True:
         hidden = dict(HIDDEN.findall(page))
         if "question" in hidden:
             question = rulebase.question(hidden["question"])
-            fields = [("state", hidden["state"]), ("question", question.id)] + _answer_fields(
-                question, answers[question.id])
-            response = client.post("/answer", data=_multi(fields))
+            fields = [("question", question.id)] + _answer_fields(question, answers[question.id])
+            response = client.post("/answer", data=_multi(fields), follow_redirects=True)
         elif 'class="stop"' in page:
-            response = client.post("/question", data={"state": hidden["state"]})
+            response = client.get("/question", follow_redirects=True)
         elif "Check your answers" in page:
-            client.post("/report", data={"state": hidden["state"]})
+            client.get("/report")
             return pages + 1
         else:
-            response = client.post("/question", data={"state": hidden["state"]})
+            raise RuntimeError("an unexpected page")
         page = response.get_data(as_text=True)
         pages += 1
 
