@@ -36,6 +36,10 @@ def run_checkin_examples(triage) -> list:
 
 def _run(triage, view, rule, example, number) -> ExampleRun:
     merged = {key: value for key, value in {**view.baseline, **example.given}.items() if value is not None}
+    given = dict(example.given)
+    wrong = _value_problems(view, merged)
+    if wrong:
+        return ExampleRun(rule, example, number, given, wrong, None)
     asked_ids = {question.id for question in view.checkin.questions}
     history = {key: value for key, value in merged.items() if key not in asked_ids}
     answers = {}
@@ -48,10 +52,26 @@ def _run(triage, view, rule, example, number) -> ExampleRun:
     result = triage.conclude(values)
     if check.missing and result.disposition != view.roles.stop_disposition:
         problems.append(f"no answer to {check.missing[0]}, which would be asked")
-    given = {key: value for key, value in example.given.items()}
     if problems:
         return ExampleRun(rule, example, number, given, "; ".join(problems), None)
     return ExampleRun(rule, example, number, given, "", _with_plan(result, values))
+
+
+def _value_problems(view, values: dict) -> str:
+    """Unknown ids and values of the wrong kind among the baseline and an example's answers, in words."""
+    from spinewise.answers import _value_problem
+
+    problems = []
+    for key, value in values.items():
+        try:
+            question = view.question(key)
+        except KeyError:
+            problems.append(f"{key!r} is neither a check-in question nor a derived value")
+            continue
+        problem = _value_problem(question, value)
+        if problem:
+            problems.append(f"{key}: {problem}")
+    return "; ".join(problems)
 
 
 def _with_plan(result, values):

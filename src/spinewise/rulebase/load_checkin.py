@@ -147,6 +147,9 @@ def finish_checkin(questions: list, derived: list, raw_asked_when: dict, data, c
             items.append(Derived(question, ("if", condition, then, otherwise), "week"))
     roles = _roles(data.get("roles") if data is not None else None, derived, dispositions, parameters, report)
     baseline = plain(data.get("example_baseline", {})) if data is not None else {}
+    if not isinstance(baseline, dict):
+        report.error(data.line_of("example_baseline"), "'example_baseline' must map check-in ids to answers")
+        baseline = {}
     redefined = _redefined(data.get("conditions") if data is not None else None, conditions, context, report)
     return Checkin(tuple(asked), tuple(items), baseline, roles, redefined)
 
@@ -154,6 +157,9 @@ def finish_checkin(questions: list, derived: list, raw_asked_when: dict, data, c
 def _redefined(block, conditions: ConditionReader, context: Context, report: Reporter) -> dict:
     """Named conditions read differently at a check-in: name -> (condition, its negation)."""
     if block is None:
+        return {}
+    if not isinstance(block, Located):
+        report.error(getattr(block, "line", 1), "conditions: must map named conditions to {when}")
         return {}
     redefined = {}
     for name, node in block.items():
