@@ -123,7 +123,7 @@ def main():
               help="Ask the questions even when standard input is not a terminal (for scripted input).")
 @click.option("--journal", "journal_file", type=click.Path(), metavar="FILE", callback=a_file_to_write,
               help="Also start (or, on an existing journal, restart) your journal in FILE with this assessment, "
-                   "for the weekly `spinewise checkin`, e.g. --journal ~/back/journal.json.")
+                   "for the weekly check-in (spinewise checkin), e.g. --journal ~/back/journal.json.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="The day the journal entry describes (default: today, or SOURCE_DATE_EPOCH's day).")
 @rules_option
