@@ -9,6 +9,8 @@ from fhirpathpy.models import models
 
 from conftest import TESTS
 from spinewise.fhir.common import unwrap
+from spinewise.fhir.questionnaire import CONTINUE_LINK
+from spinewise.rulebase.conditions import questions_read
 from spinewise.fhir.response import response_resource
 
 CASE_FILES = sorted((TESTS / "vignettes").glob("*.json")) + sorted((TESTS / "cases").glob("*.json"))
@@ -113,18 +115,45 @@ def random_value(rulebase, question, rng: random.Random):
     return rng.sample(values, rng.randint(1, len(values)))
 
 
-def check_enablement(rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1) -> int:
-    """Answer one random questionnaire in order; at each question FHIR must enable exactly what spinewise asks.
+def ancestry(items, parents=()) -> dict:
+    """linkId -> the items from the top-level group down to the item itself."""
+    found = {}
+    for item in items:
+        path = parents + (item,)
+        found[item["linkId"]] = path
+        found.update(ancestry(item.get("item", []), path))
+    return found
+
+
+def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1) -> int:
+    """Answer one random questionnaire in order; at each question FHIR must enable exactly what spinewise asks,
+    except that once the answers give the disposition that stops the questionnaire, the rest is shown only
+    when the lifter chose to go on (the alert's boolean item).
 
     Returns how many questions were compared. Some asked questions are left unanswered
     (`skip`), as a lifter stopping early would.
     """
-    items = question_items(questionnaire)
+    paths = ancestry(questionnaire["item"])
+    stop = rulebase.roles.stop_disposition
+    continuing = rng.random() < 0.5
+    screened = max((i for i, q in enumerate(rulebase.questions) if q.id in _stop_questions(rulebase)), default=-1)
     given: dict = {}
-    for question in rulebase.questions:
+    for index, question in enumerate(rulebase.questions):
         response = response_resource(rulebase, given)
-        asked = question.is_asked(given)
-        assert fhir_enabled(items[question.id], response) == asked, (question.id, given)
+        stopped = triage.conclude(given).disposition == stop
+        if stopped and CONTINUE_LINK in paths:
+            assert all(fhir_enabled(item, response) for item in paths[CONTINUE_LINK]), given
+        if continuing and stopped:
+            response["item"].append({"linkId": CONTINUE_LINK, "answer": [{"valueBoolean": True}]})
+        asked = question.is_asked(given) and (index <= screened or not stopped or continuing)
+        enabled = all(fhir_enabled(item, response) for item in paths[question.id])
+        assert enabled == asked, (question.id, given, continuing)
         if asked and rng.random() >= skip:
             given[question.id] = random_value(rulebase, question, rng)
     return len(rulebase.questions)
+
+
+def _stop_questions(rulebase) -> set:
+    stop = rulebase.roles.stop_disposition
+    return {qid for rule in rulebase.active_rules(include_draft=True) if rule.disposition == stop
+            for qid in questions_read(rule.when)}
