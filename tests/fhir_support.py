@@ -1,5 +1,6 @@
 """Helpers for the FHIR and JSON Schema tests: worked cases, FHIR validation, and FHIR's own enableWhen semantics."""
 
+import functools
 import json
 import random
 
@@ -69,12 +70,18 @@ def _enable_when_holds(test: dict, answers: dict) -> bool:
     return any(compare(value, wanted) for value in given)
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(expression: str):
+    """FHIRPath parsed once (the random tests evaluate each expression thousands of times)."""
+    return fhirpathpy.compile(expression, models["r4"])
+
+
 def fhir_enabled(item: dict, response: dict) -> bool:
     """Whether a renderer enables `item` given the (enabled) answers in `response`."""
     for extension in item.get("extension", []):
         if extension["url"] == ENABLE_WHEN_EXPRESSION:
             expression = extension["valueExpression"]["expression"]
-            return fhirpathpy.evaluate(response, expression, {"resource": response}, models["r4"]) == [True]
+            return _compiled(expression)(response, {"resource": response}) == [True]
     tests = item.get("enableWhen")
     if not tests:
         return True
@@ -136,11 +143,13 @@ def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, 
     paths = ancestry(questionnaire["item"])
     stop = rulebase.roles.stop_disposition
     continuing = rng.random() < 0.5
-    screened = max((i for i, q in enumerate(rulebase.questions) if q.id in _stop_questions(rulebase)), default=-1)
+    deciding = _stop_questions(rulebase)
+    screened = max((i for i, q in enumerate(rulebase.questions) if q.id in deciding), default=-1)
     given: dict = {}
     for index, question in enumerate(rulebase.questions):
         response = response_resource(rulebase, given)
-        stopped = triage.conclude(given).disposition == stop
+        # only the rules that give the stopping disposition matter, and they read only `deciding`
+        stopped = _stops(triage, json.dumps({q: v for q, v in given.items() if q in deciding}, sort_keys=True)) == stop
         if stopped and CONTINUE_LINK in paths:
             assert all(fhir_enabled(item, response) for item in paths[CONTINUE_LINK]), given
         if continuing and stopped:
@@ -151,6 +160,11 @@ def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, 
         if asked and rng.random() >= skip:
             given[question.id] = random_value(rulebase, question, rng)
     return len(rulebase.questions)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stops(triage, answers_json: str) -> str:
+    return triage.conclude(json.loads(answers_json)).disposition
 
 
 def _stop_questions(rulebase) -> set:
