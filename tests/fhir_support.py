@@ -144,9 +144,8 @@ def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, 
     stop = rulebase.roles.stop_disposition
     continuing = rng.random() < 0.5
     deciding = _stop_questions(rulebase)
-    screened = max((i for i, q in enumerate(rulebase.questions) if q.id in deciding), default=-1)
     given: dict = {}
-    for index, question in enumerate(rulebase.questions):
+    for question in rulebase.questions:
         response = response_resource(rulebase, given)
         # only the rules that give the stopping disposition matter, and they read only `deciding`
         stopped = _stops(triage, json.dumps({q: v for q, v in given.items() if q in deciding}, sort_keys=True)) == stop
@@ -154,7 +153,7 @@ def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, 
             assert all(fhir_enabled(item, response) for item in paths[CONTINUE_LINK]), given
         if continuing and stopped:
             response["item"].append({"linkId": CONTINUE_LINK, "answer": [{"valueBoolean": True}]})
-        asked = question.is_asked(given) and (index <= screened or not stopped or continuing)
+        asked = question.is_asked(given) and (not stopped or continuing)
         enabled = all(fhir_enabled(item, response) for item in paths[question.id])
         assert enabled == asked, (question.id, given, continuing)
         if asked and rng.random() >= skip:

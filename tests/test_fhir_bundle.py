@@ -157,3 +157,30 @@ def test_the_clinical_impression_says_it_is_not_a_diagnosis_and_who_reviewed_the
     notes = [note["text"] for note in impression["note"]]
     assert "not a diagnosis" in notes[0]
     assert notes[1].startswith("No licensed clinician has reviewed the rules in use yet")
+
+
+def test_a_response_still_in_progress_gives_an_assessment_in_progress_and_a_draft_plan(rulebase, healthy, tmp_path):
+    from spinewise.fhir.response import response_resource
+
+    response = {**response_resource(rulebase, healthy), "status": "in-progress", "id": "r-2",
+                "subject": {"reference": "Patient/9"}, "encounter": {"reference": "Encounter/4"}}
+    bundle = assess(response, tmp_path, "fhir")
+    (kept,), (impression,), (plan,) = (entries(bundle, kind) for kind in
+                                       ("QuestionnaireResponse", "ClinicalImpression", "CarePlan"))
+    assert kept == response
+    assert impression["status"] == "in-progress" and plan["status"] == "draft"
+    assert impression["subject"] == plan["subject"] == {"reference": "Patient/9"}
+    assert impression["encounter"] == plan["encounter"] == {"reference": "Encounter/4"}
+
+
+def test_batch_keeps_each_response_as_given(rulebase, healthy, tmp_path):
+    from spinewise.fhir.response import response_resource
+
+    response = {**response_resource(rulebase, healthy), "id": "line-resp", "subject": {"reference": "Patient/1"}}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(response) + "\n")
+    (line,) = invoke("batch", source, "--format", "fhir", "--jobs", 1).stdout.splitlines()
+    bundle = json.loads(line)
+    assert entries(bundle, "QuestionnaireResponse") == [response]
+    assert bundle["identifier"]["value"] == "line-resp"
+    assert entries(bundle, "CarePlan")[0]["subject"] == {"reference": "Patient/1"}

@@ -18,7 +18,7 @@ import pytest
 from conftest import TESTS, invoke
 from fhir_support import entries, validate
 from node_support import unpacked
-from spinewise.fhir.questionnaire import ALERT_LINK
+from spinewise.fhir.questionnaire import ALERT_LINK, CONTINUE_LINK
 
 CHROMIUM = "/usr/bin/chromium"
 PAGE = """<!doctype html><html><head><meta charset="utf-8">
@@ -132,14 +132,16 @@ def test_a_lifter_fills_the_form_in_lhc_forms_and_gets_the_same_result(form, rul
 
     assert assess(tmp_path, response, "json") == assess(tmp_path, answers, "json")
 
-    response.update(subject=SUBJECT, author=AUTHOR, id="lhc-response-1")
+    response.update(subject=SUBJECT, author=AUTHOR, source=SUBJECT, id="lhc-response-1",
+                    identifier={"system": "urn:clinic:forms", "value": "F-88"})
     bundle = assess(tmp_path, response, "fhir")
+    validate(bundle)
     (kept,), (impression,), (plan,) = (entries(bundle, kind) for kind in
                                        ("QuestionnaireResponse", "ClinicalImpression", "CarePlan"))
-    assert kept["id"] == "lhc-response-1" and kept["subject"] == SUBJECT and kept["author"] == AUTHOR
-    assert kept["authored"] == response["authored"]
+    assert {key: value for key, value in kept.items() if key != "text"} == response  # kept as given
+    assert kept["text"]["div"]  # with a narrative added, as it had none
     assert impression["subject"] == plan["subject"] == SUBJECT
-    assert plan["author"] == AUTHOR and impression["assessor"] == AUTHOR
+    assert plan["author"] == AUTHOR and impression["assessor"] == AUTHOR and plan["contributor"] == [SUBJECT]
     assert impression["effectiveDateTime"] == response["authored"]
 
 
@@ -154,9 +156,14 @@ def test_an_emergency_answer_shows_the_advice_and_asks_nothing_more(form, ruleba
 
     advice.first.wait_for()
     assert _item(form, later.id).count() == 0  # no form filler demands the other answers
+    assert _item(form, rulebase.questions[1].id).count() == 0
     result = assess(tmp_path, export(form), "json")
     assert result["disposition"] == rulebase.roles.stop_disposition
     assert later.id in result["not_asked"]
+
+    form.locator(f'[id="item-{CONTINUE_LINK}/1/1"]').get_by_text("Yes", exact=True).click()
+    _item(form, later.id).wait_for()  # going on for a full report brings the rest back
+    assert _item(form, rulebase.questions[1].id).count() == 1
 
 
 def test_groups_show_only_with_their_questions(form, rulebase, questionnaire):

@@ -4,9 +4,9 @@ Besides one item per question (grouped by section, "asked when" as enableWhen), 
 Questionnaire carries what the rule base says about the emergency, the way the terminal
 and web questionnaires do: an alert group, enabled by the answers that give the
 disposition which stops the questionnaire, shows its advice and offers to answer the
-rest for a full report. Every question after those answers is enabled only while no such
-answer is given, or once the lifter chose to go on; so `required` never forces an answer
-after an emergency. A group is enabled when one of its questions can be, so a form
+rest for a full report. Every question after such an answer is enabled only while none is
+given, or once the lifter chose to go on; so `required` never forces an answer after an
+emergency. A group is enabled when one of its questions can be, so a form
 filler shows no empty heading.
 """
 
@@ -85,26 +85,35 @@ def sections(rulebase) -> list[tuple]:
 def form_links(rulebase) -> set:
     """linkIds of the Questionnaire's items that are not questions: groups, help texts, the alert."""
     links = {link_id for link_id, _, _ in sections(rulebase)} | {help_link_id(q) for q in rulebase.questions}
-    return links | ({ALERT_LINK, ALERT_ADVICE_LINK, CONTINUE_LINK} if stop_condition(rulebase) else set())
+    return links | ({ALERT_LINK, ALERT_ADVICE_LINK, CONTINUE_LINK} if stop_rules(rulebase) else set())
 
 
 def help_link_id(question) -> str:
     return f"{question.id}.help"
 
 
-def stop_condition(rulebase):
-    """What gives the disposition that stops the questionnaire: any rule giving it (drafts too: triage up)."""
+def stop_rules(rulebase) -> tuple:
+    """The conditions of the rules giving the disposition that stops the questionnaire (drafts too: triage up)."""
     stop = rulebase.roles.stop_disposition
-    whens = tuple(rule.when for rule in rulebase.active_rules(include_draft=True) if rule.disposition == stop)
+    return tuple(rule.when for rule in rulebase.active_rules(include_draft=True) if rule.disposition == stop)
+
+
+def stop_condition(rulebase, before: int | None = None):
+    """Any of the stopping rules' conditions (None when there is none); with `before`, only the rules
+    that read nothing but the questions before that position, which is what a question there can follow."""
+    order = {question.id: index for index, question in enumerate(rulebase.questions)}
+    whens = [when for when in stop_rules(rulebase)
+             if before is None or max(order[qid] for qid in questions_read(when)) < before]
     if not whens:
         return None
-    return whens[0] if len(whens) == 1 else AnyOf(whens)
+    return whens[0] if len(whens) == 1 else AnyOf(tuple(whens))
 
 
 def _items(rulebase) -> list:
     stop = stop_condition(rulebase)
     order = {question.id: index for index, question in enumerate(rulebase.questions)}
-    screen_end = max((order[qid] for qid in questions_read(stop)), default=-1) if stop else len(order)
+    read = [order[qid] for qid in questions_read(stop)] if stop else [len(order)]
+    screen_end = max(read)
     gate = _gate(stop, rulebase) if stop else None
     items, alert_placed = [], stop is None
     for link_id, title, questions in sections(rulebase):
@@ -112,13 +121,20 @@ def _items(rulebase) -> list:
         group = {"linkId": link_id, "text": title or "Questions", "type": "group"}
         group.update(_enabled_when([q.asked_when for q in questions], gate if whole_group_gated else None,
                                    rulebase, link_id))
-        group["item"] = [_item(q, rulebase, gate if order[q.id] > screen_end and not whole_group_gated else None)
+        group["item"] = [_item(q, rulebase, None if whole_group_gated else _gate_at(rulebase, order[q.id]))
                          for q in questions]
         items.append(group)
         if not alert_placed and order[questions[-1].id] >= screen_end:
             items.append(_alert(stop, rulebase))
             alert_placed = True
     return items
+
+
+def _gate_at(rulebase, index: int) -> str | None:
+    """The gate of the question at `index`: the stopping answers given before it (a red-flag question
+    after a yes to another is asked only when the lifter goes on, as the terminal does)."""
+    condition = stop_condition(rulebase, before=index)
+    return _gate(condition, rulebase) if condition is not None else None
 
 
 def _gate(stop, rulebase) -> str:
