@@ -207,8 +207,20 @@ def test_a_condition_fhir_cannot_express_is_refused_naming_the_question(rulebase
 
 
 def test_help_items_are_display_items_with_the_help_control(questionnaire):
-    helps = [item for item in walk_items(questionnaire["item"]) if item["type"] == "display"]
+    helps = [item for item in walk_items(questionnaire["item"])
+             if item["type"] == "display" and not item["linkId"].startswith(ALERT_LINK)]
     assert helps
     for item in helps:
         (control,) = item["extension"]
         assert control["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+def test_the_alert_shows_the_stopping_advice_when_a_stopping_answer_is_given(questionnaire, rulebase):
+    (alert,) = [item for item in questionnaire["item"] if item["linkId"] == ALERT_LINK]
+    advice, go_on = alert["item"]
+    assert alert["text"] == rulebase.stop_disposition.title
+    assert advice["type"] == "display" and advice["text"] == " ".join(rulebase.stop_disposition.advice.split())
+    assert go_on["type"] == "boolean" and go_on["required"] is False
+    stop = rulebase.roles.stop_disposition
+    stopping = {rule.when.question for rule in rulebase.active_rules() if rule.disposition == stop}
+    assert {test["question"] for test in alert["enableWhen"]} == stopping

@@ -115,7 +115,7 @@ def _impression(result, rulebase, names: dict, date, context: dict) -> dict:
     if date:
         resource["date"] = date
     assessor = context["author"]
-    if isinstance(assessor, dict) and str(assessor.get("reference", "")).split("/")[0] in _ASSESSORS:
+    if isinstance(assessor, dict) and _referenced_type(assessor) in _ASSESSORS:
         resource["assessor"] = assessor
     resource.update({
         "investigation": [{"code": {"text": "Answers to the questionnaire"}, "item": [{"reference": names["response"]}]}],
@@ -140,6 +140,12 @@ def _impression(result, rulebase, names: dict, date, context: dict) -> dict:
 
 # The resource types a ClinicalImpression's assessor may be (R4); other authors stay on the CarePlan.
 _ASSESSORS = ("Practitioner", "PractitionerRole")
+
+
+def _referenced_type(reference: dict) -> str:
+    """The resource type of a literal reference, relative (`Practitioner/7`) or absolute."""
+    parts = str(reference.get("reference", "")).split("/_history/")[0].rstrip("/").split("/")
+    return reference.get("type") or (parts[-2] if len(parts) >= 2 else "")
 
 
 def _subject_words(subject: dict) -> str:
