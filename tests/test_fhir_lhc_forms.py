@@ -10,6 +10,7 @@ Playwright or Chromium.
 import functools
 import http.server
 import json
+import os
 import shutil
 import threading
 
@@ -39,7 +40,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def lforms_site(tmp_path_factory):
-    if not shutil.os.path.exists(CHROMIUM):
+    if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is needed")
     pytest.importorskip("playwright.sync_api", reason="Playwright is in the test extra")
     built = unpacked("lforms") / "dist" / "lforms"

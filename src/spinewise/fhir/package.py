@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.fhir.common import (ATTRIBUTE_EXTENSION, CANONICAL_ROOT, DRAFTS_EXTENSION, PHASE_EXTENSION,
-                                   RULE_EXTENSION, SHA256_EXTENSION, code_systems, computable_name)
+from spinewise.fhir.common import (ATTRIBUTE_EXTENSION, DRAFTS_EXTENSION, PHASE_EXTENSION, RULE_EXTENSION,
+                                   SHA256_EXTENSION, code_systems, computable_name)
 from spinewise.fhir.narrative import narrative, with_text
 from spinewise.fhir.questionnaire import questionnaire_resource
 
@@ -123,5 +123,3 @@ def _slice(name: str, short: str, minimum: int, maximum: str, types: tuple) -> l
          "type": [{"code": code} for code in types]},
     ]
 
-
-__all__ = ["CANONICAL_ROOT", "EXTENSION_DEFS", "conformance_bundle", "structure_definitions"]
