@@ -132,33 +132,41 @@ def ancestry(items, parents=()) -> dict:
     return found
 
 
-def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1) -> int:
+def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1,
+                     only: frozenset | None = None) -> int:
     """Answer one random questionnaire in order; at each question FHIR must enable exactly what spinewise asks,
     except that once the answers give the disposition that stops the questionnaire, the rest is shown only
     when the lifter chose to go on (the alert's boolean item).
 
     Returns how many questions were compared. Some asked questions are left unanswered
-    (`skip`), as a lifter stopping early would.
+    (`skip`), as a lifter stopping early would. `only`: compare just these questions (the
+    walk still answers every question), where the others were compared already.
     """
     paths = ancestry(questionnaire["item"])
     stop = rulebase.roles.stop_disposition
     continuing = rng.random() < 0.5
     deciding = _stop_questions(rulebase)
     given: dict = {}
+    compared = 0
     for question in rulebase.questions:
-        response = response_resource(rulebase, given)
         # only the rules that give the stopping disposition matter, and they read only `deciding`
         stopped = _stops(triage, json.dumps({q: v for q, v in given.items() if q in deciding}, sort_keys=True)) == stop
+        asked = question.is_asked(given) and (not stopped or continuing)
+        if only is not None and question.id not in only:
+            if asked and rng.random() >= skip:
+                given[question.id] = random_value(rulebase, question, rng)
+            continue
+        compared += 1
+        response = response_resource(rulebase, given)
         if stopped and CONTINUE_LINK in paths:
             assert all(fhir_enabled(item, response) for item in paths[CONTINUE_LINK]), given
         if continuing and stopped:
             response["item"].append({"linkId": CONTINUE_LINK, "answer": [{"valueBoolean": True}]})
-        asked = question.is_asked(given) and (not stopped or continuing)
         enabled = all(fhir_enabled(item, response) for item in paths[question.id])
         assert enabled == asked, (question.id, given, continuing)
         if asked and rng.random() >= skip:
             given[question.id] = random_value(rulebase, question, rng)
-    return len(rulebase.questions)
+    return compared
 
 
 @functools.lru_cache(maxsize=4096)

@@ -157,8 +157,9 @@ def test_every_operator_and_combination_translates_to_the_same_enablement(ruleba
         validate(questionnaire)
         item = question_items(questionnaire)[changed.questions[-1].id]
         forms["enableWhen" if "enableWhen" in item else "expression"] += 1
+        last = frozenset({changed.questions[-1].id})  # the others are compared on the real questionnaire
         for _ in range(30):
-            check_enablement(triage, changed, questionnaire, rng, skip=0.2)
+            assert check_enablement(triage, changed, questionnaire, rng, skip=0.2, only=last) == 1
     assert forms["enableWhen"] > 0 and forms["expression"] > 0, forms
 
 
@@ -196,7 +197,7 @@ def test_a_named_condition_is_exported_as_the_condition_it_names(rulebase, triag
         validate(questionnaire)
         rng = random.Random(9)
         for _ in range(30):
-            check_enablement(triage, changed, questionnaire, rng, skip=0.2)
+            check_enablement(triage, changed, questionnaire, rng, skip=0.2, only=frozenset({changed.questions[-1].id}))
 
 
 def test_a_condition_fhir_cannot_express_is_refused_naming_the_question(rulebase):
