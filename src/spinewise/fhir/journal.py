@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from spinewise.checkin.view import checkin_view
-from spinewise.fhir.bundle import _care_plan
+from spinewise.fhir.bundle import _care_plan, _context
 from spinewise.fhir.response import response_resource
 from spinewise.result import result_from_json
 
@@ -23,6 +23,7 @@ def journal_bundle(journal, rulebase) -> dict:
     view = checkin_view(rulebase) if rulebase.checkin else rulebase
     pain_answer = rulebase.checkin.roles.pain_answer if rulebase.checkin else ""
     entries = []
+    response = None
     for number, entry in enumerate(journal.entries, 1):
         base = rulebase if entry["kind"] == "assessment" else view
         known = {qid: value for qid, value in entry["answers"].items() if qid in base.questions_by_id}
@@ -39,13 +40,12 @@ def journal_bundle(journal, rulebase) -> dict:
         names = {key: _url(key, last) for key in ("response", "impression", "plan")}
         base = rulebase if last["kind"] == "assessment" else view
         try:
-            plan = _care_plan(result, base, names, last["date"])
+            plan = _care_plan(result, base, names, last["date"], _context(response))
         except KeyError:  # written by a rule base whose codes this one no longer has
             plan = None
         if plan is not None:
             plan.pop("supportingInfo", None)
             plan["supportingInfo"] = [{"reference": names["response"]}]
-            plan["subject"] = SUBJECT
             entries.append({"fullUrl": names["plan"], "resource": plan})
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
