@@ -118,7 +118,7 @@ def test_corrective_program_has_a_weekly_tracker_of_pain_back_level_and_notes(tm
                                          "Tuesday 8 December 2026", "Tuesday 15 December 2026"]
     for heading in ("Worst pain (0-10)", "Felt in the back?", "Dead-bug level", "Notes"):
         assert f">{heading}</th>" in tracker
-    assert tracker.count("&#9744; yes") == 4 and tracker.count("&#9744; advanced") == 4
+    assert tracker.count("&#9744; yes") == 4 and tracker.count("&#9744;&nbsp;advanced") == 4
     text = report("corrective_program", "text", tmp_path)
     assert len(re.findall(r"^Week \d, starting Tuesday \d+ \w+ 2026:$", text, re.M)) == 4
     assert len(re.findall(r"Pain ____ +Back\? yes / no +Level ____", text)) == 4
@@ -343,6 +343,6 @@ def test_print_layout_keeps_drawings_and_answers_whole(tmp_path):
     html = report("corrective_program", "html", tmp_path)
     css = " ".join(html[html.index("<style>"):html.index("</style>")].split())
     assert re.search(r"\.drawing \{[^}]*break-inside: avoid", css)
-    assert re.search(r"\.drawing \{[^}]*width: 80mm", css), "large enough to follow at arm's length"
+    assert re.search(r"\.drawing \{[^}]*width: 72mm", css), "large enough to follow at arm's length"
     assert '<figure class="drawing">' in html
     assert "break-before: page" not in css, "no forced page break: the tracker follows on when it fits"
