@@ -77,7 +77,10 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     vocab.questions = {q.id: q for q in questions}
     reader = RuleReader(vocab, parameters, conditions)
     rules = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
-    named = conditions.named_conditions(Context(vocab.questions, parameters, vocab.findings, vocab.plan), report)
+    context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
+    findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
+    dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
+    named = conditions.named_conditions(context, report)
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
     cross_checks(rules, list(parameters.values()), report)
     for problem in negation_problems(rules):
