@@ -11,7 +11,7 @@ from conftest import EXAMPLES, RULES, TESTS
 
 GOLDEN = TESTS / "golden"
 PINNED_EPOCH = "1795478400"  # 2026-11-24, so golden reports do not change with the day they run
-PINNED_DATE = "2026-11-24"
+PINNED_DATE = "Tuesday 24 November 2026"  # reports say dates in words
 
 # One answers file per disposition, most severe first.
 BY_DISPOSITION = {

@@ -85,7 +85,7 @@ def test_a_person_with_saddle_numbness_sees_the_emergency_advice_first(terminal,
     child.expect_exact("call your local emergency")
     child.expect_exact("for a full report anyway? (y/n; ? = what this means) [n]: ")
     child.sendline("")
-    child.expect_exact("Go to an emergency department now")
+    child.expect_exact("REMINDER: GO TO AN EMERGENCY DEPARTMENT NOW")  # the report, to its end
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -23,7 +23,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--no-pdf-header-footer"]
 PAPER = {"A4": "A4", "Letter": "letter"}
 CASES = [*BY_DISPOSITION, "worst_case"]
-WORST_CASE_PAGES = 3  # what the worst case prints on today; issue 11 asks for 2 (see the xfail below)
 
 
 pytestmark = pytest.mark.skipif(
@@ -75,16 +74,29 @@ def printed(answers, paper, tmp_path):
 @pytest.mark.parametrize("case", CASES)
 def test_every_report_fits_its_pages_without_overprint(case, paper, tmp_path):
     pdf, pages, first, whole, limit = printed(print_cases(tmp_path)[case], paper, tmp_path)
-    assert pages <= (WORST_CASE_PAGES if case == "worst_case" else limit), f"{case} on {paper}: {pages} pages"
+    assert pages <= limit, f"{case} on {paper}: {pages} pages"
     assert overprinted(pdf) == []
     assert "educational triage, not a diagnosis" in whole
 
 
 @needs_liberation
-@pytest.mark.xfail(strict=True, reason="issue 11 asks for 2 pages; the worst case's 22 findings, their 'because' and "
-                                       "the program after clearance fill over 3 pages at 10pt (a content decision)")
-def test_worst_case_fits_two_pages(tmp_path):
-    assert printed(worst_case_file(tmp_path), "A4", tmp_path)[1] <= 2
+@pytest.mark.parametrize("paper", PAPER)
+def test_worst_case_fits_two_pages_with_its_drawings_and_the_reminder_at_the_end(paper, tmp_path):
+    pdf, pages, first, whole, limit = printed(worst_case_file(tmp_path), paper, tmp_path)
+    assert pages <= 2
+    assert "What to do, today" in first
+    reminder, practitioner = whole.index("Reminder: Go to an emergency department now"), whole.index("FOR YOUR PRACTITIONER")
+    assert whole.index("ABOUT THIS REPORT") < reminder < practitioner
+    assert "Lower back pressed to the floor" in whole and "Bench edge just below the shoulder blades" in whole
+
+
+@needs_liberation
+def test_no_printed_page_is_nearly_empty(tmp_path):
+    """Issue 17: the reintroduce-load report's page 2 held two rows. A last page is at least a fifth full."""
+    for case, answers in print_cases(tmp_path).items():
+        pdf, pages, first, whole, limit = printed(answers, "A4", tmp_path)
+        fill = page_fill(pdf)
+        assert pages == 1 or fill[-1] > 0.2, f"{case}: last page {fill[-1]:.0%} full"
 
 
 @pytest.mark.parametrize("paper", PAPER)
@@ -94,7 +106,7 @@ def test_typical_report_prints_with_its_tracker(paper, tmp_path, rulebase):
     assert "Pause loaded hip thrusts and do the corrective program" in first
     assert "Start with 2 sets of 10 reps; build up to 3 sets of 15" in whole
     assert "WEEKLY TRACKER" in whole and whole.count("☐ yes ☐ no") == 4
-    assert "educational triage, not a diagnosis" in whole and rulebase.content_hash in whole
+    assert "educational triage, not a diagnosis" in whole and rulebase.content_hash[:32] in whole
 
 
 @pytest.mark.parametrize("paper", PAPER)
@@ -112,7 +124,7 @@ def test_every_disposition_prints_whole_on_a4(disposition, tmp_path, rulebase):
     assert pages <= 3
     assert rulebase.disposition(disposition).title in first
     assert "educational triage, not a diagnosis" in whole
-    assert " ".join(rulebase.questions[0].text.split()) in whole, "the answers appendix is printed"
+    assert rulebase.question(rulebase.questions[0].id).statement(False) in whole, "the answers are printed"
 
 
 def test_printed_rulebook_has_no_page_less_than_a_third_full(tmp_path):

@@ -32,7 +32,8 @@ def needs_weasyprint():
 def pdf_text(path) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (Debian poppler-utils) is not installed; .ci/run installs it")
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    # reading order, not layout: the plan's two columns are read one after the other
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_pdf_report_is_written_privately_and_says_what_to_do(tmp_path):

@@ -1,4 +1,4 @@
-"""The date printed on a report: today, or the date pinned by SOURCE_DATE_EPOCH."""
+"""The dates printed on a report: today, or the date pinned by SOURCE_DATE_EPOCH, in words."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ def report_day(today: datetime.date | None = None) -> datetime.date:
 
 
 def report_date(today: datetime.date | None = None) -> str:
-    """ISO date (unambiguous in every country)."""
+    """ISO date, for machines (FHIR, batch); people read `in_words`."""
     return report_day(today).isoformat()
 
 
+def in_words(day: datetime.date) -> str:
+    """A date as a lifter says it, the same in every country: "Friday 4 December 2026"."""
+    return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+
+
 def days_after(day: datetime.date, days: int) -> str:
-    """The ISO date `days` after `day`, with its weekday: "2026-12-01 (Tuesday)"."""
-    later = day + datetime.timedelta(days=days)
-    return f"{later.isoformat()} ({later.strftime('%A')})"
+    """The date `days` after `day`, in words: "Tuesday 1 December 2026"."""
+    return in_words(day + datetime.timedelta(days=days))
 
 
 def _pinned_date() -> datetime.date | None:

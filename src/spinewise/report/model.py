@@ -7,10 +7,11 @@ formats it for one Result. It never names a rule-base code: it reads the roles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from spinewise.report.dates import days_after, report_date, report_day
+from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
+from spinewise.rulebase.model import worded
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class AnswerView:
     question: str
     answer: str
     section: str = ""
+    statement: str = ""  # the answer as a sentence about the lifter: "you tuck your tailbone at the top"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class FindingView:
     decided: bool  # one of its rules asked for the reported disposition
     alarming: bool  # one of its rules asked for a referral (a red flag, or stop and see someone)
     brief: bool  # beside a boxed referral, a finding that does not decide is told by title and answers only
+    all_because: tuple = ()  # every answer behind it, for the practitioner (`because` leaves out what was said)
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,9 @@ class PlanView:
     text: str
     steps: tuple
     doses: tuple  # of short sentences: "2-3 sets of 10 reps"
-    level: str  # e.g. "advanced", with level_note saying what it means
+    level: str  # e.g. "advanced", with level_note saying what it means in the lifter's words
     level_note: str
-    lifts: tuple
+    lifts: tuple  # the full list, for the practitioner; the lifter reads `text`
     drawing: str  # a template path of a line drawing, or ""
     source: str
 
@@ -64,7 +67,9 @@ class AlertView:
     repeated: bool  # shown again after the plan
     title: str
     advice: str
-    because: tuple  # of sentences: every answer that asked for a referral, not only the deciding one
+    by: str  # when to act, in words: "today, Tuesday 24 November 2026" / "by Wednesday 25 November 2026"
+    actions: tuple  # of PlanView: what to do now, one line each
+    because: tuple  # of sentences: the answers behind the findings that decided the referral (the others follow)
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,8 @@ class TrackerView:
 
 @dataclass(frozen=True)
 class SafetyNetView:
-    warnings: tuple  # of (heading, signs in plain words)
-    check_again: str  # the date to answer the questions again
+    warnings: tuple  # of (heading, signs in plain words): signs that would make it more urgent, not yet present
+    check_again: str  # the date to answer the questions again; "" under a referral (again once seen)
     no_improvement: str  # on the program: the date by which no improvement means a practitioner; else ""
     if_worse: str
 
@@ -104,12 +109,14 @@ class ReportView:
     referral: bool
     alert: AlertView | None
     findings: tuple  # of FindingView, one per finding
-    phases: tuple  # of PhaseView, in the order a lifter goes through them, empty ones left out
+    phases: tuple  # of PhaseView, in the order a lifter goes through them, empty ones and the boxed one left out
     tracker: TrackerView | None
     safety_net: SafetyNetView | None  # on every report but the one that stops the questionnaire
+    sources: tuple  # every source the findings cite, once each (for the practitioner)
+    lifts: tuple  # every lift to pause, in full (for the practitioner; the lifter reads a plan item's text)
     not_asked: tuple  # of question texts
     answers: tuple  # of AnswerView, in question order
-    date: str
+    date: str  # in words: "Tuesday 24 November 2026"
     rulebase_name: str
     rulebase_version: str
     rulebase_hash: str
@@ -122,25 +129,34 @@ class ReportView:
 def build_view(result, rulebase, today=None) -> ReportView:
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
-    findings = _findings(result, rulebase, rules)
-    plan = {p.code: _plan(p, rulebase, rules, result.rules_fired) for p in result.plan}
+    facts = frozenset([("finding", f.code) for f in result.findings] + [("plan", p.code) for p in result.plan])
+    plan = {p.code: _plan(p, rulebase) for p in result.plan}
     day = report_day(today)
+    phases = _phases(result, rulebase, plan, disposition.referral)
+    boxed = disposition.alert != "none"
+    findings = _findings(result, rulebase, rules, facts)
+    alert = _alert(disposition, findings, phases[0].items if boxed and phases and phases[0].first else (), day,
+                   result.answers, facts)
+    if alert:
+        phases = tuple(phase for phase in phases if not phase.first)
     return ReportView(
         disposition=disposition.code,
         style=disposition.style,
         headline=disposition.title,
-        advice=disposition.advice.strip(),
+        advice=worded(disposition, "advice", result.answers, facts).strip(),
         severity=Severity(len(rulebase.dispositions) - disposition.rank, len(rulebase.dispositions)),
         referral=disposition.referral,
-        alert=_alert(disposition, findings),
-        findings=findings,
-        phases=_phases(result, rulebase, plan),
+        alert=alert,
+        findings=_said_once(findings, alert.because if alert else ()),
+        phases=phases,
         tracker=_tracker(rulebase, disposition.code, result.plan, plan, day),
         safety_net=_safety_net(rulebase, result, day),
+        sources=tuple(dict.fromkeys(source.strip() for f in findings for source in f.source.split(";") if source.strip())),
+        lifts=tuple(dict.fromkeys(lift for view in plan.values() for lift in view.lifts)),
         not_asked=tuple(rulebase.question(q).text for q in result.not_asked),
         answers=tuple(_answer(rulebase, q.id, result.answers[q.id]) for q in rulebase.questions
                       if q.id in result.answers),
-        date=report_date(day),
+        date=in_words(day),
         rulebase_name=rulebase.name,
         rulebase_version=result.rulebase_version,
         rulebase_hash=result.rulebase_hash,
@@ -153,21 +169,33 @@ def build_view(result, rulebase, today=None) -> ReportView:
 
 def _answer(rulebase, qid: str, value) -> AnswerView:
     question = rulebase.question(qid)
-    return AnswerView(question.text, question.answer_text(value), question.section)
+    return AnswerView(question.text, question.answer_text(value), question.section, question.statement(value))
 
 
 # -- findings -------------------------------------------------------------------------------
 
-def _findings(result, rulebase, rules) -> tuple:
-    """One view per finding, however many rules drew it, with every answer behind it said once."""
+def _findings(result, rulebase, rules, facts) -> tuple:
+    """One view per finding, however many rules drew it, in the words that are true for this lifter."""
     grouped: dict = {}
     for finding in result.findings:
         grouped.setdefault(finding.code, []).append(finding)
     boxed = rulebase.disposition(result.disposition).alert != "none"
-    return tuple(_finding(code, drawn, rulebase, rules, result.disposition, boxed) for code, drawn in grouped.items())
+    return tuple(_finding(code, drawn, rulebase, rules, result, boxed, facts) for code, drawn in grouped.items())
 
 
-def _finding(code, drawn, rulebase, rules, disposition, boxed: bool) -> FindingView:
+def _said_once(findings: tuple, said: tuple) -> tuple:
+    """The findings with every answer said once in the whole report: a sentence the alert box or an
+    earlier finding already said is left out (read aloud, nothing is said twice)."""
+    seen, views = set(said), []
+    for finding in findings:
+        because = tuple(sentence for sentence in finding.because if sentence not in seen)
+        seen.update(because)
+        views.append(replace(finding, because=because, all_because=finding.because))
+    return tuple(views)
+
+
+def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> FindingView:
+    disposition = result.disposition
     definition = rulebase.finding(code)
     fired = [rules[f.rule] for f in drawn if f.rule in rules]
     because = tuple(dict.fromkeys(sentence for f in drawn
@@ -176,8 +204,8 @@ def _finding(code, drawn, rulebase, rules, disposition, boxed: bool) -> FindingV
     decided = any(rule.disposition == disposition for rule in fired)
     return FindingView(
         code=code,
-        title=definition.title,
-        explanation=" ".join(definition.explanation.split()),
+        title=worded(definition, "title", result.answers, facts),
+        explanation=" ".join(worded(definition, "explanation", result.answers, facts).split()),
         because=because,
         rules=tuple((rule.id, rule.title) for rule in fired) or tuple((f.rule, "") for f in drawn),
         source="; ".join(source for source in sources if source),
@@ -215,26 +243,37 @@ def _named_conditions(condition) -> list:
     return found
 
 
-def _alert(disposition, findings) -> AlertView | None:
+def _alert(disposition, findings, actions: tuple, day, answers, facts) -> AlertView | None:
+    """The boxed referral: what to do and by when, and the answers that decided it (the report's
+    reasons, right below the box, name every other finding briefly)."""
     if disposition.alert == "none":
         return None
-    because = tuple(dict.fromkeys(sentence for f in findings if f.alarming for sentence in f.because))
+    because = tuple(dict.fromkeys(sentence for f in findings if f.decided for sentence in f.because))
     return AlertView(disposition.style, disposition.alert == "top_and_end", disposition.title,
-                     disposition.advice.strip(), because)
+                     worded(disposition, "advice", answers, facts).strip(), _by(disposition.within_days, day),
+                     actions, because)
+
+
+def _by(days, day) -> str:
+    if days is None:
+        return ""
+    return f"today, {in_words(day)}" if days == 0 else f"by {days_after(day, days)}"
 
 
 # -- the plan ---------------------------------------------------------------------------------
 
-def _phases(result, rulebase, plan: dict) -> tuple:
+def _phases(result, rulebase, plan: dict, referral: bool) -> tuple:
+    """The plan by phase; under a referral every later phase is brief (the practitioner decides it)."""
     views = []
     for index, phase in enumerate(rulebase.phases):
         items = tuple(plan[p.code] for p in result.plan if p.phase == phase.code)
         if items:
-            views.append(PhaseView(phase.title, " ".join(phase.note.split()), items, index == 0, phase.brief))
+            views.append(PhaseView(phase.title, " ".join(phase.note.split()), items, index == 0,
+                                   phase.brief or (referral and index > 0)))
     return tuple(views)
 
 
-def _plan(item, rulebase, rules, fired) -> PlanView:
+def _plan(item, rulebase) -> PlanView:
     definition = rulebase.plan_item(item.code)
     attributes = item.attributes
     level = str(attributes.get("level", ""))
@@ -243,23 +282,14 @@ def _plan(item, rulebase, rules, fired) -> PlanView:
         code=item.code,
         title=definition.title,
         text=definition.text.strip(),
-        steps=definition.steps,
+        steps=tuple(step.format(**attributes) for step in definition.steps),
         doses=tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,
-        level_note=_level_note(item.code, level, rules, fired) if level else "",
+        level_note=definition.levels.get(level, "") if level else "",
         lifts=tuple(attributes.get("lifts", ())),
         drawing=f"drawings/{drawing}" if drawing else "",
         source=definition.source,
     )
-
-
-def _level_note(code: str, level: str, rules, fired) -> str:
-    """What a level means, in the words of the fired rule that chose it."""
-    for rule_id in fired:
-        rule = rules.get(rule_id)
-        if rule and any(entry.code == code and entry.attributes.get("level") == level for entry in rule.plan):
-            return " ".join(rule.rationale.split())
-    return ""
 
 
 def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerView | None:
@@ -288,21 +318,24 @@ def _levels_of(rulebase, code: str) -> list[str]:
 # -- the safety net -----------------------------------------------------
 
 def _safety_net(rulebase, result, day) -> SafetyNetView | None:
+    """The signs that would make it more urgent than the report says, and when to answer again."""
     roles = rulebase.roles
     if result.disposition == roles.stop_disposition:
         return None
-    warnings = tuple((d.safety_net, signs) for d in rulebase.dispositions if d.safety_net
-                     for signs in [_signs_for(rulebase, d.code)] if signs)
+    reported = rulebase.disposition(result.disposition)
+    warnings = tuple((d.safety_net, signs) for d in rulebase.dispositions if d.safety_net and d.rank < reported.rank
+                     for signs in [_signs_for(rulebase, d.code, result.answers)] if signs)
     no_improvement = ""
     if result.disposition == roles.program_disposition:
         done = result.answers.get(roles.weeks_done_question, 0)
         no_improvement = days_after(day, 7 * max(roles.no_improvement_weeks - done, 1))
-    return SafetyNetView(warnings, days_after(day, roles.check_again_days), no_improvement,
-                         " ".join(roles.if_worse.split()))
+    check_again = "" if reported.referral else days_after(day, roles.check_again_days)
+    return SafetyNetView(warnings, check_again, no_improvement, " ".join(roles.if_worse.split()))
 
 
-def _signs_for(rulebase, disposition: str) -> tuple:
-    """The warning signs (questions with a `sign`) that the rules giving a disposition test."""
-    read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions
-            if q in rulebase.questions_by_id]  # a rule may also test what only a weekly check-in asks
-    return tuple(dict.fromkeys(rulebase.question(q).sign for q in read if rulebase.question(q).sign))
+def _signs_for(rulebase, disposition: str, answers: dict) -> tuple:
+    """The warning signs (questions with a `sign`) that the rules giving a disposition test, but for
+    those the lifter already answered yes to: those are not something to watch for, they are why."""
+    read = [q for rule in rulebase.active_rules() if rule.disposition == disposition for q in rule.questions]
+    return tuple(dict.fromkeys(rulebase.question(q).sign for q in read
+                               if rulebase.question(q).sign and answers.get(q) is not True))

@@ -34,7 +34,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_escape_markdown_html,
     )
-    env.filters.update(wrap=wrap, paint=paint)
+    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
     return env
 
 
@@ -73,6 +73,12 @@ def _escape_markdown_html(context, value):
 
 def markdown_text(value) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def full_stop(text) -> str:
+    """`text` ending as a sentence: a full stop added unless it already ends with one (or ? or !)."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 @jinja2.pass_context

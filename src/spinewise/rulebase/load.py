@@ -86,6 +86,8 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     every_rule = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
     rules = [rule for rule in every_rule if "assessment" in rule.at]
     context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
+    findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
+    dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
     checkin = finish_checkin(checkin_questions, derived, checkin_asked_when, checkin_data, conditions, context,
                              parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
     named = conditions.named_conditions(context, report)

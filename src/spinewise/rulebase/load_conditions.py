@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, Named, answer_tests
 from spinewise.rulebase.load_fields import Reporter, is_int, keys, known, plain, shown, text
 from spinewise.rulebase.load_vocabulary import QUESTION_ID
-from spinewise.rulebase.model import NamedCondition, Question
+from spinewise.rulebase.model import Instead, NamedCondition, Question
 from spinewise.rulebase.operators import OPERATORS
 from spinewise.rulebase.yamlsource import Located, LocatedList
 
@@ -101,6 +101,28 @@ class ConditionReader:
             self.resolving.discard(name)
             self.parsed[key] = None if inner is None else Named(name, inner, negate, node.line)
         return self.parsed[key]
+
+    # -- texts said instead for some lifters ------------------------------------------------
+
+    def instead(self, entries: list, fields: tuple, context: Context, report: Reporter) -> list:
+        """`entries` (findings or dispositions) with their `instead` lists read: each item is
+        {when: condition, <field>: text, ...}, and says those texts instead when the condition holds."""
+        read = []
+        for entry in entries:
+            items = []
+            for node in entry.instead:
+                what = f"{entry.code}: an 'instead'"
+                if not keys(report, node, ("when",), fields, what=what):
+                    continue
+                texts = {name: " ".join(text(report, node, name, what).split()) for name in fields if name in node}
+                if not texts:
+                    report.error(node.line, f"{what} needs at least one of {', '.join(fields)}")
+                    continue
+                condition = self.read(node["when"], context, node.line_of("when"), report)
+                if condition is not None:
+                    items.append(Instead(condition, texts, node.line))
+            read.append(dataclasses.replace(entry, instead=tuple(items)))
+        return read
 
     # -- a question's asked_when ----------------------------------------------------------
 

@@ -120,13 +120,14 @@ def read_findings(data, report: Reporter) -> list[FindingDef]:
         return []
     findings = []
     for node in listed(report, data, "findings", "findings.yaml"):
-        if keys(report, node, ("code", "title"), ("explanation",), what="a finding") and code(report, node):
+        if keys(report, node, ("code", "title"), ("explanation", "instead"), what="a finding") and code(report, node):
             if any(f.code == node["code"] for f in findings):
                 report.error(node.line_of("code"), f"finding {node['code']!r} is defined twice")
                 continue
             what = f"finding {node['code']}"
             findings.append(FindingDef(str(node["code"]), text(report, node, "title", what),
-                                       text(report, node, "explanation", what, False)))
+                                       text(report, node, "explanation", what, False),
+                                       tuple(listed(report, node, "instead", what))))
     return findings
 
 
@@ -150,7 +151,8 @@ def read_plan_items(data, phases, report: Reporter) -> list[PlanDef]:
     if data is None or not keys(report, data, ("phases", "plan_items"), what="plan.yaml"):
         return []
     items, nodes = [], {}
-    optional = ("text", "steps", "attributes", "supersedes", "conflicts_with", "doses", "drawings", "source")
+    optional = ("text", "steps", "attributes", "supersedes", "conflicts_with", "doses", "drawings", "source",
+                "levels")
     phase_codes = [p.code for p in phases]
     for node in listed(report, data, "plan_items", "plan.yaml"):
         if not keys(report, node, ("code", "title", "phase"), optional, what="a plan item") or not code(report, node):
@@ -176,27 +178,37 @@ def _plan_item(node: Located, phase_codes: list, report: Reporter) -> PlanDef:
     if not known(phase_codes, node["phase"]):
         report.error(node.line_of("phase"), f"{what}: phase {shown(node['phase'])} is not one of "
                                             f"{', '.join(phase_codes)}")
-    steps = [s for s in listed(report, node, "steps", what) if isinstance(s, str)]
     return PlanDef(
         code=str(node["code"]), title=text(report, node, "title", what), text=text(report, node, "text", what, False),
-        steps=tuple(steps), attributes=plain(attributes), phase=str(node["phase"]),
+        steps=_sentences(node, "steps", attributes, what, report), attributes=plain(attributes), phase=str(node["phase"]),
         supersedes=tuple(listed(report, node, "supersedes", what)),
         conflicts_with=tuple(listed(report, node, "conflicts_with", what)),
-        doses=_doses(node, attributes, what, report), drawings=_drawings(node, what, report),
-        source=text(report, node, "source", what, False),
+        doses=_sentences(node, "doses", attributes, what, report), drawings=_drawings(node, what, report),
+        source=text(report, node, "source", what, False), levels=_levels(node, what, report),
     )
 
 
-def _doses(node: Located, attributes: dict, what: str, report: Reporter) -> tuple:
-    doses = []
-    for sentence in listed(report, node, "doses", what):
+def _levels(node: Located, what: str, report: Reporter) -> dict:
+    levels = node.get("levels") or {}
+    if not isinstance(levels, dict) or not all(isinstance(v, str) and v.strip() for v in levels.values()):
+        report.error(node.line_of("levels"), f"{what}: 'levels' maps a level to what it means, in a lifter's words")
+        return {}
+    return {str(level): " ".join(meaning.split()) for level, meaning in levels.items()}
+
+
+def _sentences(node: Located, key: str, attributes: dict, what: str, report: Reporter) -> tuple:
+    """Doses or steps: sentences whose {places} name attributes of the item."""
+    sentences = []
+    for sentence in listed(report, node, key, what):
         names = re.findall(r"{(\w*)}", sentence) if isinstance(sentence, str) else None
-        if names is None or any(name not in attributes for name in names):
-            report.error(node.line_of("doses"), f"{what}: a dose is a sentence whose {{places}} name attributes "
-                                                f"of this item ({', '.join(attributes) or 'none'})")
+        if names is None or any(name not in attributes for name in names) or \
+                sentence.count("{") != len(names) or sentence.count("}") != len(names):
+            kind = "a dose" if key == "doses" else "a step"
+            report.error(node.line_of(key), f"{what}: {kind} is a sentence whose {{places}} name attributes "
+                                            f"of this item ({', '.join(attributes) or 'none'})")
             continue
-        doses.append(" ".join(sentence.split()))
-    return tuple(doses)
+        sentences.append(" ".join(sentence.split()))
+    return tuple(sentences)
 
 
 def _drawings(node: Located, what: str, report: Reporter) -> dict:
@@ -216,7 +228,8 @@ def read_dispositions(head, vocab: Vocabulary, report: Reporter) -> list[Disposi
     dispositions = []
     for rank, node in enumerate(listed(report, head, "dispositions", "rulebase.yaml")):
         if not keys(report, node, ("code", "title", "advice", "presentation"),
-                    ("plan", "referral", "moves", "safety_net"), what="a disposition") or not code(report, node):
+                    ("plan", "referral", "moves", "safety_net", "within_days", "instead"),
+                    what="a disposition") or not code(report, node):
             continue
         what = f"disposition {node['code']}"
         plan = tuple(listed(report, node, "plan", what))
@@ -227,10 +240,19 @@ def read_dispositions(head, vocab: Vocabulary, report: Reporter) -> list[Disposi
         dispositions.append(Disposition(str(node["code"]), rank, text(report, node, "title", what),
                                         text(report, node, "advice", what), plan, node.get("referral") is True,
                                         style, alert, _moves(node, what, vocab.phases, report),
-                                        text(report, node, "safety_net", what, False)))
+                                        text(report, node, "safety_net", what, False),
+                                        _within_days(node, what, report), tuple(listed(report, node, "instead", what))))
     if not dispositions:
         report.error(head.line, "rulebase.yaml: 'dispositions' must list at least one disposition, most severe first")
     return dispositions
+
+
+def _within_days(node: Located, what: str, report: Reporter) -> int | None:
+    days = node.get("within_days")
+    if days is not None and (not is_int(days) or days < 0):
+        report.error(node.line_of("within_days"), f"{what}: 'within_days' is a whole number of days (0 for today)")
+        return None
+    return days
 
 
 def _moves(node: Located, what: str, phases: list, report: Reporter) -> dict:

@@ -87,6 +87,24 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Instead:
+    """Texts a report says instead of an entry's own when `when` holds for this lifter (the first that holds)."""
+
+    when: Condition
+    texts: dict = field(hash=False, compare=False)  # field name -> text
+    line: int = 0
+
+
+def worded(entry, name: str, answers: dict, facts=frozenset()) -> str:
+    """The text `name` of a finding or disposition as this lifter reads it: the first `instead` whose
+    condition holds for the answers and conclusions (("finding"|"plan", code) pairs), else its own."""
+    for instead in getattr(entry, "instead", ()):
+        if name in instead.texts and evaluate(instead.when, answers, facts):
+            return instead.texts[name]
+    return getattr(entry, name)
+
+
+@dataclass(frozen=True)
 class Disposition:
     code: str
     rank: int  # 0 is the most severe
@@ -98,6 +116,8 @@ class Disposition:
     alert: str = "none"  # one of ALERT_PLACES
     moves: dict = field(default_factory=dict, hash=False, compare=False)  # plan phase -> phase shown instead
     safety_net: str = ""  # heading of this disposition's warning signs in other reports' safety net
+    within_days: int | None = None  # a referral: act within this many days (0 = today)
+    instead: tuple = ()  # of Instead: advice said instead for some lifters
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,7 @@ class FindingDef:
     code: str
     title: str
     explanation: str = ""
+    instead: tuple = ()  # of Instead: title or explanation said instead for some lifters
 
 
 @dataclass(frozen=True)
@@ -120,6 +141,7 @@ class PlanDef:
     doses: tuple = ()  # sentences with {attribute} places, filled from the planned attributes
     drawings: dict = field(default_factory=dict, hash=False, compare=False)  # level (or "") -> drawing file
     source: str = ""
+    levels: dict = field(default_factory=dict, hash=False, compare=False)  # level -> what it means, to the lifter
 
 
 @dataclass(frozen=True)
