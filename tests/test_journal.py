@@ -107,7 +107,7 @@ def test_the_first_report_of_a_journal_says_when_to_check_in(tmp_path):
     answers.write_text(json.dumps(FIRST))
     journal = tmp_path / "j.json"
     run = invoke("assess", "--answers", answers, "--journal", journal, "--date", "2026-11-02", "--format", "text")
-    assert "Check in once a week, first on 2026-11-09" in run.stdout
+    assert "Check in once a week, first on Monday 9 November 2026" in " ".join(run.stdout.split())
     assert f"spinewise checkin --journal {journal}" in " ".join(run.stdout.split())
     plain = invoke("assess", "--answers", answers, "--format", "text")
     assert "Check in once a week" not in plain.stdout
@@ -121,7 +121,7 @@ def test_the_checkin_report_says_the_week_what_changed_and_why_and_the_next_date
     assert "This week counted toward the program. Weeks that have counted so far: 1." in text
     assert "Dead bug: up to 3 sets of 10 (beginner level), because every dead-bug rep kept your back down" in text
     assert "Pain by entry (date, worst pain 0-10): 11-02 5, 11-09 3" in text
-    assert "Next check-in: 2026-11-16 (Monday)" in text
+    assert "Next check-in: Monday 16 November 2026" in text
     assert "Your worst pain is 2 points lower than when you started" in text
 
 
