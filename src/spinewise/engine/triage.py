@@ -27,6 +27,7 @@ class Triage:
         self._question_order = {question.id: index for index, question in enumerate(rulebase.questions)}
         self.engine = compile_engine_class(self.rules)()
         self._stop = rulebase.roles.stop_disposition
+        self._review = rulebase.review_counts(include_draft)
 
     def fire(self, answers: dict) -> list:
         """(rule, because) for every rule that fired on these answers, in rule-base order."""
@@ -57,6 +58,7 @@ class Triage:
             rulebase_version=self.rulebase.version,
             rulebase_hash=self.rulebase.content_hash,
             included_drafts=self.include_draft,
+            review=self._review,
         )
 
     def _decide(self, firings):

@@ -13,6 +13,7 @@ rules), load_roles.py (the roles in rulebase.yaml), load_fields.py (what they sh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from spinewise.errors import RuleBaseError
@@ -20,15 +21,20 @@ from spinewise.rulebase.digest import content_hash
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, keys, plain, text
 from spinewise.rulebase.load_roles import read_roles
+from spinewise.rulebase.load_safety import SAFETY_FILE, read_hazards
 from spinewise.rulebase.load_rules import RuleReader, cross_checks, read_parameters
 from spinewise.rulebase.load_vocabulary import (
     Vocabulary, read_dispositions, read_findings, read_phases, read_plan_items, read_questions,
 )
 from spinewise.rulebase.model import RuleBase
+from spinewise.rulebase.shown import rule_hashes
+from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, check_signoffs, read_reviewers, read_signoffs
 from spinewise.rulebase.strata import negation_problems
 from spinewise.rulebase.yamlsource import Located, Problem, YamlFileError, load_yaml
 
 VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
+# Beside the rules, optional: who may sign, the signed decisions, the safety case.
+REVIEW_FILES = (REVIEWERS_FILE, SIGNOFFS_FILE, SAFETY_FILE)
 HEAD_KEYS = ("name", "version", "dispositions", "roles", "example_baseline")
 
 
@@ -66,7 +72,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         keys(head_report, head, HEAD_KEYS, ("description",), what="rulebase.yaml")
     dispositions = read_dispositions(head, vocab, head_report) if head is not None and "dispositions" in head else []
     vocab.dispositions = {d.code for d in dispositions}
-    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
+    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES]
     if not topic_files:
         report.error(1, "no rule files: add a topic file with a 'rules' list")
     topics = [(path, _load(path, report)[0]) for path in topic_files]
@@ -77,6 +83,10 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     vocab.questions = {q.id: q for q in questions}
     reader = RuleReader(vocab, parameters, conditions)
     rules = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
+    hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
+                           [rule.id for rule in rules])
+    reviewers = read_reviewers(*_optional(folder / REVIEWERS_FILE, report))
+    signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(Context(vocab.questions, parameters, vocab.findings, vocab.plan), report)
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
     cross_checks(rules, list(parameters.values()), report)
@@ -84,7 +94,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         report.at(problem.file).error(problem.line, problem.message)
     if head is None or roles is None or report.has_errors():
         return None
-    return RuleBase(
+    rulebase = RuleBase(
         name=text(head_report, head, "name", "rulebase.yaml"),
         version=text(head_report, head, "version", "rulebase.yaml"),
         directory=str(folder),
@@ -99,7 +109,16 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         baseline=_baseline(head, head_report),
         roles=roles,
         conditions=named,
+        reviewers=tuple(reviewers),
+        hazards=tuple(hazards),
     )
+    hashes = rule_hashes(rulebase)
+    return replace(rulebase, rule_hashes=hashes, signoffs=check_signoffs(signoffs, reviewers, hashes))
+
+
+def _optional(path: Path, report: Reporter) -> tuple:
+    """Like `_load`, for a file the folder may leave out (None data when it is absent)."""
+    return _load(path, report) if path.exists() else (None, report.at(path))
 
 
 def _load(path: Path, report: Reporter) -> tuple:
