@@ -29,7 +29,7 @@ GUARANTEES = ("disposition_at_least", "disposition_never", "findings_never", "pl
 HAZARD_KEYS = ("id", "hazard", "guarantee", "controls", "rationale")
 
 
-def read_hazards(data, vocab, conditions, parameters, rule_ids, report: Reporter) -> list[Hazard]:
+def read_hazards(data, report: Reporter, vocab, conditions, parameters, rule_ids) -> list[Hazard]:
     if data is None:
         return []
     if not keys(report, data, ("hazards",), ("description",), what=SAFETY_FILE):

@@ -407,6 +407,20 @@ class RuleBase:
                      f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
         return text + "."
 
+    def safety_net_signs(self, include_draft: bool = False) -> tuple:
+        """(heading, warning signs) of every disposition that heads a safety net: the signs (questions
+        with a `sign`) that the rules giving it test."""
+        groups = []
+        for disposition in self.dispositions:
+            if not disposition.safety_net:
+                continue
+            read = [q for rule in self.active_rules(include_draft) if rule.disposition == disposition.code
+                    for q in rule.questions]
+            signs = tuple(dict.fromkeys(self.question(q).sign for q in read if self.question(q).sign))
+            if signs:
+                groups.append((disposition.safety_net, signs))
+        return tuple(groups)
+
     @property
     def stop_disposition(self) -> Disposition:
         return self.disposition(self.roles.stop_disposition)
