@@ -134,7 +134,7 @@ class _Logic:
         return drawn
 
     def shown_now(self, code: str):
-        """Plan item `code` is shown in the first phase ("now") of the report."""
+        """Plan item `code` is shown in the report's first phase, what to do at once."""
         cases = []
         for disposition in self.rulebase.dispositions:
             if not self.rulebase.is_current(disposition.code, code):

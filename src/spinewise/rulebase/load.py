@@ -84,7 +84,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     reader = RuleReader(vocab, parameters, conditions)
     rules = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
     hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
-                           [rule.id for rule in rules])
+                           _rule_ids_written(topics))
     reviewers = read_reviewers(*_optional(folder / REVIEWERS_FILE, report))
     signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(Context(vocab.questions, parameters, vocab.findings, vocab.plan), report)
@@ -114,6 +114,13 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     )
     hashes = rule_hashes(rulebase)
     return replace(rulebase, rule_hashes=hashes, signoffs=check_signoffs(signoffs, reviewers, hashes))
+
+
+def _rule_ids_written(topics) -> list:
+    """Every rule id the topic files write, read or not (a broken rule is not also an unknown id)."""
+    return [str(node["id"]) for _, data in topics if isinstance(data, dict)
+            for node in (data.get("rules") if isinstance(data.get("rules"), list) else [])
+            if isinstance(node, dict) and "id" in node]
 
 
 def _optional(path: Path, report: Reporter) -> tuple:
