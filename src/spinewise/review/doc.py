@@ -207,7 +207,8 @@ def _rule_view(rule, rulebase) -> RuleView:
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
         review=review.words(), review_state=review.state,
-        other_reviews=tuple(f"{decision.replace('_', ' ')} by {who} on {date} (not a clinical sign-off)"
+        other_reviews=tuple(f"{'approved' if decision == 'approve' else 'changes requested'} by {who} on {date} "
+                            "(not a clinical sign-off)"
                             for who, date, decision in review.other),
         source=rule.source, rationale=" ".join(rule.rationale.split()),
         where=f"{Path(rule.file).name}:{rule.line}", when=words(rule.when, rulebase),

@@ -64,6 +64,7 @@ def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphras
 
 def read_private_key(key_file, passphrase: str | None = None):
     """The Ed25519 private key of an OpenSSH key file (ssh-keygen -t ed25519)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
@@ -78,8 +79,11 @@ def read_private_key(key_file, passphrase: str | None = None):
             key = load_ssh_private_key(data, password=None)
         else:
             raise NeedPassphrase(f"the key {key_file} is protected by a passphrase") from None
+    except UnsupportedAlgorithm:
+        raise ReviewError(f"the key {key_file} is protected by a passphrase, which needs the bcrypt package "
+                          "(pip install bcrypt); nothing was recorded") from None
     except ValueError as exc:
-        if "incorrect password" in str(exc).lower() or "corrupt" in str(exc).lower() and passphrase:
+        if passphrase and ("incorrect password" in str(exc).lower() or "corrupt" in str(exc).lower()):
             raise ReviewError(f"the passphrase does not open the key {key_file}; nothing was recorded") from None
         raise ReviewError(f"{key_file} is not an OpenSSH private key (make one with ssh-keygen -t ed25519)") from None
     if not isinstance(key, Ed25519PrivateKey):
