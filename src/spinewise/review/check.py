@@ -64,10 +64,11 @@ def check_examples(rulebase) -> list[Problem]:
     line = _line_of(Path(file), "example_baseline:")
     for qid, rule_ids in unbaselined.items():
         question = rulebase.question(qid)
+        rules = list(dict.fromkeys(rule_ids))
         problems.append(Problem(file, line, (
-            f"example_baseline has no answer to {qid}, which the examples of {len(rule_ids)} rule(s) would be asked "
-            f"({', '.join(dict.fromkeys(rule_ids))}): add a line `{qid}: ...` under example_baseline with the answer "
-            f"of a healthy lifter ({question.describe_allowed()})")))
+            f"example_baseline has no answer to {qid}, which {len(rule_ids)} rule example(s) would be asked "
+            f"(in {len(rules)} rule(s): {', '.join(rules)}): add a line `{qid}: ...` under example_baseline "
+            f"with the answer of a healthy lifter ({question.describe_allowed()})")))
     return problems
 
 
