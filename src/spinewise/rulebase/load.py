@@ -58,10 +58,15 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     if not folder.is_dir():
         report.error(1, "not a folder of rule files")
         return None
-    head, head_report = _load(folder / "rulebase.yaml", report)
-    questions, raw_asked_when = read_questions(*_load(folder / "questions.yaml", report))
-    findings = read_findings(*_load(folder / "findings.yaml", report))
-    plan_data, plan_report = _load(folder / "plan.yaml", report)
+    loaded = {name: _load(folder / name, report) for name in VOCABULARY_FILES}
+    if any(data is None for data, _ in loaded.values()):
+        # A vocabulary file that cannot be read at all would make every code it defines
+        # "unknown" in every rule: report only why it cannot be read.
+        return None
+    head, head_report = loaded["rulebase.yaml"]
+    questions, raw_asked_when = read_questions(*loaded["questions.yaml"])
+    findings = read_findings(*loaded["findings.yaml"])
+    plan_data, plan_report = loaded["plan.yaml"]
     phases = read_phases(plan_data, plan_report)
     plan_items = read_plan_items(plan_data, phases, plan_report)
     vocab = Vocabulary({q.id: q for q in questions}, {f.code for f in findings}, {p.code: p for p in plan_items},
