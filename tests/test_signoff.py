@@ -162,7 +162,7 @@ def test_an_engineers_sign_off_is_shown_as_such_and_does_not_count_as_clinical(r
     assert run.exit_code == 0
     assert "count as an engineer's review, not a clinical sign-off" in run.stderr
     assert review_counts(rules_copy)["signed_off"] == 0
-    assert "No licensed clinician has signed off the rules in use" in report(rules_copy, "text")
+    assert "No licensed clinician has reviewed the rules in use yet" in report(rules_copy, "text")
     fever = rule_section(rulebook(rules_copy), "Fever or feeling unwell suggests infection")
     assert "not reviewed by a licensed clinician" in fever
     assert "Also approved by Sam Coder (engineer)" in fever and "(not a clinical sign-off)" in fever

@@ -400,8 +400,9 @@ class RuleBase:
             text = (f"{signed} of the {total} rules in use were signed off by a licensed clinician ({who}); "
                     f"the other {total - signed} have not been signed off by one")
         else:
-            text = ("No licensed clinician has signed off the rules in use: the spinewise engineering team encoded "
-                    "them from a strength coach's article and standard red-flag guidance (NICE NG59)")
+            text = ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
+                    "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
+                    f"against its clinical spec (0 of {total} rules reviewed by a clinician)")
         if stale:
             text += (f"; {stale} {'rule was' if stale == 1 else 'rules were'} signed off before an edit, "
                      f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
