@@ -235,3 +235,35 @@ def test_the_shipped_rule_base_lists_no_clinician_and_claims_no_sign_off():
     rulebase = load_rulebase(RULES)
     assert not any(reviewer.licensed for reviewer in rulebase.reviewers)
     assert rulebase.review_counts()["signed_off"] == 0
+
+
+def test_a_second_review_shows_only_the_rules_not_yet_decided_on_as_they_are_now(signed):
+    folder, key = signed
+    run = review(folder, CLINICIAN, key, "--yes")
+    assert run.exit_code == 0
+    assert "Rule: rf-fever:" not in run.stdout and "Rule: rf-saddle-numbness:" in run.stdout
+    counts = review_counts(folder)
+    assert counts["signed_off"] == counts["rules_in_use"]
+    for fmt in ("text", "html"):
+        assert f"Every rule in use ({counts['rules_in_use']}) was signed off by a licensed clinician: " \
+               f"{CLINICIAN} (physiotherapist, HCPC PH12345)." in report(folder, fmt)
+
+
+def test_in_a_terminal_the_passphrase_is_asked_for_and_the_decision_recorded(rules_copy, tmp_path):
+    import os
+    import sys
+    from pathlib import Path
+
+    pexpect = pytest.importorskip("pexpect")
+    command = shutil.which("spinewise", path=str(Path(sys.executable).parent)) or shutil.which("spinewise")
+    key = keygen(tmp_path / "locked", passphrase="secret words")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    child = pexpect.spawn(command, ["rules", "review", str(rules_copy), "--reviewer", CLINICIAN, "--key", str(key),
+                                    "--rule", "rf-fever"], env=dict(os.environ), encoding="utf-8", timeout=60)
+    child.expect(f"Passphrase for {key}:")
+    child.sendline("secret words")
+    child.expect(r"Approve, request changes, or skip\? \[a/r/s\]")
+    child.sendline("a")
+    child.expect(pexpect.EOF)
+    assert f"{CLINICIAN}: 1 approved; recorded in" in child.before
+    assert review_counts(rules_copy)["signed_off"] == 1

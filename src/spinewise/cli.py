@@ -412,6 +412,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.
 
+    Without --rule it shows every rule in use you have not yet decided on as it is now.
     Each rule is shown with every text it puts in front of a lifter. A decision is stored
     in the rule folder's signoffs.yaml with the date, bound to the SHA-256 of what you saw
     and signed; editing the rule or one of its texts later voids it. Only reviewers whose

@@ -59,7 +59,7 @@ def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphras
     if _raw(key.public_key()) != _raw(public_key(reviewer.public_key)):
         raise ReviewError(f"the key in {key_file} is not {reviewer.name}'s: it does not match the public key "
                           f"listed for {reviewer.name} in {REVIEWERS_FILE}; nothing was recorded")
-    return Session(folder, rulebase, reviewer, key, _chosen_rules(rulebase, rule_ids))
+    return Session(folder, rulebase, reviewer, key, _chosen_rules(rulebase, rule_ids, reviewer.name))
 
 
 def read_private_key(key_file, passphrase: str | None = None):
@@ -97,14 +97,16 @@ def _raw(key) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def _chosen_rules(rulebase, rule_ids) -> tuple:
+def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
+    """The rules named, else every rule in use that this reviewer has not yet decided on as it is now."""
     by_id = {rule.id: rule for rule in rulebase.rules}
     unknown = [rid for rid in rule_ids if rid not in by_id]
     if unknown:
         raise ReviewError("; ".join(f"no rule {rid!r}{did_you_mean(rid, by_id)}" for rid in unknown))
     if rule_ids:
         return tuple(by_id[rid] for rid in dict.fromkeys(rule_ids))
-    return rulebase.active_rules()
+    decided = {s.rule for s in rulebase.signoffs if s.reviewer == reviewer_name and s.state == "valid"}
+    return tuple(rule for rule in rulebase.active_rules() if rule.id not in decided)
 
 
 def show_rule(session: Session, rule, number: int) -> str:
