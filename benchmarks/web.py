@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from answers import random_answers  # noqa: E402
 
-HIDDEN = re.compile(r'<input type="hidden" name="(state|question)" value="([^"]*)">')
+HIDDEN = re.compile(r'<input type="hidden" name="(question)" value="([^"]*)">')
 BARE_APP = """
 import sys
 from flask import Flask
@@ -64,28 +64,41 @@ class Stats:
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection, as a browser tab holds."""
+    """One keep-alive HTTP/1.1 connection with its cookie, as a browser tab holds; redirects are followed."""
 
     def __init__(self, host: str, port: int):
         self.host, self.port = host, port
         self.reader = self.writer = None
+        self.cookie = ""
 
     async def request(self, method: str, path: str, fields=None) -> tuple:
+        status, text, location = await self._once(method, path, fields)
+        while status in (302, 303) and location:
+            status, text, location = await self._once("GET", location, None)
+        return status, text
+
+    async def _once(self, method: str, path: str, fields) -> tuple:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         body = urllib.parse.urlencode(fields or []).encode()
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
         if fields is not None:
             head += "Content-Type: application/x-www-form-urlencoded\r\n"
+        if self.cookie:
+            head += f"Cookie: {self.cookie}\r\n"
         self.writer.write(head.encode() + b"\r\n" + body)
         status_line = await self.reader.readline()
-        length = 0
+        length, location = 0, ""
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             if name.lower() == "content-length":
                 length = int(value)
+            elif name.lower() == "location":
+                location = value.strip()
+            elif name.lower() == "set-cookie":
+                self.cookie = value.strip().split(";")[0]
         text = (await self.reader.readexactly(length)).decode()
-        return int(status_line.split()[1]), text
+        return int(status_line.split()[1]), text, location
 
     def close(self) -> None:
         if self.writer:
@@ -115,24 +128,25 @@ async def walk(connection: Connection, rulebase, answers: dict, stats: Stats) ->
         return page
 
     page = await step("start", "GET", "/")
-    page = await step("question", "POST", "/question", [("state", _fields(page)["state"])])
+    page = await step("question", "POST", "/start", [])
     while True:
         hidden = _fields(page)
         if "question" in hidden:
             question = rulebase.question(hidden["question"])
-            fields = [("state", hidden["state"]), ("question", question.id)]
+            fields = [("question", question.id)]
             page = await step("question", "POST", "/answer", fields + _answer_fields(question, answers[question.id]))
         elif 'class="stop"' in page:
-            page = await step("question", "POST", "/question", [("state", hidden["state"])])
+            page = await step("question", "GET", "/question")
         elif "Check your answers" in page:
-            page = await step("report", "POST", "/report", [("state", hidden["state"])])
+            page = await step("report", "GET", "/report")
             if "data-disposition=" not in page:
                 raise RuntimeError("no report")
             stats.lifters += 1
             return
         else:
             raise RuntimeError("an unexpected page")
-    # kinds: the answer that shows the stop page or the check page is timed as a question page
+    # kinds: the answer that shows the stop page or the check page is timed as a question page; an
+    # answer is timed with the redirect it is answered with and the page that follows (Post/Redirect/Get)
 
 
 async def run_lifters(address: str, rulebase, concurrency: int, seconds: float, max_lifters: int,

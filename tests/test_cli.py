@@ -69,3 +69,83 @@ def test_pause_list_names_the_lifts():
     run = invoke("assess", "--answers", EXAMPLES / "exacerbated_pain_arched.json", "--format", "json")
     pause = next(p for p in json.loads(run.stdout)["plan"] if p["code"] == "pause_hip_extension_lifts")
     assert "Romanian deadlift" in pause["lifts"] and "back squat" in pause["lifts"] and len(pause["lifts"]) == 13
+
+
+# --- bad input: one plain line, exit status 2, in every command (issue 17) --------------
+
+HEALTHY = EXAMPLES / "healthy_glutes_only.json"
+
+
+def one_line_error(run) -> str:
+    assert run.exit_code == 2, (run.stdout, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), run.stderr
+    assert "Usage:" not in run.stderr and "Traceback" not in run.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["assess", "--answers", HEALTHY, "--rules", "{tmp}/missing"],
+    ["questions", "--rules", "{tmp}/missing"],
+    ["rules", "check", "{tmp}/missing"],
+    ["rules", "doc", "{tmp}/missing"],
+    ["rules", "test", "{tmp}/missing"],
+    ["rules", "diff", "{tmp}/missing"],
+], ids=lambda args: " ".join(map(str, args[:2])))
+def test_a_missing_rule_folder_is_said_to_be_missing(args, tmp_path):
+    line = one_line_error(invoke(*[str(arg).format(tmp=tmp_path) for arg in args]))
+    assert f"there is no folder '{tmp_path}/missing'" in line
+    assert "broken" not in line and ":1:" not in line
+
+
+@pytest.mark.parametrize("args, option", [
+    (["assess", "--answers", HEALTHY, "--output", "{tmp}"], "--output"),
+    (["assess", "--answers", HEALTHY, "--save-answers", "{tmp}"], "--save-answers"),
+    (["rules", "doc", "--output", "{tmp}"], "--output"),
+    (["batch", "{answers}", "--output", "{tmp}"], "--output"),
+])
+def test_an_output_that_is_a_folder_is_one_line(args, option, tmp_path):
+    answers = tmp_path / "a.jsonl"
+    answers.write_text(HEALTHY.read_text().replace("\n", "") + "\n")
+    line = one_line_error(invoke(*[str(arg).format(tmp=tmp_path, answers=answers) for arg in args]))
+    assert line.startswith(f"Error: {option}: '{tmp_path}' is a folder; give a file name in it")
+
+
+@pytest.mark.parametrize("content, name", [(b"", "me.json"), (b"  \n", "me.json")])
+def test_an_empty_answers_file_is_said_to_be_empty(content, name, tmp_path):
+    (tmp_path / name).write_bytes(content)
+    line = one_line_error(invoke("assess", "--answers", tmp_path / name))
+    assert f"{tmp_path / name} is empty" in line and "Expecting value" not in line
+
+
+def test_empty_standard_input_is_said_to_be_empty():
+    line = one_line_error(invoke("assess", "--answers", "-", input=""))
+    assert "standard input is empty" in line
+
+
+def test_an_unknown_output_extension_is_refused_with_the_allowed_ones(tmp_path):
+    line = one_line_error(invoke("assess", "--answers", HEALTHY, "--output", tmp_path / "r.docx"))
+    assert "no report format writes .docx files" in line
+    assert ".txt" in line and ".html" in line and ".pdf" in line and "--format" in line
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_blank_lines_in_a_batch_are_skipped_not_refused(tmp_path):
+    one = HEALTHY.read_text().replace("\n", "")
+    source = tmp_path / "in.jsonl"
+    source.write_text(f"{one}\n\n   \n{one}\n\n")
+    run = invoke("batch", source)
+    assert run.exit_code == 0, run.stderr
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [result["disposition"] for result in results] == ["continue_training", "continue_training"]
+    assert "2 assessed, 0 refused" in run.stderr
+
+
+@pytest.mark.parametrize("group", [[], ["rules"]], ids=["spinewise", "spinewise rules"])
+def test_help_lists_commands_in_whole_sentences_without_markdown(group):
+    run = invoke(*group, "--help")
+    listing = run.stdout[run.stdout.index("Commands:"):]
+    rows = [line.strip() for line in listing.splitlines()[1:] if line.strip()]
+    assert rows and all(row.endswith(".") and not row.endswith("...") for row in rows), rows
+    for command in COMMANDS:
+        assert "`" not in invoke(*command, "--help").stdout

@@ -80,17 +80,18 @@ def test_the_last_line_counts_without_a_trailing_newline(tmp_path, healthy, jobs
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_bad_lines_of_every_kind_are_reported_and_the_run_goes_on(tmp_path, healthy, jobs):
-    bad = [b"", b"   ", b"\xff\xfe not utf-8", b"[1, 2]", b'{"id": 3, "fever": "yes"}', b"{" * 100_000,
+    blank = [b"", b"   "]  # skipped, not refused: they keep their line numbers for what follows
+    bad = [b"\xff\xfe not utf-8", b"[1, 2]", b'{"id": 3, "fever": "yes"}', b"{" * 100_000,
            b'{"a": NaN}', b'{"id": 1, "id": 2}', b"null", b'"text"', b"9" * 5000, b"\x00"]
     good = json.dumps({"id": "last", **healthy}).encode()
     source = tmp_path / "in.jsonl"
-    source.write_bytes(b"\n".join(bad + [good]) + b"\n")
+    source.write_bytes(b"\n".join(blank + bad + [good]) + b"\n")
 
     run = invoke("batch", source, "--jobs", jobs)
 
     lines = results(run.stdout)
     assert len(lines) == len(bad) + 1
-    for number, line in enumerate(lines[:-1], start=1):
+    for number, line in enumerate(lines[:-1], start=len(blank) + 1):
         assert line["line"] == number and line["error"] and "disposition" not in line, line
     assert lines[-1]["id"] == "last" and lines[-1]["disposition"] == "continue_training"
     assert f"1 assessed, {len(bad)} refused" in run.stderr

@@ -32,38 +32,45 @@ def asked_question(rulebase, page: str):
 
 
 class Lifter:
-    """One person with `answers` in mind, walking the pages through a Flask test client."""
+    """One person with `answers` in mind, walking the pages through a Flask test client.
+
+    Every POST is answered with a redirect to a GET page (Post/Redirect/Get), which the
+    client follows, as a browser does; the answers travel in the client's cookie.
+    """
 
     def __init__(self, client, rulebase, answers: dict):
         self.client, self.rulebase, self.answers = client, rulebase, answers
         self.pages = []  # (kind, response) in the order seen
 
     def post(self, path, fields, kind):
-        response = self.client.post(path, data=_multidict(fields))
+        response = self.client.post(path, data=_multidict(fields), follow_redirects=True)
+        self.pages.append((kind, response))
+        return response
+
+    def get(self, path, kind):
+        response = self.client.get(path, follow_redirects=True)
         self.pages.append((kind, response))
         return response
 
     def start(self):
-        start = self.client.get("/")
-        self.pages.append(("start", start))
-        return self.post("/question", [("state", hidden(start.text, "state"))], "question")
+        self.get("/", "start")
+        return self.post("/start", [], "question")
 
     def answer_all(self, response, finish_after_stop=True):
         """Answer every question asked; at the stop page, go on (or not). The last response."""
         while 'name="question"' in response.text or "See your report now" in response.text:
-            state = hidden(response.text, "state")
             if 'name="question"' not in response.text:  # the stop disposition's page
                 if not finish_after_stop or "Answer the other" not in response.text:
-                    return self.post("/report", [("state", state)], "report")
-                response = self.post("/question", [("state", state)], "question")
+                    return self.get("/report", "report")
+                response = self.get("/question", "question")
                 continue
             question = asked_question(self.rulebase, response.text)
-            fields = [("state", state), ("question", question.id)] + form_fields(question, self.answers[question.id])
+            fields = [("question", question.id)] + form_fields(question, self.answers[question.id])
             response = self.post("/answer", fields, "answer")
         return response
 
-    def report(self, response):
-        return self.post("/report", [("state", hidden(response.text, "state"))], "report")
+    def report(self, response=None):
+        return self.get("/report", "report")
 
     def walk(self, finish_after_stop=True):
         """Start to report; the report response."""
@@ -71,6 +78,15 @@ class Lifter:
         if "Check your answers" in last.text and 'data-disposition' not in last.text:
             return self.report(last)
         return last
+
+
+def cookie_state(client):
+    """The state the client's cookie carries, as the server reads it."""
+    from spinewise.web.state import COOKIE
+
+    signer = client.application.extensions["spinewise"].signer
+    cookie = client.get_cookie(COOKIE)
+    return signer.load(cookie.value if cookie else None)
 
 
 def _multidict(fields):

@@ -26,6 +26,9 @@ def parse_answers_json(data: bytes | str, source: str | None = None) -> dict:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise AnswersError(f"{where}not UTF-8 text (bad byte at position {exc.start})") from None
+    if not data.strip():
+        raise AnswersError(f"{source or 'the input'} is empty: it holds no answers (expected a JSON object, "
+                           f"like {{\"back_pain\": false}})")
     try:
         value = json.loads(data, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:

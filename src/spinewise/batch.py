@@ -37,17 +37,25 @@ def available_cores() -> int:
 
 
 def read_lines(stream, limit: int = MAX_LINE_BYTES):
-    """(line number, bytes read, the line or None when longer than `limit`) for each line of a binary stream."""
-    number = 0
+    """(line number, bytes read, the line or None when longer than `limit`) for each line of a binary stream.
+
+    Blank lines (an editor's trailing newline, a gap between cases) are skipped, not
+    refused; their bytes count with the next line, so progress still reaches the end.
+    """
+    number, blank_bytes = 0, 0
     while True:
         raw = stream.readline(limit + 1)
         if not raw:
             return
         number += 1
         if len(raw) > limit and not raw.endswith(b"\n"):
-            yield number, len(raw) + _skip_rest_of_line(stream), None
+            yield number, blank_bytes + len(raw) + _skip_rest_of_line(stream), None
+        elif not raw.strip():
+            blank_bytes += len(raw)
+            continue
         else:
-            yield number, len(raw), raw
+            yield number, blank_bytes + len(raw), raw
+        blank_bytes = 0
 
 
 def _skip_rest_of_line(stream) -> int:

@@ -36,15 +36,56 @@ def user_errors(command):
         except RuleBaseError as exc:  # one line: the first problem, and where to see them all
             more = f" and {len(exc.problems) - 1} more" if len(exc.problems) > 1 else ""
             raise UserError(f"the rule base is broken: {exc.problems[0]}{more}; "
-                            "`spinewise rules check` lists every problem") from None
+                            "spinewise rules check lists every problem") from None
         except SpinewiseError as exc:
             raise UserError(str(exc)) from None
 
     return wrapper
 
 
+def a_folder(ctx, param, value):
+    """A rule-base folder that exists: a missing one is one line saying so, not a 'broken rule base'."""
+    import os
+
+    name = "--rules: " if param.name == "rules_dir" else ""
+    for folder in value if isinstance(value, tuple) else [value]:
+        if folder is None:
+            continue
+        if not os.path.exists(folder):
+            raise UserError(f"{name}there is no folder {folder!r}; give the folder that holds rulebase.yaml")
+        if not os.path.isdir(folder):
+            raise UserError(f"{name}{folder!r} is a file; give the folder that holds rulebase.yaml")
+    return value
+
+
+def a_file_to_write(ctx, param, value):  # noqa: ARG001 - Click's callback signature
+    """A file path to write: a folder is refused in one line (Click's own check prints its usage too)."""
+    import os
+
+    if value and value != "-" and os.path.isdir(value):
+        raise UserError(f"{param.opts[0]}: {value!r} is a folder; give a file name in it, "
+                        f"like {os.path.join(value, _example_name(param))}")
+    return value
+
+
+def a_file_to_read(ctx, param, value):
+    """An input file: a folder is refused in one line."""
+    import os
+
+    if value and value != "-" and os.path.isdir(value):
+        raise UserError(f"{param.human_readable_name}: {value!r} is a folder; give the file itself")
+    return value
+
+
+def _example_name(param) -> str:
+    command = click.get_current_context().info_name
+    if param.name == "output":
+        return {"assess": "report.html", "doc": "rulebook.html"}.get(command, "results.jsonl")
+    return "answers.json"
+
+
 rules_option = click.option(
-    "--rules", "rules_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+    "--rules", "rules_dir", type=click.Path(), default=None, metavar="DIR", callback=a_folder,
     help="Rule-base folder to use (default: the rule base shipped with spinewise).",
 )
 draft_option = click.option(
@@ -64,16 +105,17 @@ def main():
     """
 
 
-@main.command()
+@main.command(short_help="Assess one lifter: ask the questions, or read --answers.")
 @click.option("--answers", "answers_source", metavar="FILE|-",
               help="Read answers from a JSON file ('-' for standard input) instead of asking: an answers object "
                    "or a FHIR QuestionnaireResponse, e.g. --answers response.fhir.json.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Report format; fhir is a FHIR R4 Bundle (QuestionnaireResponse, ClinicalImpression, CarePlan), "
                    "e.g. --format fhir. Default: from the --output extension, else text on a terminal and json otherwise.")
-@click.option("--output", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Write the report to PATH (owner-only permissions) instead of standard output.")
-@click.option("--save-answers", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
+              help="Write the report to PATH (owner-only permissions) instead of standard output; its extension "
+                   "(.txt .md .html .json .pdf) picks the format unless --format is given.")
+@click.option("--save-answers", type=click.Path(), metavar="FILE", callback=a_file_to_write,
               help="Also write the answers to FILE as JSON, to replay the same case later with --answers FILE.")
 @click.option("--resume", is_flag=True,
               help="Continue the questionnaire you stopped earlier, from the next unanswered question.")
@@ -101,8 +143,9 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     interview = None
     if answers_source is None:
-        interview = _interview(resume, interactive, rules_dir, include_draft)
+        interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
         answers = interview.answers
+        save_answers = interview.save_answers
     elif resume:
         raise UserError("--resume continues an unfinished questionnaire; leave out --answers to use it")
     else:
@@ -118,7 +161,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
         if not interview:
             raise
         message = exc.message if isinstance(exc, UserError) else str(exc)
-        raise UserError(f"{message}; your answers are kept: `spinewise assess --resume` with other options "
+        raise UserError(f"{message}; your answers are kept: spinewise assess --resume with other options "
                         "gives the report without asking again") from None
     if interview:
         interview.finished()
@@ -126,7 +169,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
             click.echo(f"The report is in {output}.", err=True)
 
 
-def _interview(resume, interactive, rules_dir, include_draft):
+def _interview(resume, interactive, rules_dir, include_draft, save_answers):
     """Ask the questions on the terminal; Ctrl-C keeps the answers and exits with status 130."""
     if not (interactive or sys.stdin.isatty()):
         raise UserError("standard input is not a terminal, so no questions can be asked; "
@@ -138,8 +181,11 @@ def _interview(resume, interactive, rules_dir, include_draft):
 
     again = ["spinewise", "assess", "--resume"] + (["--rules", rules_dir] if rules_dir else [])
     again += ["--include-draft"] if include_draft else []
+    import os
+
+    target = os.path.abspath(save_answers) if save_answers else None
     try:
-        return run_questionnaire(api.load_triage(rules_dir, include_draft), resume, shlex.join(again))
+        return run_questionnaire(api.load_triage(rules_dir, include_draft), resume, shlex.join(again), target)
     except Interrupted as exc:
         click.echo(str(exc), err=True)
         sys.exit(130)
@@ -149,7 +195,13 @@ def _pick_format(fmt, output) -> str:
     if fmt:
         return fmt
     if output:
-        suffix = "." + output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        import os
+
+        suffix = os.path.splitext(output)[1].lower()
+        if suffix and suffix not in EXTENSION_FORMATS:
+            allowed = " ".join(dict.fromkeys(EXTENSION_FORMATS))
+            raise UserError(f"--output {output}: no report format writes {suffix} files; end the name with one of "
+                            f"{allowed}, or choose the format with --format")
         return EXTENSION_FORMATS.get(suffix, "text")
     return "text" if sys.stdout.isatty() else "json"
 
@@ -178,9 +230,9 @@ def _emit(report: str | bytes, output) -> None:
         click.echo(report, nl=False)
 
 
-@main.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="OUT.jsonl",
+@main.command(short_help="Assess many lifters from a JSONL file, one per line.")
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(allow_dash=True), callback=a_file_to_read)
+@click.option("--output", type=click.Path(allow_dash=True), default="-", metavar="OUT.jsonl", callback=a_file_to_write,
               help="Where to write one JSON result per input line (default: standard output).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes (default: the cores available). Output order is kept.")
@@ -218,7 +270,7 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="List the questions, their answers and the rules that read them.")
 @click.option("--format", "fmt", type=click.Choice(("json", "markdown", "fhir", "json-schema")),
               help="fhir: a FHIR R4 Bundle of the Questionnaire and its CodeSystems; json-schema: a JSON Schema "
                    "(2020-12) of the answers object, with the result's under $defs "
@@ -246,7 +298,7 @@ def questions(fmt, rules_dir):
     click.echo(questions(rules_dir, fmt), nl=False)
 
 
-@main.command()
+@main.command(short_help="Serve the questionnaire as web pages.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Any other than loopback sends answers over the network: put a TLS proxy in front.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -256,7 +308,7 @@ def questions(fmt, rules_dir):
 def serve(host, port, rules_dir):
     """Serve the questionnaire as web pages (one question per page, then the report).
 
-    The server keeps no answers: they travel, signed, in each page's form. Set
+    The server keeps no answers: the lifter's browser holds them, signed, in a cookie. Set
     SPINEWISE_SECRET to the same value in every process when several serve one address.
 
     \b
@@ -269,7 +321,7 @@ def serve(host, port, rules_dir):
     run(rules_dir, host, port, lambda line: click.echo(line, err=True))
 
 
-@main.group()
+@main.group(short_help="Check, document, test and compare rule bases.")
 def rules():
     """Work with rule bases: check, document, test and compare them.
 
@@ -283,18 +335,18 @@ def rules():
     """
 
 
-@rules.command("check")
-@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@rules.command("check", short_help="Validate a rule base; exit 1 when it has errors.")
+@click.argument("directory", required=False, type=click.Path(), metavar="[DIR]", callback=a_folder)
 @rules_option
 @user_errors
 def rules_check(directory, rules_dir):
-    """Validate a rule base; exit 0 when clean, 1 with one `file:line: message` row per problem.
+    """Validate a rule base; exit 0 when clean, 1 with one "file:line: message" row per problem.
 
     Besides the files themselves it verifies the rules over every combination of answers:
     gaps where no rule gives a disposition and rules that set the same plan attribute
     differently are errors; rules that can never fire, redundant rules, one finding with
     two dispositions, and vocabulary no rule produces are warnings (rows marked
-    `warning:`), which do not fail the check.
+    "warning:"), which do not fail the check.
 
     \b
     Example:
@@ -315,11 +367,12 @@ def rules_check(directory, rules_dir):
     click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
 
 
-@rules.command("doc")
-@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@rules.command("doc", short_help="Write the rulebook: every rule in plain words.")
+@click.argument("directory", required=False, type=click.Path(), metavar="[DIR]", callback=a_folder)
 @click.option("--format", "fmt", type=click.Choice(("markdown", "html")),
               help="Rulebook format. Default: from the --output extension, else markdown.")
-@click.option("--output", type=click.Path(dir_okay=False), metavar="PATH", help="Write the rulebook to PATH.")
+@click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
+              help="Write the rulebook to PATH.")
 @rules_option
 @user_errors
 def rules_doc(directory, fmt, output, rules_dir):
@@ -339,9 +392,9 @@ def rules_doc(directory, fmt, output, rules_dir):
     _emit(rulebook(directory or rules_dir, fmt), output)
 
 
-@rules.command("test")
-@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
-@click.option("--cases", "cases_path", type=click.Path(dir_okay=False), metavar="FILE.jsonl",
+@rules.command("test", short_help="Run the rules' own examples and a cases file.")
+@click.argument("directory", required=False, type=click.Path(), metavar="[DIR]", callback=a_folder)
+@click.option("--cases", "cases_path", type=click.Path(), metavar="FILE.jsonl", callback=a_file_to_read,
               help='Also run these cases: one object per line, {"id", "answers", "expect": {"disposition", '
                    '"findings", "no_findings", "plan", "no_plan"}}.')
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Table or JSON.")
@@ -366,9 +419,10 @@ def rules_test(directory, cases_path, fmt, rules_dir, include_draft):
         sys.exit(1)
 
 
-@rules.command("diff")
-@click.argument("folders", metavar="[OLD_DIR] NEW_DIR", nargs=-1, required=True, type=click.Path(file_okay=False))
-@click.option("--cases", "cases_path", type=click.Path(dir_okay=False), metavar="FILE.jsonl",
+@rules.command("diff", short_help="Show the cases a rule change would alter.")
+@click.argument("folders", metavar="[OLD_DIR] NEW_DIR", nargs=-1, required=True, type=click.Path(),
+                callback=a_folder)
+@click.option("--cases", "cases_path", type=click.Path(), metavar="FILE.jsonl", callback=a_file_to_read,
               help="Saved answers to replay, one JSON object per line (batch input works). "
                    "Default: generate a set of answers that covers every combination the rules tell apart.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", help="Report or JSON.")

@@ -1,7 +1,7 @@
 """The questionnaire's path, shared by the terminal interview and the web questionnaire.
 
 Pure functions of the rule base and the answers so far: which question comes next (file
-order of questions.yaml, `asked_when` honoured), "Question N of about M", and whether the
+order of questions.yaml, `asked_when` honoured), "Question N of M to K", and whether the
 answers already reach the disposition that stops the interview. No terminal, no web.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.rulebase.conditions import fact_tests
+from spinewise.rulebase.conditions import fact_tests, truth
 
 
 def stop_disposition(rulebase):
@@ -39,21 +39,48 @@ def previous_question(rulebase, answers: dict, question_id: str):
     return before[-1] if before else None
 
 
+def may_still_ask(rulebase, answers: dict):
+    """The questions not yet answered that later answers could still open (an upper bound)."""
+    return (q for q in rulebase.questions
+            if q.id not in answers and (q.asked_when is None or truth(q.asked_when, answers, unanswered=None) is not False))
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many questions: `fewest` if no further answer opens a follow-up, `most` if all do."""
+
+    fewest: int
+    most: int
+
+    def __str__(self) -> str:
+        return str(self.fewest) if self.fewest == self.most else f"{self.fewest} to {self.most}"
+
+    @property
+    def one(self) -> bool:
+        return self.most == 1
+
+
+def remaining(rulebase, answers: dict) -> Count:
+    """The questions still to come after `answers`, as the lifter will be asked them."""
+    return Count(sum(1 for _ in still_to_ask(rulebase, answers)), sum(1 for _ in may_still_ask(rulebase, answers)))
+
+
 @dataclass(frozen=True)
 class Progress:
     number: int  # this question's place among those asked
-    about: int  # answered plus still to ask: it changes as answers open or close follow-ups
+    total: Count  # answered plus still to come: it narrows as answers open or close follow-ups
 
     def __str__(self) -> str:
-        return f"Question {self.number} of about {self.about}"
+        return f"Question {self.number} of {self.total}"
 
 
 def progress(rulebase, answers: dict, question_id: str) -> Progress:
-    """Where `question_id` stands: "Question N of about M" for the answers so far."""
+    """Where `question_id` stands: "Question N of M" (or "of M to K") for the answers so far."""
     others = {qid: value for qid, value in answers.items() if qid != question_id}
     order = [q.id for q in rulebase.questions]
     number = 1 + sum(1 for qid in others if order.index(qid) < order.index(question_id))
-    return Progress(number, len(others) + sum(1 for _ in still_to_ask(rulebase, others)))
+    left = remaining(rulebase, others)
+    return Progress(number, Count(len(others) + left.fewest, len(others) + left.most))
 
 
 def keep_asked(rulebase, answers: dict) -> dict:

@@ -1,7 +1,9 @@
 """The interview: ask the rule base's questions in file order, only those that apply.
 
 Everything it shows goes to standard error, so the report on standard output stays clean
-when it is piped. The answers are kept in the resume file after every answer.
+when it is piped, and every line is wrapped to the terminal's width (see `say`). The
+answers are kept in the resume file after every answer, with where `--save-answers`
+should write them, so a resumed questionnaire still writes them there.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import click
 
 from spinewise.errors import OutputError
 from spinewise.questionnaire import flow, resume
-from spinewise.questionnaire.entry import Command, entry_prompt, entry_type
+from spinewise.questionnaire.entry import Command, OrCommand, YesNo, entry_prompt, entry_type
 from spinewise.questionnaire.why import explain, plain_why, wrap
 
 
@@ -20,16 +22,36 @@ class Interrupted(Exception):
     """The lifter stopped (Ctrl-C or end of input); the message says how to resume."""
 
 
-def echo(text: str = "", **style) -> None:
-    click.secho(text, err=True, **style)
+def say(text: str = "", indent: str = "", rest: str | None = None, **style) -> None:
+    """Print `text` to standard error, each of its lines wrapped to the terminal's width."""
+    lines = [wrap(line, indent, rest) if line.strip() else "" for line in text.split("\n")]
+    click.secho("\n".join(lines), err=True, **style)
+
+
+def ask(prompt: str, kind: click.ParamType, default: str | None = None):
+    """One line typed by the lifter, converted by `kind`; asked again, with a wrapped error, until it fits.
+
+    The prompt and the error are wrapped like everything else (Click's own prompt would
+    print them as one long line); Ctrl-C and end of input raise click.Abort.
+    """
+    shown = f"{prompt} [{default}]:" if default is not None else f"{prompt}:"
+    while True:
+        typed = click.prompt(wrap(shown), default="", show_default=False, prompt_suffix=" ", err=True)
+        if not typed.strip() and default is not None:
+            typed = default
+        try:
+            return kind.convert(typed, None, None)
+        except click.BadParameter as exc:
+            say(f"Error: {exc.message}")
 
 
 class Interview:
-    def __init__(self, triage, path: Path, resume_command: str):
+    def __init__(self, triage, path: Path, resume_command: str, save_answers: str | None = None):
         self.triage = triage
         self.rulebase = triage.rulebase
         self.path = path
         self.resume_command = resume_command
+        self.save_answers = save_answers  # where --save-answers writes the answers, kept across --resume
         self.answers: dict = {}
         self.after_emergency: str | None = None
         self.save_problem: str | None = None
@@ -51,25 +73,38 @@ class Interview:
 
     def _start(self, resume_requested: bool) -> None:
         saved = self._load(resume_requested)
-        self._introduce()
-        if saved and not resume_requested and not click.confirm(
-                f"You have an unfinished questionnaire with {_answers(len(saved.answers))}. Continue it?",
-                default=True, err=True):
+        self._introduce(saved)
+        if saved and not resume_requested and not self._continue_saved(saved):
             saved = None
         if saved:
             self.answers = dict(saved.answers)
             self.after_emergency = saved.after_emergency
-            echo(f"Continuing your unfinished questionnaire: {_answers(len(self.answers))} kept.")
+            self.save_answers = self.save_answers or saved.save_answers
+            say(f"Continuing your unfinished questionnaire: {_answers(len(self.answers))} kept.")
+            if saved.save_answers and self.save_answers == saved.save_answers:
+                say(f"Your answers will be written to {self.save_answers} at the end, as asked when you started.")
 
-    def _introduce(self) -> None:
+    def _continue_saved(self, saved) -> bool:
+        """Whether to continue the saved questionnaire; starting again forgets it only when the lifter says so."""
+        kept = _answers(len(saved.answers))
+        if ask(f"You have an unfinished questionnaire with {kept}. Continue it? (y/n)", YesNo(), "y"):
+            return True
+        if ask(f"Start again and forget those {kept}? (y/n)", YesNo(), "n"):
+            say("Starting again; the earlier answers are forgotten once you answer the first question.")
+            return False
+        return True
+
+    def _introduce(self, saved) -> None:
         sections = list(dict.fromkeys(q.section for q in self.rulebase.questions if q.section))
-        count = sum(1 for _ in self._still_to_ask())
-        echo(self.rulebase.name, bold=True)
-        echo(wrap(f"About {count} short questions: {', '.join(sections).lower()}. "
-                  "This is educational triage, not a diagnosis."))
-        echo(wrap("Type ? at any question to see why it is asked (?? lists the rules behind it), or back "
-                  f"to change your previous answer. Ctrl-C stops; your answers are kept and "
-                  f"`{self.resume_command}` continues."))
+        count = flow.remaining(self.rulebase, {})
+        say(self.rulebase.name, bold=True)
+        plural = "question" if count.one else "questions"
+        depends = "" if count.fewest == count.most else ", depending on your answers"
+        say(f"{count} short {plural}{depends}: {', '.join(sections).lower()}. "
+            "This is educational triage, not a diagnosis.")
+        say("Type ? at any question to see why it is asked (?? lists the rules behind it), or back "
+            f"to change your previous answer. Ctrl-C stops; your answers are kept and "
+            f"{self.resume_command} continues.")
 
     def _load(self, resume_requested: bool):
         """The saved progress to offer (None when there is none or it is unusable)."""
@@ -78,7 +113,7 @@ class Interview:
         except resume.ResumeError as exc:
             if resume_requested:
                 raise
-            echo(f"Note: {exc}; starting a new one.", fg="yellow")
+            say(f"Note: {exc}; starting a new one.", fg="yellow")
             return None
         if resume_requested and saved is None:
             raise resume.ResumeError(f"there is no unfinished questionnaire to resume (looked for {self.path}); "
@@ -88,12 +123,15 @@ class Interview:
     def _loop(self) -> None:
         while True:
             if self._at_emergency() and not self._emergency_handled():
-                echo(f"\nStopping here: the report is made from your {_answers(len(self.answers))} "
-                     "and lists the questions not asked.\n")
+                say(f"\nStopping here: the report is made from your {_answers(len(self.answers))} "
+                    "and lists the questions not asked.\n")
                 return
             question = self._next_question()
             if question is None:
-                echo("\nThat was the last question.\n")
+                say("\nThat was the last question.")
+                if self._at_emergency():
+                    self._show_emergency()
+                say()
                 return
             value = self._ask(question)
             if value is Command.BACK:
@@ -107,42 +145,46 @@ class Interview:
     def _next_question(self):
         return flow.next_question(self.rulebase, self.answers)
 
-    def _still_to_ask(self):
-        return flow.still_to_ask(self.rulebase, self.answers)
-
-    def _ask(self, question):
+    def _ask(self, question, default=None, note: str = ""):
         self._show(question)
+        if note:
+            say(note, dim=True)
+        kind = entry_type(question)
         while True:
-            value = click.prompt(entry_prompt(question), type=entry_type(question), err=True)
+            value = ask(entry_prompt(question), kind, default)
             if value not in (Command.WHY, Command.RULES):
                 self._confirm_choice(question, value)
                 return value
-            echo()
+            say()
             if value is Command.WHY:
-                echo("\n".join(wrap(line, "  ") for line in plain_why(question, self.rulebase, self.triage.rules)))
-                echo(wrap("Type ?? to see the rules that use your answer.", "  "), dim=True)
+                say("\n".join(plain_why(question, self.rulebase, self.triage.rules)), "  ")
+                say("Type ?? to see the rules that use your answer.", "  ", dim=True)
             else:
-                echo(explain(question, self.rulebase, self.triage.rules))
-            echo()
-            echo(wrap(question.text), bold=True)
+                click.echo(explain(question, self.rulebase, self.triage.rules), err=True)  # wrapped as it is made
+            say()
+            say(question.text, bold=True)
             self._show_choices(question)
 
     def _show(self, question) -> None:
+        if self.after_emergency == "finish":
+            say()
+            self._emergency_banner()
         if question.section and question.section != self.section:
-            echo()
-            echo(f"== {question.section} ==", bold=True)
+            say()
+            say(f"== {question.section} ==", bold=True)
         self.section = question.section
-        echo()
-        echo(str(flow.progress(self.rulebase, self.answers, question.id)), dim=True)
-        echo(wrap(question.text), bold=True)
+        say()
+        say(str(flow.progress(self.rulebase, self.answers, question.id)), dim=True)
+        say(question.text, bold=True)
         if question.hint:
-            echo(wrap(question.hint, "  "))
+            say(question.hint, "  ")
         self._show_choices(question)
 
     @staticmethod
     def _show_choices(question) -> None:
         for index, choice in enumerate(question.choices, start=1):
-            echo(f"  {index}) {choice.label}")
+            label = f"  {index}) "
+            say(choice.label, label, " " * len(label))
 
     @staticmethod
     def _confirm_choice(question, value) -> None:
@@ -150,16 +192,27 @@ class Interview:
         if question.choices and value is not Command.BACK:
             chosen = value if isinstance(value, list) else [value]
             labels = [choice.label for choice in question.choices if choice.value in chosen]
-            echo(wrap("= " + "; ".join(labels), "  "), dim=True)
+            say("= " + "; ".join(labels), "  ", dim=True)
 
     def _back(self) -> None:
+        """Ask the previous question again, its earlier answer offered as the default."""
         if not self.answers:
-            echo("This is the first question; there is no previous answer to change.")
+            say("This is the first question; there is no previous answer to change.")
             return
-        self.answers.popitem()
+        qid, earlier = self.answers.popitem()
         if not self._at_emergency():
             self.after_emergency = None
         self.section = None
+        self._save()
+        question = self.rulebase.question(qid)
+        value = self._ask(question, default=_typed(question, earlier),
+                          note=f"Your earlier answer: {question.answer_text(earlier)}. Press Enter to keep it, "
+                               "or type another.")
+        if value is Command.BACK:
+            self._back()
+            return
+        self.answers[qid] = value
+        self.answers = flow.keep_asked(self.rulebase, self.answers)
         self._save()
 
     # --- the emergency -------------------------------------------------------------------
@@ -171,21 +224,36 @@ class Interview:
         """Show the emergency advice once and ask whether to go on; False to stop asking."""
         if self.after_emergency is None:
             self._show_emergency()
-            remaining = sum(1 for _ in self._still_to_ask())
-            if remaining:
-                echo("Acting on this advice comes first.", bold=True)
-            go_on = remaining > 0 and click.confirm(
-                f"Answer the other {remaining} questions for a full report anyway?", default=False, err=True)
+            left = flow.remaining(self.rulebase, self.answers)
+            go_on = False
+            if left.most:
+                say("Acting on this advice comes first.", bold=True)
+                go_on = self._ask_to_go_on(left)
             self.after_emergency = "finish" if go_on else "stop"
             self._save()
         return self.after_emergency == "finish"
 
+    def _ask_to_go_on(self, left) -> bool:
+        plural = "question" if left.one else "questions"
+        while True:
+            choice = ask(f"Answer the other {left} {plural} for a full report anyway? (y/n; ? = what this means)",
+                         OrCommand(YesNo()), "n")
+            if isinstance(choice, bool):
+                return choice
+            say(f"\nYes: the questions go on ({left} more), this warning stays on screen, and the "
+                "report at the end covers everything you answered.", "  ")
+            say(f"No: the report is made now from your {_answers(len(self.answers))}; it lists the "
+                "questions not asked. Either way, acting on the advice comes first.\n", "  ")
+
     def _show_emergency(self) -> None:
-        disposition = flow.stop_disposition(self.rulebase)
-        echo()
-        echo(f"!! {disposition.title.upper()} !!", fg="red", bold=True)
-        echo(wrap(disposition.advice.strip(), "   "), fg="red")
-        echo()
+        say()
+        self._emergency_banner()
+        say(flow.stop_disposition(self.rulebase).advice.strip(), "  ", fg="red")
+        say()
+
+    def _emergency_banner(self) -> None:
+        """The emergency title as the reports print it: a worded warning, not only a colour."""
+        say(f"WARNING: {flow.stop_disposition(self.rulebase).title.upper()}", fg="red", bold=True)
 
     # --- keeping the answers -------------------------------------------------------------
 
@@ -194,28 +262,49 @@ class Interview:
             resume.remove(self.path)
             return
         try:
-            resume.save(resume.Progress(self.answers, self.after_emergency), self.rulebase, self.path)
+            resume.save(resume.Progress(self.answers, self.after_emergency, self.save_answers),
+                        self.rulebase, self.path)
             self.save_problem = None
         except OutputError as exc:
             if self.save_problem is None:
-                echo(f"Note: {exc}; if you stop now, your answers are lost.", fg="yellow")
+                say(f"Note: {exc}; if you stop now, your answers are lost.", fg="yellow")
             self.save_problem = str(exc)
 
     def _stopped_message(self) -> str:
         if not self.answers:
-            return "\nStopped before the first answer; nothing was kept."
+            return "\n" + wrap("Stopped before the first answer; nothing was kept.")
         if self.save_problem:
-            return f"\nStopped. Your answers could not be kept: {self.save_problem}."
-        return (f"\nStopped. Your {_answers(len(self.answers))} are kept in {self.path}.\n"
-                f"To continue where you stopped, run: {self.resume_command}")
+            return "\n" + wrap(f"Stopped. Your answers could not be kept: {self.save_problem}.")
+        kept = _answers(len(self.answers))
+        verb = "is" if len(self.answers) == 1 else "are"
+        lines = [f"Stopped. Your {kept} {verb} kept in {self.path}."]
+        if self.save_answers:
+            lines.append(f"They will be written to {self.save_answers} when you finish.")
+        lines.append(f"To continue where you stopped, run: {self.resume_command}")
+        return "\n" + "\n".join(wrap(line) for line in lines)
 
 
 def _answers(count: int) -> str:
     return "1 answer" if count == 1 else f"{count} answers"
 
 
-def run_questionnaire(triage, resume_requested: bool, resume_command: str = "spinewise assess --resume"):
-    """Run the questionnaire; the Interview, whose `.answers` are complete (or reach emergency)."""
-    interview = Interview(triage, resume.resume_path(), resume_command)
+def _typed(question, value) -> str:
+    """An answer as the lifter would type it at the prompt, to offer it as the default."""
+    if question.type == "bool":
+        return "y" if value else "n"
+    if question.type == "int":
+        return str(value)
+    numbers = {choice.value: str(index) for index, choice in enumerate(question.choices, start=1)}
+    return ",".join(numbers[item] for item in (value if isinstance(value, list) else [value]))
+
+
+def run_questionnaire(triage, resume_requested: bool, resume_command: str = "spinewise assess --resume",
+                      save_answers: str | None = None):
+    """Run the questionnaire; the Interview, whose `.answers` are complete (or reach emergency).
+
+    `save_answers` is where the answers file goes at the end; a resumed questionnaire
+    remembers it from when it was started, so `.save_answers` says where to write.
+    """
+    interview = Interview(triage, resume.resume_path(), resume_command, save_answers)
     interview.run(resume_requested)
     return interview

@@ -29,6 +29,7 @@ class Progress:
 
     answers: dict = field(default_factory=dict, hash=False, compare=False)
     after_emergency: str | None = None  # "finish" or "stop", once the lifter has chosen
+    save_answers: str | None = None  # where --save-answers asked for the answers file, as an absolute path
 
 
 def state_dir() -> Path:
@@ -44,6 +45,7 @@ def resume_path() -> Path:
 def save(progress: Progress, rulebase, path: Path) -> None:
     """Keep `progress` for --resume; raises OutputError when the file cannot be written."""
     record = {"answers": progress.answers, "after_emergency": progress.after_emergency,
+              "save_answers": progress.save_answers,
               "rulebase": {"version": rulebase.version, "sha256": rulebase.content_hash}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -69,7 +71,9 @@ def load(rulebase, path: Path) -> Progress | None:
     except AnswersError as exc:
         raise ResumeError(f"the unfinished questionnaire cannot be continued: {exc}") from None
     choice = record.get("after_emergency")
-    return Progress(answers, choice if choice in ("finish", "stop") else None)
+    target = record.get("save_answers")
+    return Progress(answers, choice if choice in ("finish", "stop") else None,
+                    target if isinstance(target, str) and target else None)
 
 
 def remove(path: Path) -> None:

@@ -27,44 +27,42 @@ def explain(question, rulebase, rules) -> str:
     return "\n".join(lines)
 
 
-PLAIN_OUTCOMES = 4  # answer lines in the plain WHY; with the hint and the closing line, at most 6
-
-
 def plain_why(question, rulebase, rules=None) -> list[str]:
-    """3 to 6 plain lines for a lifter: what the question checks and what answers lead to.
+    """A few plain lines for a lifter: why the answer matters and what each answer leads to.
 
-    Generated from the rules that read the answer (`rules`, default the approved ones): per
-    answer, the advice titles and finding titles it can lead to, most severe first, with no
-    rule ids or codes.
+    The first line is the question's `why` from the rule base (what the hint does not say).
+    Then, generated from the rules that read this answer alone (`rules`, default the
+    approved ones), the advice each answer leads to on its own (with at most the answers
+    that make the question asked), most severe first; answers
+    that decide nothing alone get one closing line. No rule ids, codes or finding titles:
+    `??` lists the rules.
     """
     rules = rulebase.active_rules() if rules is None else rules
-    lines = [f"What this checks: {question.hint.strip()}" if question.hint
-             else f"What this checks: {question.text.strip()}"]
-    outcomes = _plain_outcomes(question, rulebase, [rule for rule in rules if question.id in rule.questions])
-    if not outcomes:
-        lines.append("No rule uses this answer at the moment; it is kept with your report.")
-    lines.extend(outcomes[:PLAIN_OUTCOMES])
-    lines.append("Your report lists the answers behind its advice, so you can check them.")
+    lines = [question.why.strip()] if question.why else []
+    given = set(questions_read(question.asked_when)) if question.asked_when is not None else set()
+    outcomes = _plain_outcomes(question, rulebase, [rule for rule in rules if question.id in rule.questions
+                                                    and set(rule.questions) <= given | {question.id}])
+    lines.extend(outcomes)
+    if outcomes:
+        lines.append("Any other answer changes nothing on its own: your report weighs it with the rest.")
+    elif not lines:
+        lines.append("Your answer is weighed with your other answers in the report.")
     return lines
 
 
-def _plain_outcomes(question, rulebase, users) -> list[str]:
-    """"If you answer yes: <advice>; <finding>" lines, the line with the most severe advice first."""
+def _plain_outcomes(question, rulebase, alone) -> list[str]:
+    """"If you answer yes, the advice is: <advice>." per answer that decides the advice on its own."""
     groups: dict = {}
-    for rule in users:
-        key = _plain_condition(rule.when, question) + ("" if len(rule.questions) == 1 else " (with other answers)")
-        advice, findings = groups.setdefault(key, ([], []))
+    for rule in alone:
         if rule.disposition:
             disposition = rulebase.disposition(rule.disposition)
-            advice.append((disposition.rank, disposition.title))
-        if rule.finding:
-            findings.append(_finding_title(rule.finding, rulebase).rstrip("."))
-    worst = len(rulebase.dispositions)
-    ordered = sorted(groups.items(), key=lambda item: (min(item[1][0], default=(worst,))[0], "(with" in item[0]))
+            groups.setdefault(_plain_condition(rule.when, question), set()).add((disposition.rank, disposition.title))
+    ordered = sorted(groups.items(), key=lambda item: min(item[1]))
     lines = []
-    for key, (advice, findings) in ordered:
-        titles = [title for _, title in sorted(advice)] + findings
-        lines.append(f"{_plain_subject(question)} {key}: {'; '.join(dict.fromkeys(titles))}.")
+    for key, advice in ordered:
+        rank, title = min(advice)
+        if key:
+            lines.append(f"{_plain_subject(question)} {key}, the advice will be{' at least' if rank else ''}: {title}.")
     return lines
 
 
@@ -159,8 +157,8 @@ def _count(number: int, one: str, many: str) -> str:
 
 
 def screen_width() -> int:
-    """The terminal's width (one column spare), from 40 up to 100 columns."""
-    return min(max(shutil.get_terminal_size((80, 24)).columns - 1, 40), 100)
+    """The terminal's width (one column spare, so a full line never wraps on its own), at most 100 columns."""
+    return min(max(shutil.get_terminal_size((80, 24)).columns - 1, 20), 100)
 
 
 def wrap(text: str, indent: str = "", rest: str | None = None) -> str:

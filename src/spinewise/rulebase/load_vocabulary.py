@@ -50,7 +50,7 @@ def read_questions(data, report: Reporter) -> tuple[list[Question], dict]:
 
 def _question(node, seen: dict, report: Reporter) -> Question | None:
     required = ("id", "type", "text", "says")
-    optional = ("hint", "section", "choices", "minimum", "maximum", "asked_when", "sign")
+    optional = ("hint", "why", "section", "choices", "minimum", "maximum", "asked_when", "sign")
     if not keys(report, node, required, optional, what="a question"):
         return None
     qid, qtype = node["id"], node["type"]
@@ -73,6 +73,7 @@ def _question(node, seen: dict, report: Reporter) -> Question | None:
             return None
     return Question(
         id=qid, type=qtype, text=text(report, node, "text", what), hint=text(report, node, "hint", what, False),
+        why=text(report, node, "why", what, False),
         section=text(report, node, "section", what, False), choices=choices, minimum=minimum, maximum=maximum,
         says=_says(node, qtype, choices, what, report), sign=text(report, node, "sign", what, False), line=node.line,
     )

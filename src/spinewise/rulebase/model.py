@@ -35,6 +35,7 @@ class Question:
     type: str  # "bool", "int", "choice", "multi"
     text: str
     hint: str = ""
+    why: str = ""  # why the answer matters, in plain words for a lifter who asks
     section: str = ""
     choices: tuple = ()  # of Choice
     minimum: int | None = None

@@ -78,6 +78,8 @@ def _plan_lines(rulebase, entry) -> list:
 
 def _question_lines(question) -> list:
     lines = [("Question", question.text + (f" ({_flat(question.hint)})" if question.hint else ""))]
+    if question.why:
+        lines.append(("Why it is asked", _flat(question.why)))
     if isinstance(question.says, dict):
         lines += [("Answer says", f"{question.answer_text(value)}: {sentence}") for value, sentence in question.says.items()]
     elif question.says:

@@ -12,10 +12,10 @@ from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
 from spinewise.web.policy import CSP
-from spinewise.web.state import Signer, process_secret
+from spinewise.web.state import Signer, StateError, process_secret
 
 _ABSENT = object()
-MAX_BODY = 64 * 1024  # bytes: the longest honest form is a few kilobytes of signed state
+MAX_BODY = 64 * 1024  # bytes: the longest honest form is one answer, a few hundred bytes
 
 
 class WebApp(Flask):
@@ -85,6 +85,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     app.after_request(_headers)
     for status in (400, 404, 405, 413, 500):
         app.register_error_handler(status, _error_page)
+    app.register_error_handler(StateError, views.state_error_page)
     return app
 
 
@@ -99,19 +100,24 @@ def _headers(response):
 
 
 ERRORS = {
-    400: ("This page cannot be shown", "The form that was sent cannot be used."),
-    404: ("Page not found", "There is no page at this address."),
-    405: ("This page cannot be shown", "This page is only reached by answering the questions."),
-    413: ("The form was too large", "The form that was sent was much larger than any answer needs."),
-    500: ("Sorry, something went wrong", "The server could not make this page. Nothing you answered was kept."),
+    400: ("This page cannot be shown", "What was sent cannot be used. The answers you have given so far are "
+                                       "still kept in this browser.", True),
+    404: ("Page not found", "There is no page at this address. If you typed it, check it. Answers you have "
+                            "given so far are not affected.", True),
+    405: ("This page cannot be shown", "This address is only reached by answering a question. Answers you have "
+                                       "given so far are not affected.", True),
+    413: ("The form was too large", "What was sent was much larger than any answer needs, so it was not used.",
+          True),
+    500: ("Sorry, something went wrong", "The server could not make this page. Try again in a moment: the "
+                                         "answers you have given so far are still kept in this browser.", True),
 }
 
 
 def _error_page(error):
     status = getattr(error, "code", 500) or 500
-    title, text = ERRORS.get(status, ERRORS[500])
-    reason = getattr(error, "description", "") if status == 400 else ""
-    return render_template("error.html.j2", title=title, text=text, reason=reason, rulebase=_rulebase()), status
+    title, text, kept = ERRORS.get(status, ERRORS[500])
+    return render_template("error.html.j2", title=title, text=text, kept=kept, rulebase=_rulebase(),
+                           warning=None), status
 
 
 def _rulebase():

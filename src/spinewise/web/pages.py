@@ -19,10 +19,18 @@ class Option:
 
 @dataclass(frozen=True)
 class Back:
-    """Where the back link goes: a question (posted with the state), or the start page."""
+    """Where the back link goes: a question's own address, or the start page."""
 
     question: str | None
     label: str = "Back"
+
+
+@dataclass(frozen=True)
+class Warning:
+    """The stop disposition's advice, kept on every page once an answer called for it."""
+
+    title: str
+    advice: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,6 @@ class QuestionPage:
     minimum: int | None
     maximum: int | None
     error: str
-    state: str
     back: Back
 
 
@@ -60,7 +67,6 @@ class Section:
 @dataclass(frozen=True)
 class CheckPage:
     sections: tuple  # of Section
-    state: str
     back: Back
 
 
@@ -68,12 +74,12 @@ class CheckPage:
 class StopPage:
     title: str
     advice: str
-    remaining: int
-    state: str
+    remaining: str  # "12 to 21": the questions the lifter may still answer
+    plural: bool
     back: Back
 
 
-def question_page(question, rulebase, why: tuple, answers: dict, state: str, *, error: str = "", typed=None,
+def question_page(question, rulebase, why: tuple, answers: dict, *, error: str = "", typed=None,
                   given=None) -> QuestionPage:
     """The page for `question`; `given` is the value to show checked (by default its current answer)."""
     given = answers.get(question.id) if given is None else given
@@ -89,7 +95,7 @@ def question_page(question, rulebase, why: tuple, answers: dict, state: str, *, 
         why=why,
         options=options, inline=question.type == "bool",
         typed=typed if typed is not None else ("" if given is None or question.type != "int" else str(given)),
-        minimum=question.minimum, maximum=question.maximum, error=error, state=state,
+        minimum=question.minimum, maximum=question.maximum, error=error,
         back=Back(previous.id if previous else None),
     )
 
@@ -104,16 +110,23 @@ def _form_value(value) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def check_page(rulebase, answers: dict, state: str) -> CheckPage:
+def check_page(rulebase, answers: dict) -> CheckPage:
     sections: dict = {}
     for question in flow.answered(rulebase, answers):
         row = Row(question.id, question.text, question.answer_text(answers[question.id]))
         sections.setdefault(question.section, []).append(row)
     last = flow.answered(rulebase, answers)[-1]
-    return CheckPage(tuple(Section(title, tuple(rows)) for title, rows in sections.items()), state, Back(last.id))
+    return CheckPage(tuple(Section(title, tuple(rows)) for title, rows in sections.items()), Back(last.id))
 
 
-def stop_page(rulebase, answers: dict, state: str, question_id: str) -> StopPage:
+def stop_page(rulebase, answers: dict) -> StopPage:
     disposition = flow.stop_disposition(rulebase)
-    remaining = sum(1 for _ in flow.still_to_ask(rulebase, answers))
-    return StopPage(disposition.title, disposition.advice.strip(), remaining, state, Back(question_id))
+    left = flow.remaining(rulebase, answers)
+    last = flow.answered(rulebase, answers)[-1]
+    return StopPage(disposition.title, disposition.advice.strip(), str(left) if left.most else "", not left.one,
+                    Back(last.id))
+
+
+def warning(rulebase) -> Warning:
+    disposition = flow.stop_disposition(rulebase)
+    return Warning(disposition.title, disposition.advice.strip())

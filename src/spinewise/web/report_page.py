@@ -1,5 +1,6 @@
-"""The report page: the HTML report exactly as `--format html` renders it, with the web's
-toolbar (print, downloads, change answers) added and `data-disposition` on its <body>.
+"""The report page: the HTML report exactly as `--format html` renders it, inside a <main>
+landmark, with the web's header and toolbar (print, downloads, change answers) around it
+and `data-disposition` on its <body>; report-page.css sets it in the questionnaire's type.
 
 The report document is the report templates' own; this module only inserts around its
 <head> and <body> tags and lists the hashes of its inline styles for the page's CSP.
@@ -36,14 +37,15 @@ class ReportPage:
 def embed(report_html: str, disposition: str, head: str, top: str, actions: str) -> ReportPage:
     """`report_html` with `head` before </head>, `top` first and `actions` last in <body>, and the disposition.
 
-    The actions come after the report so that its advice is the first thing read on a phone.
+    The report itself becomes the page's <main>; the actions come after it so that its
+    advice is the first thing read on a phone.
     """
     hashes = tuple(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
                    for css in STYLE.findall(report_html))
     html = report_html.replace("</head>", f"{head}</head>", 1)
     attribute = Markup(' data-disposition="{}"').format(disposition)
-    html = BODY.sub(lambda match: f"<body{match.group(1)}{attribute}>{top}", html, count=1)
-    html = html.replace("</body>", f"{actions}</body>", 1)
+    html = BODY.sub(lambda match: f'<body{match.group(1)}{attribute}>{top}<main id="main">', html, count=1)
+    html = html.replace("</body>", f"</main>{actions}</body>", 1)
     return ReportPage(html, hashes)
 
 

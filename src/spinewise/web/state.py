@@ -1,13 +1,22 @@
-"""The questionnaire's state, carried in each form instead of kept on the server.
+"""The questionnaire's state, carried in a cookie instead of kept on the server.
 
-It is signed with itsdangerous (Flask's signer) under a secret that is random per
-process unless SPINEWISE_SECRET is set, and under the rule base's content hash, so a
-state that was altered, made by another server or another rule base, or is older than
-MAX_AGE is refused.
+Each page that changes the answers is a POST that sets the cookie and redirects to a GET
+page (Post/Redirect/Get), so the browser's Back and Forward buttons and a reload show a
+page rendered from the answers as they are now, and no answer is ever in an address.
+
+The cookie holds what the forms held before: the answers so far, whether the stop
+advice was shown, and (once) a refused answer to show again with its error. It is
+signed with itsdangerous (Flask's signer) under a secret that is random per process
+unless SPINEWISE_SECRET is set, and under the rule base's content hash; it is HttpOnly,
+SameSite=Strict, Secure on https, and lasts until the browser closes. In front of the
+signed value sits a short key id, so a cookie signed before a restart is told apart
+from one that was altered.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -22,7 +31,21 @@ SECRET_VARIABLE = "SPINEWISE_SECRET"
 
 
 class StateError(Exception):
-    """The form's state cannot be used; the message says why, for the 400 page."""
+    """The cookie's state cannot be used; `kind` picks the page that explains why."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind  # missing, restarted, rules_changed, expired, unreadable
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An answer that was refused, shown once more with its error on the question's page."""
+
+    question: str
+    error: str
+    typed: str = ""  # a number field's text
+    ticked: tuple = ()  # the boxes that were ticked
 
 
 @dataclass(frozen=True)
@@ -31,6 +54,7 @@ class State:
     # The answers reach the stop disposition, and its advice has been shown: the server only
     # ever signs a state where the two go together, so it also tells whether they reach it.
     stop_shown: bool = False
+    refused: Refused | None = None
 
 
 def process_secret() -> str:
@@ -43,27 +67,66 @@ class Signer:
         self.rulebase = rulebase
         self.max_age = max_age
         self._serializer = URLSafeTimedSerializer(secret, salt=f"spinewise-web {rulebase.content_hash}")
+        self._key_id = hmac.new(secret.encode(), b"spinewise key id", hashlib.sha256).hexdigest()[:8]
+        self._rules_id = rulebase.content_hash[:8]
 
     def dump(self, state: State) -> str:
-        return self._serializer.dumps({"a": state.answers, "s": int(state.stop_shown)})
+        data = {"a": state.answers, "s": int(state.stop_shown)}
+        if state.refused:
+            refused = state.refused
+            data["r"] = [refused.question, refused.error, refused.typed, list(refused.ticked)]
+        return f"{self._key_id}{self._rules_id}.{self._serializer.dumps(data)}"
 
     def load(self, token: str | None) -> State:
-        """The state in a form field; raises StateError when it is missing, altered or expired."""
+        """The state in the cookie; raises StateError saying why it cannot be used."""
         if not token:
-            raise StateError("the form arrived without the answers it carries")
+            raise StateError("missing", "there are no answers in progress in this browser")
+        ids, _, signed = token.partition(".")
+        if ids[:8] != self._key_id:
+            raise StateError("restarted", "the server was restarted since the answers were given")
+        if ids[8:] != self._rules_id:
+            raise StateError("rules_changed", "the questions were updated since the answers were given")
         try:
-            data = self._serializer.loads(token, max_age=self.max_age)
+            data = self._serializer.loads(signed, max_age=self.max_age)
         except SignatureExpired:
-            raise StateError(f"this questionnaire was started more than {self.max_age // 3600} hours ago "
-                             "and has expired") from None
+            raise StateError("expired", f"the questionnaire was started more than {self.max_age // 3600} hours "
+                                        "ago") from None
         except BadSignature:
-            raise StateError("the answers carried in the form were changed, or come from another server "
-                             "or another version of the rules") from None
+            raise StateError("unreadable", "the answers kept in this browser could not be read") from None
         answers = data.get("a") if isinstance(data, dict) else None
         if not isinstance(answers, dict):
-            raise StateError("the answers carried in the form are not readable")
+            raise StateError("unreadable", "the answers kept in this browser could not be read")
         try:
             check_given(self.rulebase, answers)
-        except AnswersError as exc:
-            raise StateError(f"the answers carried in the form do not fit these rules: {exc}") from None
-        return State(answers, bool(data.get("s")))
+        except AnswersError:
+            raise StateError("unreadable", "the answers kept in this browser do not fit these questions") from None
+        return State(answers, bool(data.get("s")), _refused(data.get("r")))
+
+
+def _refused(value) -> Refused | None:
+    if (isinstance(value, list) and len(value) == 4 and all(isinstance(item, str) for item in value[:3])
+            and isinstance(value[3], list)):
+        return Refused(value[0], value[1], value[2], tuple(str(item) for item in value[3]))
+    return None
+
+
+# --- the cookie ----------------------------------------------------------------------------
+# One cookie per flow: another flow (a weekly check-in, say) passes its own name and signer.
+
+COOKIE = "spinewise_answers"
+
+
+def read_cookie(request, signer: Signer, name: str = COOKIE) -> State:
+    return signer.load(request.cookies.get(name))
+
+
+def write_cookie(response, request, signer: Signer, state: State, name: str = COOKIE):
+    """Keep `state` in the browser until it closes: owner-only, never sent to another site."""
+    response.set_cookie(name, signer.dump(state), httponly=True, samesite="Strict", secure=request.is_secure,
+                        path="/")
+    return response
+
+
+def forget_cookie(response, request, name: str = COOKIE):
+    response.delete_cookie(name, path="/", httponly=True, samesite="Strict", secure=request.is_secure)
+    return response
