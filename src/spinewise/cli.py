@@ -321,7 +321,7 @@ def serve(host, port, rules_dir):
     run(rules_dir, host, port, lambda line: click.echo(line, err=True))
 
 
-@main.group(short_help="Check, document, test and compare rule bases.")
+@main.group(short_help="Check, document, test, compare and sign off rule bases.")
 def rules():
     """Work with rule bases: check, document, test and compare them.
 
@@ -452,7 +452,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
         sys.exit(1)
 
 
-@rules.command("review")
+@rules.command("review", short_help="Review rules and sign each decision with your key.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--reviewer", "reviewer_name", required=True, metavar="NAME",
               help="Your name exactly as reviewers.yaml lists it.")
