@@ -323,7 +323,7 @@ def serve(host, port, rules_dir):
 
 @main.group(short_help="Check, document, test, compare and sign off rule bases.")
 def rules():
-    """Work with rule bases: check, document, test and compare them.
+    """Work with rule bases: check, document, test, compare and sign them off.
 
     \b
     Examples:
