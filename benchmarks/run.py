@@ -1,8 +1,13 @@
 """Measure spinewise's speed figures against their baselines and targets; print a table.
 
     python benchmarks/run.py              # every figure, 11 runs each (a few minutes)
-    python benchmarks/run.py --quick      # 5 runs each, smaller batches
+    python benchmarks/run.py --quick      # 5 runs each, smaller batches, 5 s web levels
     python benchmarks/run.py --markdown   # the table as Markdown, for the README
+    python benchmarks/run.py --before /tmp/spinewise-before/venv/bin/python   # beside an earlier commit
+
+`--before` names the Python of an environment holding an earlier spinewise
+(benchmarks/before.py installs one from a commit): the per-case and batch figures then run
+both, taking turns process by process on the same cases, and print the ratio.
 
 Start-up and batch figures are whole processes, each the median of repeated runs after a
 warm-up run, the way a user meets them: bytecode is cached (PYTHONDONTWRITEBYTECODE is
@@ -98,6 +103,39 @@ def compare(name, measured: float, base: float, target: float, base_name: str) -
                   "yes" if ratio <= target else "NO")
 
 
+PER_CASE_TARGET_US = 600
+PER_CASE_TARGET_RATIO = 1 / 3
+BATCH_TARGET = 2500
+
+
+def per_case_us(python: str, cases: int) -> float:
+    """Microseconds per `assess` in one process of `python` (benchmarks/profile_case.py --time)."""
+    run = subprocess.run([python, str(HERE / "profile_case.py"), "--time", "--cases", str(cases)],
+                         capture_output=True, text=True, check=True)
+    return float(run.stdout.split()[0])
+
+
+def per_case_figures(h: Harness, before: str | None, cases: int) -> list[Figure]:
+    """`assess` per case, in-process after a warm-up, the median of several processes taking turns."""
+    pythons = {"now": sys.executable, **({"before": before} if before else {})}
+    runs: dict = {name: [] for name in pythons}
+    for _ in range(max(3, h.repeats // 2)):
+        for name, python in pythons.items():
+            runs[name].append(per_case_us(python, cases))
+    now = statistics.median(runs["now"])
+    met = now <= PER_CASE_TARGET_US
+    figure = Figure(f"assess per case ({cases} random valid cases, in-process)", f"{now:.0f} us",
+                    target=f"<= {PER_CASE_TARGET_US} us, <= 0.33x before")
+    if before:
+        was = statistics.median(runs["before"])
+        figure.baseline, figure.ratio = f"{was:.0f} us (before)", f"{now / was:.2f}x"
+        met = met and now / was <= PER_CASE_TARGET_RATIO
+    figure.met = "yes" if met else "NO"
+    spread = f"{min(runs['now']):.0f}-{max(runs['now']):.0f} us over {len(runs['now'])} processes"
+    return [figure, Figure("  spread of the per-case runs", spread,
+                           f"{min(runs['before']):.0f}-{max(runs['before']):.0f} us" if before else "")]
+
+
 def startup_figures(h: Harness) -> list[Figure]:
     assess = h.spinewise + ["assess", "--answers", str(EXAMPLE), "--format", "json"]
     t = {name: run.seconds for name, run in h.medians({
@@ -119,21 +157,30 @@ def startup_figures(h: Harness) -> list[Figure]:
     ]
 
 
-def batch_figures(h: Harness, rulebase, cases: int) -> list[Figure]:
+def batch_figures(h: Harness, rulebase, cases: int, before: str | None = None) -> list[Figure]:
     from spinewise.batch import available_cores
 
     source, out = h.work / "cases.jsonl", h.work / "out.jsonl"
     write_cases(source, rulebase, cases)
     figures = []
     cores = available_cores()
-    for jobs in sorted({1, cores}):
-        run = h.median(h.spinewise + ["batch", str(source), "--output", str(out), "--jobs", str(jobs)],
-                       repeats=max(3, h.repeats // 3))
-        rate = cases / run.seconds
-        target, met = (">= 500/s", "yes" if rate >= 500 else "NO") if jobs == cores else ("", "")
+    before_script = Path(before).with_name("spinewise") if before else None
+    for jobs in sorted({1, 2, cores}):
+        arguments = ["batch", str(source), "--output", str(out), "--jobs", str(jobs)]
+        commands = {"now": (h.spinewise + arguments, None)}
+        if before_script:
+            commands["before"] = ([str(before_script)] + arguments, None)
+        runs = h.medians(commands, repeats=max(3, h.repeats // 3))
+        rate = cases / runs["now"].seconds
+        target, met = (f">= {BATCH_TARGET}/s", "yes" if rate >= BATCH_TARGET else "NO") if jobs == 2 else ("", "")
+        baseline = f"{runs['now'].seconds:.2f} s whole process, {cases / runs['now'].cpu_seconds:.0f} per CPU-second"
+        ratio = ""
+        if before_script:
+            was = cases / runs["before"].seconds
+            baseline = f"{was:.0f} cases/s (before)"
+            ratio = f"{rate / was:.2f}x the rate"
         figures.append(Figure(f"batch --jobs {jobs}, {cases} random valid cases", f"{rate:.0f} cases/s",
-                              f"{run.seconds:.2f} s whole process", f"{cases / run.cpu_seconds:.0f} per CPU-second",
-                              target, met))
+                              baseline, ratio, target, met))
     small, large = h.work / "small.jsonl", h.work / "large.jsonl"
     write_cases(small, rulebase, cases // 10)
     write_cases(large, rulebase, cases * 2)
@@ -209,7 +256,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller batches")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--skip", action="append", default=[], choices=("startup", "batch", "scaling"))
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("case", "startup", "batch", "scaling", "web"))
+    parser.add_argument("--before", help="the Python of an environment with an earlier spinewise (benchmarks/before.py)")
     options = parser.parse_args()
     repeats, cases = (5, 2000) if options.quick else (11, 10000)
 
@@ -219,16 +268,24 @@ def main() -> None:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="spinewise-bench-") as folder:
         harness = Harness(Path(folder), repeats)
+        if "case" not in options.skip:
+            figures += per_case_figures(harness, options.before, 1000 if options.quick else 3000)
         if "startup" not in options.skip:
             figures += startup_figures(harness)
         if "batch" not in options.skip:
-            figures += batch_figures(harness, rulebase, cases)
+            figures += batch_figures(harness, rulebase, cases, options.before)
         if "scaling" not in options.skip:
             figures += scaling_figures(Path(folder), (0, 250, 1000) if not options.quick else (0, 250),
                                        100 if options.quick else 200)
     print(f"machine: {machine()}")
     print(f"medians of {repeats} whole-process runs after a warm-up; scaling in-process\n")
     print_table(figures, options.markdown)
+    if "web" not in options.skip:
+        import web
+
+        print("\nweb: simulated lifters against `spinewise serve` (benchmarks/web.py)\n")
+        web.print_table(web.measure(5 if options.quick else 20, (100, 1000) if options.quick else (1000, 10_000)),
+                        options.markdown)
 
 
 if __name__ == "__main__":

@@ -224,7 +224,15 @@ def main() -> None:
     options = parser.parse_args()
     seconds = 5 if options.quick else 20
     memory_counts = (100, 1000) if options.quick else (1000, 10_000)
+    rows = measure(seconds, memory_counts)
+    print_table(rows, options.markdown)
+    print(f"\npages: start, question (every answer, the stop page and check your answers), report; "
+          f"latency p50/p95. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"{seconds} s per level, lifters walk whole questionnaires.")
 
+
+def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
+    """The table's rows: 1, 10 and 50 lifters, the bare page at 50, and memory after many lifters."""
     from spinewise.api import load_triage
 
     rulebase = load_triage().rulebase
@@ -279,12 +287,10 @@ def main() -> None:
     growth = memory[high] / memory[low]
     rows.append((f"server memory after {low:,} / {high:,} lifters", f"{memory[low]:.0f} / {memory[high]:.0f} MB",
                  f"{growth:.2f}x", "", "", "within 10%", "yes" if growth <= 1.10 else "NO"))
-    print_table(rows, options.markdown)
     logged = (work / "serve.log").read_text().strip().splitlines()
-    print(f"\nserver output ({len(logged)} lines): " + " | ".join(logged[:4]))
-    print(f"\npages: start, question (every answer, the stop page and check your answers), report; "
-          f"latency p50/p95. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"{seconds} s per level, lifters walk whole questionnaires.")
+    if logged[1:]:
+        rows.append(("server output", f"{len(logged)} lines", " | ".join(logged[:3]), "", "", "", ""))
+    return rows
 
 
 def print_table(rows, markdown: bool) -> None:

@@ -1,5 +1,6 @@
 """Helpers for the FHIR and JSON Schema tests: worked cases, FHIR validation, and FHIR's own enableWhen semantics."""
 
+import functools
 import json
 import random
 
@@ -9,6 +10,8 @@ from fhirpathpy.models import models
 
 from conftest import TESTS
 from spinewise.fhir.common import unwrap
+from spinewise.fhir.questionnaire import CONTINUE_LINK
+from spinewise.rulebase.conditions import questions_read
 from spinewise.fhir.response import response_resource
 
 CASE_FILES = sorted((TESTS / "vignettes").glob("*.json")) + sorted((TESTS / "cases").glob("*.json"))
@@ -67,12 +70,18 @@ def _enable_when_holds(test: dict, answers: dict) -> bool:
     return any(compare(value, wanted) for value in given)
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(expression: str):
+    """FHIRPath parsed once (the random tests evaluate each expression thousands of times)."""
+    return fhirpathpy.compile(expression, models["r4"])
+
+
 def fhir_enabled(item: dict, response: dict) -> bool:
     """Whether a renderer enables `item` given the (enabled) answers in `response`."""
     for extension in item.get("extension", []):
         if extension["url"] == ENABLE_WHEN_EXPRESSION:
             expression = extension["valueExpression"]["expression"]
-            return fhirpathpy.evaluate(response, expression, {"resource": response}, models["r4"]) == [True]
+            return _compiled(expression)(response, {"resource": response}) == [True]
     tests = item.get("enableWhen")
     if not tests:
         return True
@@ -113,18 +122,59 @@ def random_value(rulebase, question, rng: random.Random):
     return rng.sample(values, rng.randint(1, len(values)))
 
 
-def check_enablement(rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1) -> int:
-    """Answer one random questionnaire in order; at each question FHIR must enable exactly what spinewise asks.
+def ancestry(items, parents=()) -> dict:
+    """linkId -> the items from the top-level group down to the item itself."""
+    found = {}
+    for item in items:
+        path = parents + (item,)
+        found[item["linkId"]] = path
+        found.update(ancestry(item.get("item", []), path))
+    return found
+
+
+def check_enablement(triage, rulebase, questionnaire: dict, rng: random.Random, skip: float = 0.1,
+                     only: frozenset | None = None) -> int:
+    """Answer one random questionnaire in order; at each question FHIR must enable exactly what spinewise asks,
+    except that once the answers give the disposition that stops the questionnaire, the rest is shown only
+    when the lifter chose to go on (the alert's boolean item).
 
     Returns how many questions were compared. Some asked questions are left unanswered
-    (`skip`), as a lifter stopping early would.
+    (`skip`), as a lifter stopping early would. `only`: compare just these questions (the
+    walk still answers every question), where the others were compared already.
     """
-    items = question_items(questionnaire)
+    paths = ancestry(questionnaire["item"])
+    stop = rulebase.roles.stop_disposition
+    continuing = rng.random() < 0.5
+    deciding = _stop_questions(rulebase)
     given: dict = {}
+    compared = 0
     for question in rulebase.questions:
+        # only the rules that give the stopping disposition matter, and they read only `deciding`
+        stopped = _stops(triage, json.dumps({q: v for q, v in given.items() if q in deciding}, sort_keys=True)) == stop
+        asked = question.is_asked(given) and (not stopped or continuing)
+        if only is not None and question.id not in only:
+            if asked and rng.random() >= skip:
+                given[question.id] = random_value(rulebase, question, rng)
+            continue
+        compared += 1
         response = response_resource(rulebase, given)
-        asked = question.is_asked(given)
-        assert fhir_enabled(items[question.id], response) == asked, (question.id, given)
+        if stopped and CONTINUE_LINK in paths:
+            assert all(fhir_enabled(item, response) for item in paths[CONTINUE_LINK]), given
+        if continuing and stopped:
+            response["item"].append({"linkId": CONTINUE_LINK, "answer": [{"valueBoolean": True}]})
+        enabled = all(fhir_enabled(item, response) for item in paths[question.id])
+        assert enabled == asked, (question.id, given, continuing)
         if asked and rng.random() >= skip:
             given[question.id] = random_value(rulebase, question, rng)
-    return len(rulebase.questions)
+    return compared
+
+
+@functools.lru_cache(maxsize=4096)
+def _stops(triage, answers_json: str) -> str:
+    return triage.conclude(json.loads(answers_json)).disposition
+
+
+def _stop_questions(rulebase) -> set:
+    stop = rulebase.roles.stop_disposition
+    return {qid for rule in rulebase.active_rules(include_draft=True) if rule.disposition == stop
+            for qid in questions_read(rule.when)}

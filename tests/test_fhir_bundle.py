@@ -7,7 +7,10 @@ import pytest
 from conftest import TESTS, invoke
 from fhir_support import CASE_FILES, case_answers, case_id, entries, validate
 from spinewise.fhir.common import ATTRIBUTE_EXTENSION, DRAFTS_EXTENSION, PHASE_EXTENSION, RULE_EXTENSION, SHA256_EXTENSION
+from spinewise.fhir.common import standard_code_keys, standard_codings
 from spinewise.fhir.response import answers_from_response
+
+STANDARD_SYSTEMS = ("http://snomed.info/sct", "http://loinc.org")
 
 
 def assess(answers, tmp_path, fmt):
@@ -21,7 +24,7 @@ def assess(answers, tmp_path, fmt):
 @pytest.fixture(scope="module")
 def vocabulary():
     """Every code system the Questionnaire bundle publishes: url -> {code: display}."""
-    bundle = json.loads(invoke("questions", "--format", "fhir").stdout)
+    bundle = json.loads(invoke("questions", "--format", "fhir-bundle").stdout)
     return {cs["url"]: {c["code"]: c["display"] for c in cs["concept"]} for cs in entries(bundle, "CodeSystem")}
 
 
@@ -85,7 +88,10 @@ def test_the_bundle_holds_the_same_outcome_as_the_json_result(path, tmp_path, ru
     assert response["questionnaire"].endswith("|" + result["rulebase"]["version"])
 
     for coding in codings(bundle):
-        assert vocabulary[coding["system"]][coding["code"]] == coding["display"], coding
+        if coding["system"] in STANDARD_SYSTEMS:
+            assert coding in [c for key in standard_code_keys("findings") for c in standard_codings("findings", key)]
+        else:
+            assert vocabulary[coding["system"]][coding["code"]] == coding["display"], coding
 
 
 def test_the_resources_reference_each_other_inside_the_bundle(healthy, tmp_path):
@@ -151,3 +157,30 @@ def test_the_clinical_impression_says_it_is_not_a_diagnosis_and_who_reviewed_the
     notes = [note["text"] for note in impression["note"]]
     assert "not a diagnosis" in notes[0]
     assert notes[1].startswith("No licensed clinician has reviewed the rules in use yet")
+
+
+def test_a_response_still_in_progress_gives_an_assessment_in_progress_and_a_draft_plan(rulebase, healthy, tmp_path):
+    from spinewise.fhir.response import response_resource
+
+    response = {**response_resource(rulebase, healthy), "status": "in-progress", "id": "r-2",
+                "subject": {"reference": "Patient/9"}, "encounter": {"reference": "Encounter/4"}}
+    bundle = assess(response, tmp_path, "fhir")
+    (kept,), (impression,), (plan,) = (entries(bundle, kind) for kind in
+                                       ("QuestionnaireResponse", "ClinicalImpression", "CarePlan"))
+    assert kept == response
+    assert impression["status"] == "in-progress" and plan["status"] == "draft"
+    assert impression["subject"] == plan["subject"] == {"reference": "Patient/9"}
+    assert impression["encounter"] == plan["encounter"] == {"reference": "Encounter/4"}
+
+
+def test_batch_keeps_each_response_as_given(rulebase, healthy, tmp_path):
+    from spinewise.fhir.response import response_resource
+
+    response = {**response_resource(rulebase, healthy), "id": "line-resp", "subject": {"reference": "Patient/1"}}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(response) + "\n")
+    (line,) = invoke("batch", source, "--format", "fhir", "--jobs", 1).stdout.splitlines()
+    bundle = json.loads(line)
+    assert entries(bundle, "QuestionnaireResponse") == [response]
+    assert bundle["identifier"]["value"] == "line-resp"
+    assert entries(bundle, "CarePlan")[0]["subject"] == {"reference": "Patient/1"}

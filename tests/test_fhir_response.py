@@ -145,3 +145,21 @@ def test_batch_takes_responses_and_answers_objects_line_by_line(rulebase, health
     assert (plain.pop("id"), fhir.pop("id")) == ("a-1", "r-1")
     assert fhir == plain
     assert bad["id"] == "r-2" and "nonsense" in bad["error"] and "disposition" not in bad
+
+
+def test_a_response_to_another_version_is_refused_in_one_line(response, rulebase, tmp_path):
+    response["questionnaire"] = response["questionnaire"].split("|")[0] + "|1.1.0"
+    assert_refused(assess_json(response, tmp_path), "version 1.1.0 of the Questionnaire",
+                   f"this rule base is version {rulebase.version}")
+
+
+def test_every_problem_of_a_response_is_named_at_once(response, rulebase, tmp_path):
+    choice = _first(rulebase, "choice")
+    _find(response, choice.id)["answer"][0]["valueCoding"]["system"] = "http://loinc.org"
+    number = _first(rulebase, "int")
+    _find(response, number.id)["answer"] = [{"valueInteger": number.maximum + 1}]
+
+    run = assess_json(response, tmp_path)
+
+    assert_refused(run, f"item {choice.id}: code system 'http://loinc.org'", f"{number.id}: {number.maximum + 1}")
+    assert "missing" not in run.stderr  # the refused item is not also called missing

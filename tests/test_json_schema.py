@@ -166,3 +166,25 @@ def test_batch_lines_fit_the_result_schema(result_validator, healthy, tmp_path):
     source.write_text(json.dumps({"id": "x", **healthy}) + "\n")
     (line,) = invoke("batch", source, "--jobs", 1).stdout.splitlines()
     assert result_validator.is_valid(json.loads(line))
+
+
+def test_the_schema_compiles_under_ajv_strict_mode_with_no_warning(schema, tmp_path):
+    """Ajv (the validator most JavaScript integrators use), strict mode: every keyword typed, every required named."""
+    from node_support import node, node_modules
+    from conftest import TESTS
+
+    node_modules("ajv", "ajv-formats")
+    path = tmp_path / "answers.schema.json"
+    path.write_text(json.dumps(schema))
+
+    run = node(TESTS / "node" / "ajv_strict.js", path)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout)
+    assert report == {"error": None, "warnings": [], "compiled": [schema["$id"], schema["$defs"]["result"]["$id"]]}
+
+
+def test_the_schema_checks_under_jsonschema_with_no_warning(schema, recwarn):
+    Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schema).is_valid({})
+    assert [str(w.message) for w in recwarn] == []

@@ -131,24 +131,28 @@ def _asked_when_words(rulebase, question) -> str:
 
 def _value_problem(question, value) -> str | None:
     """What is wrong with one answer, with what is allowed, or None when it is fine."""
-    expected = f"(expected {question.describe_allowed()})"
-    shown = _show(value)
     if question.type == "bool":
         ok = isinstance(value, bool)
     elif question.type == "int":
         if isinstance(value, float) and math.isfinite(value):
-            return f"{shown} is not a whole number {expected}"
+            return f"{_show(value)} is not a whole number {_expected(question)}"
         if isinstance(value, int) and not isinstance(value, bool):
-            return None if question.minimum <= value <= question.maximum else f"{shown} is out of range {expected}"
+            return (None if question.minimum <= value <= question.maximum
+                    else f"{_show(value)} is out of range {_expected(question)}")
         ok = False
     elif question.type == "choice":
         ok = isinstance(value, str) and value in question.allowed_values
     else:
-        return _list_problem(question, value, expected)
-    return None if ok else f"{shown} is not allowed {expected}"
+        return _list_problem(question, value)
+    return None if ok else f"{_show(value)} is not allowed {_expected(question)}"
 
 
-def _list_problem(question, value, expected: str) -> str | None:
+def _expected(question) -> str:
+    return f"(expected {question.describe_allowed()})"
+
+
+def _list_problem(question, value) -> str | None:
+    expected = _expected(question)
     if not isinstance(value, list) or not value:
         return f"{_show(value)} is not allowed {expected}"
     wrong = [_show(item) for item in value if not isinstance(item, str) or item not in question.allowed_values]

@@ -24,6 +24,11 @@ def read_answers(source: str, rules_dir=None, include_draft: bool = False) -> di
 
     The JSON is an answers object or a FHIR QuestionnaireResponse (told apart by `resourceType`).
     """
+    return read_input(source, rules_dir, include_draft)[0]
+
+
+def read_input(source: str, rules_dir=None, include_draft: bool = False) -> tuple[dict, dict | None]:
+    """(answers, the FHIR QuestionnaireResponse they came from or None), read as `read_answers` does."""
     if source == "-":
         data = sys.stdin.buffer.read()
         name = "standard input"
@@ -41,8 +46,9 @@ def read_answers(source: str, rules_dir=None, include_draft: bool = False) -> di
     if "resourceType" in answers:  # a FHIR QuestionnaireResponse (imported only then: start-up stays fast)
         from spinewise.fhir.response import answers_from_response
 
-        return answers_from_response(load_triage(rules_dir, include_draft).rulebase, answers, name)
-    return answers
+        triage = load_triage(rules_dir, include_draft)
+        return answers_from_response(triage.rulebase, answers, name, triage), answers
+    return answers, None
 
 
 def assess(answers: dict, rules_dir=None, include_draft: bool = False):
@@ -54,22 +60,26 @@ def result_json(result) -> str:
     return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def fhir_json(result, rules_dir=None, include_draft: bool = False) -> str:
-    """The result as a FHIR `collection` Bundle (QuestionnaireResponse, ClinicalImpression, CarePlan)."""
+def fhir_json(result, rules_dir=None, include_draft: bool = False, response: dict | None = None) -> str:
+    """The result as a FHIR `collection` Bundle (QuestionnaireResponse, ClinicalImpression, CarePlan).
+
+    `response`: the QuestionnaireResponse the answers came from, kept in the Bundle as given.
+    """
     from spinewise.fhir.bundle import result_bundle
     from spinewise.report.dates import report_date
 
-    bundle = result_bundle(result, load_triage(rules_dir, include_draft).rulebase, report_date())
+    bundle = result_bundle(result, load_triage(rules_dir, include_draft).rulebase, report_date(), response=response)
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
 
 
 def vocabulary_form(fmt: str, rules_dir=None) -> str:
-    """The question vocabulary as `fhir` (a Bundle: Questionnaire and CodeSystems) or `json-schema`."""
+    """The question vocabulary as `fhir` (the Questionnaire), `fhir-bundle` (it and its CodeSystems),
+    `fhir-package` (those and the StructureDefinitions of spinewise's extensions) or `json-schema`."""
     rulebase = load_rulebase(rules_dir)
-    if fmt == "fhir":
-        from spinewise.fhir.questionnaire import questionnaire_bundle
+    if fmt.startswith("fhir"):
+        from spinewise.fhir import vocabulary_resource
 
-        data = questionnaire_bundle(rulebase)
+        data = vocabulary_resource(rulebase, fmt)
     else:
         from spinewise.schema import answers_schema
 
@@ -78,15 +88,16 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
 
 
 def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-           colour: bool = False) -> str | bytes:
+           colour: bool = False, response: dict | None = None) -> str | bytes:
     """The report for `result` in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
-    `width` and `colour` shape the text format for a terminal.
+    `width` and `colour` shape the text format for a terminal; `response` is the FHIR
+    QuestionnaireResponse the answers came from, if any (the fhir format keeps it).
     """
     if fmt == "json":
         return result_json(result)
     if fmt == "fhir":
-        return fhir_json(result, rules_dir, include_draft)
+        return fhir_json(result, rules_dir, include_draft, response)
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase

@@ -68,26 +68,27 @@ def _skip_rest_of_line(stream) -> int:
 
 
 def line_outcome(triage, raw: str | bytes | None, number: int):
-    """(the line's id or None, its Result or the AnswersError that refused it).
+    """(the line's id or None, its Result or the AnswersError that refused it, its QuestionnaireResponse or None).
 
     A line is an answers object (an optional "id" key is carried through) or a FHIR
     QuestionnaireResponse (its `id` is carried through).
     """
-    record_id = None
+    record_id, response = None, None
     try:  # the record carries the line number, so the messages need not repeat it
         if raw is None:
             raise AnswersError(f"longer than {MAX_LINE_BYTES} bytes, too long to be an answers object")
         answers = parse_answers_json(raw)
-        if "resourceType" in answers:  # a FHIR QuestionnaireResponse
+        if "resourceType" in answers:  # a FHIR QuestionnaireResponse, kept for the FHIR result
             from spinewise.fhir.response import answers_from_response
 
             record_id = _checked_id(answers.get("id"))
-            answers = answers_from_response(triage.rulebase, answers, "QuestionnaireResponse")
+            response = answers
+            answers = answers_from_response(triage.rulebase, answers, "QuestionnaireResponse", triage)
         else:
             record_id = _checked_id(answers.pop("id", None))
-        return record_id, triage.assess(answers)
+        return record_id, triage.assess(answers), response
     except AnswersError as exc:
-        return record_id, exc
+        return record_id, exc, response
 
 
 def _checked_id(record_id):
@@ -99,13 +100,14 @@ def _checked_id(record_id):
     return record_id
 
 
-def output_record(triage, record_id, outcome, number: int, fmt: str = "json", date: str | None = None) -> dict:
+def output_record(triage, record_id, outcome, number: int, fmt: str = "json", date: str | None = None,
+                  response: dict | None = None) -> dict:
     if fmt == "fhir":
         from spinewise.fhir.bundle import error_bundle, result_bundle
 
         if isinstance(outcome, AnswersError):
             return error_bundle(f"line {number}: {outcome}", record_id)
-        return result_bundle(outcome, triage.rulebase, date, record_id)
+        return result_bundle(outcome, triage.rulebase, date, record_id, response)
     record = {"line": number, "error": str(outcome)} if isinstance(outcome, AnswersError) else outcome.to_json()
     return {"id": record_id, **record} if record_id is not None else record
 
@@ -115,10 +117,10 @@ def assess_chunk(triage, chunk, fmt: str = "json") -> tuple[str, int, int, int]:
     out, failed, size = [], 0, 0
     date = _fhir_date() if fmt == "fhir" else None
     for number, length, raw in chunk:
-        record_id, outcome = line_outcome(triage, raw, number)
+        record_id, outcome, response = line_outcome(triage, raw, number)
         failed += isinstance(outcome, AnswersError)
         size += length
-        out.append(json.dumps(output_record(triage, record_id, outcome, number, fmt, date), ensure_ascii=False) + "\n")
+        out.append(json.dumps(output_record(triage, record_id, outcome, number, fmt, date, response), ensure_ascii=False) + "\n")
     return "".join(out), len(chunk) - failed, failed, size
 
 

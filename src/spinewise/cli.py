@@ -141,7 +141,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     fmt = _pick_format(fmt, output)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
-    interview = None
+    interview, response = None, None
     if answers_source is None:
         interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
         answers = interview.answers
@@ -149,14 +149,14 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     elif resume:
         raise UserError("--resume continues an unfinished questionnaire; leave out --answers to use it")
     else:
-        answers = api.read_answers(answers_source, rules_dir, include_draft)
+        answers, response = api.read_input(answers_source, rules_dir, include_draft)
     result = api.assess(answers, rules_dir, include_draft)
     try:
         if save_answers:
             from spinewise.questionnaire import write_answers
 
             write_answers(save_answers, answers)
-        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output)), output)
+        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output), response=response), output)
     except (UserError, SpinewiseError) as exc:
         if not interview:
             raise
@@ -271,10 +271,13 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
 
 
 @main.command(short_help="List the questions, their answers and the rules that read them.")
-@click.option("--format", "fmt", type=click.Choice(("json", "markdown", "fhir", "json-schema")),
-              help="fhir: a FHIR R4 Bundle of the Questionnaire and its CodeSystems; json-schema: a JSON Schema "
-                   "(2020-12) of the answers object, with the result's under $defs "
-                   "(e.g. --format json-schema > answers.schema.json). Default: markdown on a terminal, json otherwise.")
+@click.option("--format", "fmt",
+              type=click.Choice(("json", "markdown", "fhir", "fhir-bundle", "fhir-package", "json-schema")),
+              help="fhir: the FHIR R4 Questionnaire, as form fillers load it; fhir-bundle: a Bundle of it and its "
+                   "CodeSystems; fhir-package: those and the StructureDefinitions of spinewise's extensions, for a "
+                   "validator; json-schema: a JSON Schema (2020-12) of the answers object, with the result's under "
+                   "$defs (e.g. --format json-schema > answers.schema.json). Default: markdown on a terminal, "
+                   "json otherwise.")
 @rules_option
 @user_errors
 def questions(fmt, rules_dir):
@@ -285,10 +288,11 @@ def questions(fmt, rules_dir):
         spinewise questions
         spinewise questions --format json > questions.json
         spinewise questions --format fhir > questionnaire.fhir.json
+        spinewise questions --format fhir-package > spinewise.fhir-package.json
         spinewise questions --format json-schema > answers.schema.json
     """
     fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
-    if fmt in ("fhir", "json-schema"):
+    if fmt.startswith("fhir") or fmt == "json-schema":
         from spinewise import api
 
         click.echo(api.vocabulary_form(fmt, rules_dir), nl=False)

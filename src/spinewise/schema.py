@@ -31,7 +31,7 @@ def answers_schema(rulebase) -> dict:
     }
     if conditional:
         schema["dependentSchemas"] = {q.id: condition_schema(q.asked_when) for q in conditional}
-        schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": {"required": [q.id]}} for q in conditional]
+        schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": _requires(q.id)} for q in conditional]
     schema["$defs"] = {"result": result_schema(rulebase)}
     return schema
 
@@ -48,6 +48,11 @@ def value_schema(question) -> dict:
             "minItems": 1, "uniqueItems": True}
 
 
+def _requires(qid: str) -> dict:
+    """`required` with the property named beside it, as Ajv's strict mode asks."""
+    return {"type": "object", "required": [qid], "properties": {qid: True}}
+
+
 # operator -> the schema an answer satisfies; `not` of it when the test is negated.
 _TESTS = {
     "is_true": lambda _: {"const": True},
@@ -55,14 +60,16 @@ _TESTS = {
     "equals": lambda value: {"const": value},
     "not_equals": lambda value: {"not": {"const": value}},
     "one_of": lambda values: {"enum": list(values)},
-    "at_least": lambda value: {"minimum": value},
-    "at_most": lambda value: {"maximum": value},
-    "more_than": lambda value: {"exclusiveMinimum": value},
-    "less_than": lambda value: {"exclusiveMaximum": value},
-    "contains": lambda value: {"contains": {"const": value}},
-    "contains_any": lambda values: {"contains": {"enum": list(values)}},
-    "contains_only": lambda values: {"items": {"enum": list(values)}},
+    "at_least": lambda value: {"type": "number", "minimum": value},
+    "at_most": lambda value: {"type": "number", "maximum": value},
+    "more_than": lambda value: {"type": "number", "exclusiveMinimum": value},
+    "less_than": lambda value: {"type": "number", "exclusiveMaximum": value},
+    "contains": lambda value: {"type": "array", "contains": {"const": value}},
+    "contains_any": lambda values: {"type": "array", "contains": {"enum": list(values)}},
+    "contains_only": lambda values: {"type": "array", "items": {"enum": list(values)}},
 }
+# Each test names the type its keyword applies to (Ajv's strictTypes); the answer's own
+# schema already holds it to that type, so a negated test means the same as before.
 
 
 def condition_schema(condition) -> dict:
@@ -77,7 +84,7 @@ def condition_schema(condition) -> dict:
     if not isinstance(condition, AnswerTest) or condition.operator not in _TESTS:
         raise ValueError(f"no JSON Schema for the condition {condition!r}")
     test = _TESTS[condition.operator](condition.value)
-    return {"required": [condition.question],
+    return {"type": "object", "required": [condition.question],
             "properties": {condition.question: {"not": test} if condition.negated else test}}
 
 

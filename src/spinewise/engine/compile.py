@@ -10,56 +10,17 @@ firing order (rulebase/strata.py). Named conditions are compiled as what they st
 
 from __future__ import annotations
 
+import json
+
 from spinewise.engine.compat import experta
+from spinewise.engine.conclusions import TriageEngine
 from spinewise.engine.facts import Answers, Finding, Planned
-from spinewise.engine.matcher import TouchedNodesMatcher
-from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, flattened
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, fact_tests, flattened
 from spinewise.rulebase.model import Rule
 from spinewise.rulebase.operators import OPERATORS
 from spinewise.rulebase.strata import strata
 
 FACT_BINDING_PREFIX = "_fact"  # question ids are lower-case words, so they never start with "_"
-
-
-class TriageEngine(experta.KnowledgeEngine):
-    """The engine base: rules call `on_fire`, which records the firing and declares its conclusions."""
-
-    __matcher__ = TouchedNodesMatcher
-
-    def reset(self, **kwargs):
-        self.firings: dict = {}  # rule id -> (rule, because); an `any` rule may fire once per branch
-        self.because_of: dict = {}
-        super().reset(**kwargs)
-
-    def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict) -> None:
-        because: dict = {}
-        for name, value in bound.items():
-            if name in fact_bindings:
-                because.update(self.because_of.get(fact_bindings[name], {}))
-            else:
-                because[name] = experta.utils.unfreeze(value)
-        if rule.id in self.firings:
-            because = {**self.firings[rule.id][1], **because}
-        self.firings[rule.id] = (rule, because)
-        facts = []
-        if rule.finding:
-            facts += self._conclude("finding", rule.finding, because)
-        for entry in rule.plan:
-            facts += self._conclude("plan", entry.code, because)
-        if facts:
-            self.declare(*facts)
-
-    def _conclude(self, kind: str, code: str, because: dict) -> list:
-        """Record why a conclusion holds; the fact to declare when it is new in this case."""
-        new = (kind, code) not in self.because_of
-        self.because_of.setdefault((kind, code), {}).update(because)
-        return [(Finding if kind == "finding" else Planned)(code=code)] if new else []
-
-    def get_deffacts(self):
-        # experta finds the deffacts with inspect.getmembers on every reset; they never change
-        if not hasattr(self, "_deffacts"):
-            self._deffacts = super().get_deffacts()
-        return self._deffacts
 
 
 def compile_engine_class(rules) -> type:
@@ -71,6 +32,7 @@ def compile_engine_class(rules) -> type:
         pattern = _pattern(flattened(rule.when), fact_bindings)
         action = _action(rule, fact_bindings)
         members[f"rule_{index}"] = experta.Rule(pattern, salience=salience[index])(action)
+    members["read_conclusions"] = frozenset((test.kind, test.code) for rule in rules for test in fact_tests(rule.when))
     return type("CompiledTriageEngine", (TriageEngine,), members)
 
 
@@ -134,5 +96,16 @@ def _answer_constraint(test: AnswerTest):
         return experta.L(test.value) & binding
     if test.operator in ("is_true", "is_false"):
         return experta.L((test.operator == "is_true") != test.negated) & binding
-    operator, value, negated = OPERATORS[test.operator], test.value, test.negated
-    return experta.P(lambda answer: operator.test(answer, value) != negated) & binding
+    return _predicate(test.operator, test.value, test.negated) & binding
+
+
+_PREDICATES: dict = {}
+
+
+def _predicate(operator_name: str, value, negated: bool):
+    """One experta P per distinct test, so the network tests it once a case for every rule that reads it."""
+    key = (operator_name, json.dumps(value, sort_keys=True), negated)
+    if key not in _PREDICATES:
+        operator = OPERATORS[operator_name]
+        _PREDICATES[key] = lambda answer: operator.test(answer, value) != negated
+    return experta.P(_PREDICATES[key])

@@ -1,6 +1,8 @@
-"""The three kinds of fact the knowledge engine reasons over."""
+"""The kinds of fact the knowledge engine reasons over, and how a fact is made quickly."""
 
 from spinewise.engine.compat import experta
+
+_SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
 class Answers(experta.Fact):
@@ -13,3 +15,21 @@ class Finding(experta.Fact):
 
 class Planned(experta.Fact):
     """A plan item a rule has planned (`code`); other rules may refine it."""
+
+
+def new_fact(kind: type, values: dict):
+    """`kind(**values)`, the same fact, without experta's per-field dispatch for plain values.
+
+    experta's Fact stores every value through `freeze` (a singledispatch per field) behind
+    a check that the fact is not declared yet; a fresh fact of plain values needs neither.
+    """
+    fact = kind.__new__(kind)
+    freeze = experta.utils.freeze
+    dict.update(fact, {key: value if type(value) in _SCALARS else freeze(value) for key, value in values.items()})
+    fact._Fact__defaults = {}
+    return fact
+
+
+def thawed(value):
+    """experta.utils.unfreeze, without the dispatch for plain values."""
+    return value if type(value) in _SCALARS else experta.utils.unfreeze(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
-from spinewise.engine.facts import Answers
+from spinewise.engine.facts import Answers, new_fact
 from spinewise.result import FindingResult, PlanResult, Result
 
 SAFETY_NET_RULE = "spinewise-safety-net"
@@ -28,11 +28,16 @@ class Triage:
         self.engine = compile_engine_class(self.rules)()
         self._stop = rulebase.roles.stop_disposition
         self._review = rulebase.review_counts(include_draft)
+        # the vocabulary's lookups, once (the rule base finds a code by walking its list)
+        self._disposition = {disposition.code: disposition for disposition in rulebase.dispositions}
+        self._supersedes = {item.code: item.supersedes for item in rulebase.plan_items}
+        self._phase = {(disposition.code, item.code): rulebase.phase_under(disposition.code, item.code)
+                       for disposition in rulebase.dispositions for item in rulebase.plan_items}
 
     def fire(self, answers: dict) -> list:
         """(rule, because) for every rule that fired on these answers, in rule-base order."""
         self.engine.reset()
-        self.engine.declare(Answers(**answers))
+        self.engine.declare(new_fact(Answers, answers))
         self.engine.run()
         return sorted(self.engine.firings.values(), key=lambda firing: self._order[firing[0].id])
 
@@ -66,7 +71,7 @@ class Triage:
             FindingResult(rule.finding, rule.id, self._in_question_order(because), rule.source)
             for rule, because in firings if rule.finding
         ]
-        ranks = [self.rulebase.disposition(rule.disposition).rank for rule, _ in firings if rule.disposition]
+        ranks = [self._disposition[rule.disposition].rank for rule, _ in firings if rule.disposition]
         if ranks:
             return self.rulebase.dispositions[min(ranks)].code, findings
         # A gap in the rule base: never fall back to "keep training".
@@ -83,13 +88,13 @@ class Triage:
         for rule, _ in firings:
             for entry in rule.plan:
                 attributes.setdefault(entry.code, {}).update(entry.attributes)
-        for code in self.rulebase.disposition(disposition).required_plan:
+        for code in self._disposition[disposition].required_plan:
             attributes.setdefault(code, {})
-        superseded = {code for planned in attributes for code in self.rulebase.plan_item(planned).supersedes}
+        superseded = {code for planned in attributes for code in self._supersedes[planned]}
         plan = []
         for item in self.rulebase.plan_items:
             if item.code in attributes and item.code not in superseded:
                 merged = {**item.attributes, **attributes[item.code]}
-                plan.append(PlanResult(item.code, merged, self.rulebase.phase_under(disposition, item.code)))
+                plan.append(PlanResult(item.code, merged, self._phase[disposition, item.code]))
         return tuple(plan)
 

@@ -16,20 +16,33 @@ import json
 import uuid
 
 from spinewise.fhir.common import (ATTRIBUTE_EXTENSION, BATCH_ID_IDENTIFIER, DRAFTS_EXTENSION, PHASE_EXTENSION,
-                                   RULE_EXTENSION, coding, questionnaire_canonical, sha256_extension, system_url)
-from spinewise.fhir.response import response_resource
+                                   RULE_EXTENSION, coding, questionnaire_canonical, sha256_extension,
+                                   standard_codings, system_url)
+from spinewise.fhir.narrative import narrative, with_text
+from spinewise.fhir.response import response_resource, response_text
 
 SUBJECT = {"display": "The person who answered the questionnaire"}
 EDUCATIONAL = "Educational triage from a rule base, not a diagnosis."
+# A response still being filled in gives an assessment in progress and a draft plan.
+UNFINISHED = ("in-progress", "stopped")
 
 
-def result_bundle(result, rulebase, date: str | None = None, record_id=None) -> dict:
-    """The Bundle for one Result; `date` (ISO) stamps it, `record_id` (a batch line's id) identifies it."""
-    names = _names(result)
-    response = response_resource(rulebase, result.answers, date)
-    response = {"resourceType": response.pop("resourceType"), "id": names["response"].split(":")[-1], **response}
-    impression = _impression(result, rulebase, names, date)
-    plan = _care_plan(result, rulebase, names, date)
+def result_bundle(result, rulebase, date: str | None = None, record_id=None, response: dict | None = None) -> dict:
+    """The Bundle for one Result; `date` (ISO) stamps it, `record_id` (a batch line's id) identifies it.
+
+    `response`, the QuestionnaireResponse the answers came from, is kept as given (with a
+    narrative added when it has none); its subject, author, source, encounter, authored
+    date and status carry over to the ClinicalImpression and the CarePlan.
+    """
+    names = _names(result, response)
+    if response is None:
+        response = response_resource(rulebase, result.answers, date)
+        response = {"resourceType": response.pop("resourceType"), "id": names["response"].split(":")[-1], **response}
+    elif "text" not in response:
+        response = with_text(response, response_text(response))
+    context = _context(response)
+    impression = _impression(result, rulebase, names, date, context)
+    plan = _care_plan(result, rulebase, names, date, context)
     bundle = {"resourceType": "Bundle"}
     if record_id is not None:
         bundle["identifier"] = {"system": BATCH_ID_IDENTIFIER, "value": str(record_id)}
@@ -39,10 +52,23 @@ def result_bundle(result, rulebase, date: str | None = None, record_id=None) -> 
     return bundle
 
 
+def _context(response: dict) -> dict:
+    """Who and when, from the response: what the ClinicalImpression and the CarePlan say about the same person."""
+    return {
+        "subject": response.get("subject", SUBJECT),
+        "encounter": response.get("encounter"),
+        "author": response.get("author"),
+        "source": response.get("source"),
+        "authored": response.get("authored"),
+        "unfinished": response.get("status") in UNFINISHED,
+    }
+
+
 def error_bundle(message: str, record_id=None) -> dict:
     """A refused batch line in FHIR form: an OperationOutcome, in a Bundle that carries the line's id."""
-    outcome = {"resourceType": "OperationOutcome",
-               "issue": [{"severity": "error", "code": "invalid", "diagnostics": message}]}
+    outcome = with_text({"resourceType": "OperationOutcome",
+                         "issue": [{"severity": "error", "code": "invalid", "diagnostics": message}]},
+                        narrative("Not assessed", [message]))
     bundle = {"resourceType": "Bundle"}
     if record_id is not None:
         bundle["identifier"] = {"system": BATCH_ID_IDENTIFIER, "value": str(record_id)}
@@ -50,29 +76,47 @@ def error_bundle(message: str, record_id=None) -> dict:
     return bundle
 
 
-def _names(result) -> dict:
-    seed = json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False)
-    return {key: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{key}:{seed}')}"
-            for key in ("response", "impression", "plan")}
+def _names(result, response: dict | None) -> dict:
+    seed = json.dumps([result.to_json(), response], sort_keys=True, ensure_ascii=False)
+    names = {key: f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{key}:{seed}')}"
+             for key in ("response", "impression", "plan")}
+    given = str((response or {}).get("id", ""))
+    if _is_uuid(given):
+        names["response"] = f"urn:uuid:{given}"
+    return names
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text.lower()
+    except ValueError:
+        return False
 
 
 def _rulebase_extensions(result) -> list:
     return [sha256_extension(result.rulebase_hash), {"url": DRAFTS_EXTENSION, "valueBoolean": result.included_drafts}]
 
 
-def _impression(result, rulebase, names: dict, date) -> dict:
+def _impression(result, rulebase, names: dict, date, context: dict) -> dict:
     disposition = rulebase.disposition(result.disposition)
     resource = {
         "resourceType": "ClinicalImpression",
         "id": names["impression"].split(":")[-1],
         "extension": _rulebase_extensions(result),
-        "status": "completed",
+        "status": "in-progress" if context["unfinished"] else "completed",
         "code": {"text": rulebase.name},
         "description": f"Triage by the rule base {rulebase.name}, version {result.rulebase_version}",
-        "subject": SUBJECT,
+        "subject": context["subject"],
     }
+    if context["encounter"]:
+        resource["encounter"] = context["encounter"]
+    if context["authored"]:
+        resource["effectiveDateTime"] = context["authored"]
     if date:
         resource["date"] = date
+    assessor = context["author"]
+    if isinstance(assessor, dict) and _referenced_type(assessor) in _ASSESSORS:
+        resource["assessor"] = assessor
     resource.update({
         "investigation": [{"code": {"text": "Answers to the questionnaire"}, "item": [{"reference": names["response"]}]}],
         "protocol": [questionnaire_canonical(rulebase)],
@@ -86,7 +130,26 @@ def _impression(result, rulebase, names: dict, date) -> dict:
         notes.append(f"Not asked, because the answers already called for {disposition.code}: "
                      f"{', '.join(result.not_asked)}.")
     resource["note"] = [{"text": text} for text in notes]
-    return resource
+    findings = [f"{f['itemCodeableConcept']['coding'][0].get('display') or f['itemCodeableConcept']['coding'][0]['code']}"
+                f": {f['basis']}" for f in resource["finding"]]
+    text = narrative(f"Triage: {disposition.title}",
+                     [resource["description"] + ".", _subject_words(context["subject"])] + notes[:2],
+                     findings)
+    return with_text(resource, text)
+
+
+# The resource types a ClinicalImpression's assessor may be (R4); other authors stay on the CarePlan.
+_ASSESSORS = ("Practitioner", "PractitionerRole")
+
+
+def _referenced_type(reference: dict) -> str:
+    """The resource type of a literal reference, relative (`Practitioner/7`) or absolute."""
+    parts = str(reference.get("reference", "")).split("/_history/")[0].rstrip("/").split("/")
+    return reference.get("type") or (parts[-2] if len(parts) >= 2 else "")
+
+
+def _subject_words(subject: dict) -> str:
+    return f"About: {subject.get('display') or subject.get('reference') or 'the person who answered'}."
 
 
 def _finding(finding, rulebase) -> dict:
@@ -97,30 +160,39 @@ def _finding(finding, rulebase) -> dict:
     return {
         "extension": [{"url": RULE_EXTENSION, "valueString": finding.rule}],
         "itemCodeableConcept": {"coding": [coding(system_url(rulebase, "finding"), finding.code,
-                                                  known.get(finding.code, ""))]},
+                                                  known.get(finding.code, ""))]
+                                + standard_codings("findings", finding.code)},
         "basis": basis,
     }
 
 
-def _care_plan(result, rulebase, names: dict, date) -> dict:
+def _care_plan(result, rulebase, names: dict, date, context: dict) -> dict:
     disposition = rulebase.disposition(result.disposition)
     resource = {
         "resourceType": "CarePlan",
         "id": names["plan"].split(":")[-1],
         "extension": _rulebase_extensions(result),
         "instantiatesUri": [questionnaire_canonical(rulebase)],
-        "status": "active",
+        "status": "draft" if context["unfinished"] else "active",
         "intent": "plan",
         "category": [{"coding": [coding(system_url(rulebase, "disposition"), disposition.code, disposition.title)]}],
         "title": disposition.title,
         "description": " ".join(disposition.advice.split()),
-        "subject": SUBJECT,
+        "subject": context["subject"],
     }
+    if context["encounter"]:
+        resource["encounter"] = context["encounter"]
     if date:
         resource["created"] = date
+    if context["author"]:
+        resource["author"] = context["author"]
+    if context["source"]:
+        resource["contributor"] = [context["source"]]
     resource["supportingInfo"] = [{"reference": names["impression"]}]
     resource["activity"] = [{"detail": _activity(item, rulebase, disposition.referral)} for item in result.plan]
-    return resource
+    text = narrative(disposition.title, [resource["description"], _subject_words(context["subject"])],
+                     [activity["detail"]["description"] for activity in resource["activity"]])
+    return with_text(resource, text)
 
 
 def _activity(item, rulebase, referral: bool) -> dict:

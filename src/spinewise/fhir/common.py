@@ -7,10 +7,15 @@ URLs across versions; `version` tells the versions apart.
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+
+import yaml
 
 from spinewise.rulebase.conditions import flattened
 from spinewise.errors import SpinewiseError
+from spinewise.fhir.narrative import narrative
 
 # Not resolvable: a naming root only. A deployment that publishes these resources
 # replaces it with a domain it controls.
@@ -25,6 +30,8 @@ SHA256_IDENTIFIER = f"{CANONICAL_ROOT}/rulebase-sha256"
 BATCH_ID_IDENTIFIER = f"{CANONICAL_ROOT}/batch-id"
 
 QUESTIONNAIRE_ID = "questionnaire"
+STANDARD_CODES = Path(__file__).with_name("standard_codes.yaml")
+EXTENSIONS = (SHA256_EXTENSION, DRAFTS_EXTENSION, RULE_EXTENSION, PHASE_EXTENSION, ATTRIBUTE_EXTENSION)
 RESULT_SYSTEMS = ("disposition", "finding", "plan-item", "plan-phase")  # CodeSystem ids of what a result concludes
 
 
@@ -110,6 +117,8 @@ def _code_system(rulebase, system_id: str, title: str, concepts: list) -> dict:
     return {
         "resourceType": "CodeSystem",
         "id": system_id,
+        "text": narrative(title, [f"Version {rulebase.version}; {len(concepts)} codes."],
+                          [f"{c['code']}: {c['display']}" for c in concepts]),
         "url": system_url(rulebase, system_id),
         "version": rulebase.version,
         "name": computable_name(system_id),
@@ -131,3 +140,18 @@ def _concept(code: str, display: str, definition: str = "") -> dict:
 
 def sha256_extension(rulebase_hash: str) -> dict:
     return {"url": SHA256_EXTENSION, "valueString": rulebase_hash}
+
+
+@functools.lru_cache(maxsize=None)
+def _standard_codes() -> dict:
+    with open(STANDARD_CODES, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def standard_codings(kind: str, key: str) -> list[dict]:
+    """The standard codings (LOINC, SNOMED CT) beside a question (`questions`) or a finding (`findings`)."""
+    return [dict(entry) for entry in _standard_codes().get(kind, {}).get(key, [])]
+
+
+def standard_code_keys(kind: str) -> list[str]:
+    return list(_standard_codes().get(kind, {}))

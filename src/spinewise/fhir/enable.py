@@ -35,14 +35,22 @@ class _Leaf:
 
 def enable_fields(question, rulebase) -> dict:
     """The item fields that enable `question` exactly when it is asked: enableWhen or an SDC extension."""
-    condition = question.asked_when
+    return enable_for(question.asked_when, rulebase, question.id)
+
+
+def enable_for(condition, rulebase, link_id: str) -> dict:
+    """The item fields that enable an item exactly when `condition` holds (nothing when it is None)."""
     if condition is None:
         return {}
     flat = _flat(condition, rulebase)
     if flat is not None:
         behaviour, tests = flat
         return {"enableWhen": tests, **({"enableBehavior": behaviour} if len(tests) > 1 else {})}
-    expression = fhirpath(condition, rulebase, question.id)
+    return expression_fields(fhirpath(condition, rulebase, link_id))
+
+
+def expression_fields(expression: str) -> dict:
+    """An SDC enableWhenExpression (FHIRPath over the response) as item fields."""
     return {"extension": [{"url": ENABLE_WHEN_EXPRESSION,
                            "valueExpression": {"language": "text/fhirpath", "expression": expression}}]}
 

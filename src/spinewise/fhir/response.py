@@ -7,9 +7,11 @@ The answers that come out are then checked like any other (ranges, questions not
 
 from __future__ import annotations
 
+from spinewise.answers import check_answers
 from spinewise.errors import AnswersError
 from spinewise.fhir.common import answer_system, coding, questionnaire_canonical, questionnaire_url
-from spinewise.fhir.questionnaire import help_link_id, sections
+from spinewise.fhir.narrative import answer_words, narrative, with_text
+from spinewise.fhir.questionnaire import CONTINUE_LINK, form_links, sections
 
 VALUE_KEYS = {"bool": "valueBoolean", "int": "valueInteger", "choice": "valueCoding", "multi": "valueCoding"}
 RESPONSE = "QuestionnaireResponse"
@@ -31,7 +33,7 @@ def response_resource(rulebase, answers: dict, authored: str | None = None) -> d
     if authored:
         resource["authored"] = authored
     resource["item"] = groups
-    return resource
+    return with_text(resource, response_text(resource))
 
 
 def _response_item(question, value, rulebase) -> dict:
@@ -46,13 +48,52 @@ def _answer(question, value, rulebase) -> dict:
     return {VALUE_KEYS[question.type]: value}
 
 
-def answers_from_response(rulebase, resource: dict, source: str = "answers") -> dict:
-    """The answers object a QuestionnaireResponse holds; AnswersError naming every problem otherwise."""
+def response_text(resource: dict) -> dict:
+    """Narrative for a QuestionnaireResponse: each question asked and its answer."""
+    lines = []
+    for item in _walk(resource.get("item", [])):
+        answers = [answer_words(next((v for k, v in a.items() if k.startswith("value")), ""))
+                   for a in item.get("answer", []) if isinstance(a, dict)]
+        if answers:
+            lines.append(f"{item.get('text') or item.get('linkId')}: {', '.join(answers)}")
+    return narrative(f"Answers to the questionnaire ({resource.get('status', 'no status')})", items=lines)
+
+
+def _walk(items):
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            yield item
+            yield from _walk(item.get("item", []))
+            for answer in item.get("answer", []) if isinstance(item.get("answer"), list) else []:
+                if isinstance(answer, dict):
+                    yield from _walk(answer.get("item", []))
+
+
+def answers_from_response(rulebase, resource: dict, source: str = "answers", triage=None) -> dict:
+    """The answers object a QuestionnaireResponse holds; AnswersError naming every problem otherwise.
+
+    With `triage`, a response with problems of its own also has its answers checked, so
+    the one message names every problem (a wrong code system and an out-of-range score).
+    """
     reader = _Reader(rulebase)
     reader.read(resource)
     if reader.problems:
-        raise AnswersError(f"{source}: " + "; ".join(reader.problems))
+        problems = reader.problems + (_answer_problems(triage, reader) if triage is not None else [])
+        raise AnswersError(f"{source}: " + "; ".join(problems))
     return reader.answers
+
+
+def _answer_problems(triage, reader) -> list[str]:
+    """What checking the readable answers adds; an item already refused is not also called missing."""
+    check = check_answers(triage.rulebase, reader.answers)
+    check.missing_expected = [e for q, e in zip(check.missing, check.missing_expected) if q not in reader.refused]
+    check.missing = [q for q in check.missing if q not in reader.refused]
+    stopped = triage.conclude(check.valid).disposition == triage.rulebase.roles.stop_disposition
+    try:
+        check.raise_problems(missing_allowed=stopped)
+    except AnswersError as exc:
+        return [str(exc)]
+    return []
 
 
 class _Reader:
@@ -60,9 +101,10 @@ class _Reader:
         self.rulebase = rulebase
         self.questions = rulebase.questions_by_id
         self.groups = {link_id for link_id, _, _ in sections(rulebase)}
-        self.displays = {help_link_id(q) for q in rulebase.questions}
+        self.form_items = form_links(rulebase)
         self.answers: dict = {}
         self.problems: list[str] = []
+        self.refused: set = set()  # questions whose item was refused here
 
     def read(self, resource) -> None:
         kind = resource.get("resourceType")
@@ -72,10 +114,22 @@ class _Reader:
             return
         if resource.get("status") == "entered-in-error":
             self.problems.append(f"this {RESPONSE} is marked entered-in-error")
-        wanted = resource.get("questionnaire")
-        if wanted is not None and str(wanted).split("|")[0] != questionnaire_url(self.rulebase):
-            self.problems.append(f"it answers the Questionnaire {wanted!r}, not {questionnaire_url(self.rulebase)}")
+        self._questionnaire(resource.get("questionnaire"))
         self._items(resource.get("item", []), "item")
+
+    def _questionnaire(self, wanted) -> None:
+        """The response must answer this Questionnaire, and this version of it when it names one."""
+        if wanted is None:
+            return
+        url, _, version = str(wanted).partition("|")
+        if url != questionnaire_url(self.rulebase):
+            self.problems.append(f"it answers the Questionnaire {wanted!r}, not {questionnaire_url(self.rulebase)}")
+        elif version and version != self.rulebase.version:
+            self.problems.append(
+                f"it answers version {version} of the Questionnaire, and this rule base is version "
+                f"{self.rulebase.version}: answers are scored only by the version they were given to "
+                f"(answer {questionnaire_canonical(self.rulebase)}, or run the rule base of version {version} "
+                f"with --rules)")
 
     def _items(self, items, where: str) -> None:
         if not isinstance(items, list):
@@ -86,13 +140,15 @@ class _Reader:
                 self.problems.append(f"{where}: every item needs a linkId")
             elif item["linkId"] in self.questions:
                 self._question(item)
-            elif item["linkId"] in self.groups or item["linkId"] in self.displays:
+            elif item["linkId"] == CONTINUE_LINK:
+                self._items(item.get("item", []), f"item {item['linkId']!r}")  # the choice to go on scores nothing
+            elif item["linkId"] in self.form_items:
                 if item.get("answer"):
                     self.problems.append(f"item {item['linkId']!r} is a group or help text and takes no answer")
                 self._items(item.get("item", []), f"item {item['linkId']!r}")
             else:
                 self.problems.append(f"unknown linkId {item['linkId']!r} "
-                                     f"(questions: {', '.join(self.questions)}; groups: {', '.join(self.groups)})")
+                                     f"(questions: {', '.join(self.questions)}; groups: {', '.join(sorted(self.groups))})")
 
     def _question(self, item: dict) -> None:
         question = self.questions[item["linkId"]]
@@ -109,11 +165,13 @@ class _Reader:
             self.problems.append(f"item {question.id}: answered twice; it takes one item")
             return
         if len(answers) > 1 and question.type != "multi":
+            self.refused.add(question.id)
             self.problems.append(f"item {question.id}: {len(answers)} answers to a non-repeating item; "
                                  f"expected one {_expected(question)}")
             return
         values = [self._value(question, answer) for answer in answers]
         if any(value is _BAD for value in values):
+            self.refused.add(question.id)
             return
         self.answers[question.id] = values if question.type == "multi" else values[0]
 

@@ -1,0 +1,125 @@
+"""One field test of a pattern, compiled once into a plain function of the field's value.
+
+experta describes a pattern's field with a `FeatureCheck` (canonical: the same test on the
+same field is one object, which is what lets the network share it between rules). Its
+`__call__` logs every evaluation and walks an `&` of constraints through the logging
+wrapper again; here the same check is compiled into a function that returns what the
+check returns (False, True, or the bindings it makes) without logging or re-dispatch.
+"""
+
+from __future__ import annotations
+
+from spinewise.engine.compat import experta  # noqa: F401  (experta must be importable first)
+from experta.fieldconstraint import ANDFC, NOTFC, ORFC, L, P, W  # noqa: E402
+from experta.matchers.rete.check import FeatureCheck  # noqa: E402
+
+MISSING = object()
+
+
+def field_check(key, constraint) -> FeatureCheck:
+    """experta's canonical check of `constraint` on field `key` (equal tests are one object)."""
+    return FeatureCheck(key, constraint)
+
+
+def compiled(check: FeatureCheck):
+    """fn(fact) -> False, True or {name: value}: the check applied to the fact's field."""
+    test = _value_test(check)
+    path = _path(check.what)
+
+    if len(path) == 1:
+        key = path[0]
+
+        def on_fact(fact):
+            try:
+                value = fact[key]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return test(value)
+    else:
+        def on_fact(fact):
+            value = fact
+            try:
+                for part in path:
+                    value = value[part]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return test(value)
+
+    return on_fact
+
+
+def _path(what) -> tuple:
+    if not isinstance(what, str) or what.startswith("__") or what.endswith("__"):
+        return (what,)
+    return tuple(int(part) if part.isnumeric() else part for part in what.split("__"))
+
+
+def _value_test(check: FeatureCheck):
+    """fn(value) for the check's constraint, as experta's check functions decide it."""
+    how = check.how
+    if isinstance(how, ANDFC) and all(isinstance(part.how, (L, P, W)) for part in check.expected):
+        return _conjunction(check.expected)
+    if isinstance(how, (L, P, W)):
+        return _conjunction((check,))
+    if isinstance(how, ANDFC):
+        parts = [_value_test(part) for part in check.expected]
+        return lambda value: _all(parts, value)
+    if isinstance(how, ORFC):
+        parts = [_value_test(part) for part in check.expected]
+        return lambda value: _any(parts, value)
+    if isinstance(how, NOTFC):
+        inner = _value_test(check.expected)
+        return lambda value: _negated(inner(value))
+    raise TypeError(f"unknown field constraint {how!r}")
+
+
+def _conjunction(checks):
+    """`L(x) & P(f) & W(name)`, the shape the compiler writes: every test holds, then every name is bound.
+
+    experta's `equal_literal` and `match_predicate` compare `expected == actual` and call
+    the predicate; a binding on either binds the value, as a `W` does."""
+    tests, names = [], []
+    for part in checks:
+        how = part.how
+        if isinstance(how, L):
+            tests.append(lambda value, expected=how.value: expected == value)
+        elif isinstance(how, P):
+            tests.append(how.match)
+        if how.__bind__ is not None:
+            names.append(how.__bind__)
+    if len(tests) == 1 and len(names) == 1:
+        test, name = tests[0], names[0]
+        return lambda value: {name: value} if test(value) else False
+
+    def conjunction(value):
+        for test in tests:
+            if not test(value):
+                return False
+        return {name: value for name in names} if names else True
+
+    return conjunction
+
+
+def _all(parts, value):
+    bound = {}
+    for part in parts:
+        result = part(value)
+        if result is False:
+            return False
+        if result is not True:
+            bound.update(result)
+    return bound or True
+
+
+def _any(parts, value):
+    for part in parts:
+        result = part(value)
+        if result:
+            return result
+    return False
+
+
+def _negated(result):
+    if isinstance(result, dict):
+        return {(False, key): value for key, value in result.items()}
+    return not result

@@ -1,0 +1,62 @@
+"""The engine base every compiled rule base extends: each firing is recorded with its answers, and
+its conclusions are declared as facts other rules match."""
+
+from __future__ import annotations
+
+from spinewise.engine.compat import experta
+from spinewise.engine.facts import Finding, Planned, new_fact, thawed
+from spinewise.engine.loop import QuietEngine
+from spinewise.engine.matcher import NetworkMatcher
+from spinewise.rulebase.model import Rule
+
+
+class RecordingEngine(experta.KnowledgeEngine):
+    """Rules call `on_fire`, which records the firing and declares its conclusions.
+
+    `read_conclusions` holds the (kind, code) pairs some rule matches; only those become
+    facts (a fact no pattern reads only costs a declaration). None declares every one."""
+
+    read_conclusions: frozenset | None = None
+
+    def reset(self, **kwargs):
+        self.firings: dict = {}  # rule id -> (rule, because); an `any` rule may fire once per branch
+        self.because_of: dict = {}
+        super().reset(**kwargs)
+
+    def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict) -> None:
+        because: dict = {}
+        for name, value in bound.items():
+            if name in fact_bindings:
+                because.update(self.because_of.get(fact_bindings[name], {}))
+            else:
+                because[name] = thawed(value)
+        if rule.id in self.firings:
+            because = {**self.firings[rule.id][1], **because}
+        self.firings[rule.id] = (rule, because)
+        facts = []
+        if rule.finding:
+            facts += self._conclude("finding", rule.finding, because)
+        for entry in rule.plan:
+            facts += self._conclude("plan", entry.code, because)
+        if facts:
+            self.declare(*facts)
+
+    def _conclude(self, kind: str, code: str, because: dict) -> list:
+        """Record why a conclusion holds; the fact to declare when it is new in this case."""
+        new = (kind, code) not in self.because_of
+        self.because_of.setdefault((kind, code), {}).update(because)
+        if not new or (self.read_conclusions is not None and (kind, code) not in self.read_conclusions):
+            return []
+        return [new_fact(Finding if kind == "finding" else Planned, {"code": code})]
+
+    def get_deffacts(self):
+        # experta finds the deffacts with inspect.getmembers on every reset; they never change
+        if not hasattr(self, "_deffacts"):
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
+
+
+class TriageEngine(RecordingEngine, QuietEngine):
+    """The engine spinewise runs: the recording above on spinewise's network and quiet loop."""
+
+    __matcher__ = NetworkMatcher

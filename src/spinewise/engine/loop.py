@@ -1,0 +1,115 @@
+"""experta's reset / declare / run, as experta runs them, without its per-step costs.
+
+experta's KnowledgeEngine logs each declared fact and each firing through `logging` even
+with logging off, inspects every deffacts' signature on each reset, and keys the agenda
+through an `lru_cache` that hashes each activation's rule, facts and context. A case here
+is one reset, one declared fact and one run, so these costs are most of what remains
+once the network is fast. The steps below are experta's, in experta's order: the same
+facts get the same ids, the same activations the same agenda keys, the same rules fire
+in the same order. When any experta watcher is switched on (experta.watch), experta's
+own logging loop runs instead, so its trace is complete.
+"""
+
+from __future__ import annotations
+
+import inspect
+from itertools import chain
+
+from spinewise.engine.compat import experta
+from experta import watchers  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+
+_WATCHERS = [getattr(watchers, name) for name in ("RULES", "AGENDA", "FACTS", "ACTIVATIONS", "MATCHER", "MATCH",
+                                                    "ENGINE") if hasattr(watchers, name)]
+
+
+def watched() -> bool:
+    """Whether any experta watcher has a level of its own (experta.watch sets one)."""
+    return any(logger.level for logger in _WATCHERS)
+
+
+class QuietFactList(FactList):
+    """experta's FactList.declare, without the log line per fact."""
+
+    def declare(self, fact):
+        if not isinstance(fact, experta.Fact):
+            raise ValueError("The fact must descend the Fact class.")
+        if fact.__fields__:
+            fact.validate()
+        fact_id = self._get_fact_id(fact)
+        if self.duplication or fact_id not in self.reference_counter:
+            index = self.last_index
+            dict.__setitem__(fact, "__factid__", index)
+            self[index] = fact
+            self.last_index += 1
+            self.added.append(fact)
+            self.reference_counter[fact_id] += 1
+            return fact
+        return None
+
+
+class DepthFirst(DepthStrategy):
+    """experta's depth strategy with the same key (salience, then newest facts first), computed directly."""
+
+    def get_key(self, activation):
+        return (activation.rule.salience, sorted((fact["__factid__"] for fact in activation.facts), reverse=True))
+
+
+class QuietEngine(experta.KnowledgeEngine):
+    __strategy__ = DepthFirst
+
+    def reset(self, **kwargs):
+        if watched():
+            return super().reset(**kwargs)
+        self.agenda = Agenda()
+        self.facts = QuietFactList()
+        self.matcher.reset()
+        facts = [deffacts(**(kwargs if takes_all else {k: v for k, v in kwargs.items() if k in names}))
+                 for deffacts, takes_all, names in self._deffacts_calls()]
+        self._declare_all(list(chain.from_iterable(facts)))
+        self.running = False
+
+    def _deffacts_calls(self) -> list:
+        """(deffacts, takes any keyword, the keywords it takes): experta inspects these on every reset."""
+        if "_deffacts_calls_cache" not in self.__dict__:
+            calls = []
+            for deffacts in self.get_deffacts():
+                parameters = inspect.signature(deffacts).parameters.values()
+                takes_all = any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters)
+                calls.append((deffacts, takes_all, {p.name for p in parameters}))
+            self._deffacts_calls_cache = calls
+        return self._deffacts_calls_cache
+
+    def declare(self, *facts):
+        if not self.facts:
+            watchers.ENGINE.warning("Declaring fact before reset()")
+        return self._declare_all(facts)
+
+    def _declare_all(self, facts):
+        if any(fact.has_field_constraints() for fact in facts):
+            raise TypeError("Declared facts cannot contain conditional elements")
+        if any(fact.has_nested_accessor() for fact in facts):
+            raise KeyError("Cannot declare facts containing double underscores as keys.")
+        last = None
+        for fact in facts:
+            last = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
+
+    def run(self, steps=float("inf")):
+        if watched():
+            return super().run(steps)
+        self.running = True
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+        self.running = False

@@ -1,0 +1,21 @@
+"""An engine change changes no result: the engine's results on 2,109 cases, recorded before the speed work.
+
+tests/golden/engine-results.jsonl.gz holds every worked case, every rule example and
+2,000 seeded random answer sets (complete ones assessed, partial ones concluded) with the
+whole result the engine gave at commit 99cccaa: disposition, findings with their
+"because", plan items with attributes and phases, rules fired. The file was written by
+`python tests/engine_golden.py write ...` (see that module). A change to what the rules
+conclude needs a new file, recorded with the engine before any engine change.
+"""
+
+from conftest import TESTS
+from engine_golden import differences
+
+GOLDEN = TESTS / "golden" / "engine-results.jsonl.gz"
+
+
+def test_every_recorded_result_is_unchanged():
+    checked, problems = differences(GOLDEN)
+    assert checked >= 2000
+    assert not problems, (f"{len(problems)} results changed, first: {problems[0]} (if the rules' conclusions "
+                          "changed on purpose, record the file again with the engine before your change)")
