@@ -12,7 +12,7 @@ from conftest import EXAMPLES, invoke
 from spinewise import __version__
 
 COMMANDS = [["assess"], ["batch"], ["questions"], ["rules"], ["rules", "check"], ["rules", "doc"], ["rules", "test"],
-            ["rules", "diff"]]
+            ["rules", "diff"], ["rules", "review"]]
 
 
 def test_version():
