@@ -431,6 +431,18 @@ class RuleBase:
                      f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
         return text + "."
 
+    def review_in_brief(self, include_draft: bool = False) -> str:
+        """One sentence for the lifter's part of a report: who signed the rules behind the advice."""
+        counts = self.review_counts(include_draft)
+        total, signed = counts["rules_in_use"], counts["signed_off"]
+        who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
+        if total and signed == total:
+            return f"Every rule behind this advice was signed off by a licensed clinician ({who})."
+        if signed:
+            return (f"A licensed clinician ({who}) signed off {signed} of the {total} rules behind this advice; "
+                    "the others have not been reviewed by a clinician yet.")
+        return "No licensed clinician has reviewed the rules behind this advice yet."
+
     def safety_net_signs(self, include_draft: bool = False) -> tuple:
         """(heading, warning signs) of every disposition that heads a safety net: the signs (questions
         with a `sign`) that the rules giving it test."""
