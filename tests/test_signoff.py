@@ -123,6 +123,24 @@ def test_editing_a_text_the_rule_shows_voids_it_too(signed):
     assert review_counts(folder) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 1, "out_of_date": 1}
 
 
+def test_editing_a_text_said_instead_to_some_lifters_voids_it_too(rules_copy, tmp_path):
+    key = keygen(tmp_path / "jane")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    assert review(rules_copy, CLINICIAN, key, "pattern-pain-lowering", "--yes").exit_code == 0
+    edit(rules_copy / "findings.yaml", "Cue: lower slowly with the thumb distance unchanged.",
+         "Cue: lower slowly and keep the thumb distance the same.")
+    assert review_counts(rules_copy) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 0, "out_of_date": 1}
+
+
+def test_the_lifters_part_says_who_signed_how_many_rules_without_contradicting_itself(signed):
+    folder, _ = signed
+    text = report(folder, "text")
+    lifters_part = text[:text.index("FOR YOUR PRACTITIONER")]
+    total = review_counts(folder)["rules_in_use"]
+    assert f"A licensed clinician ({CLINICIAN}) signed off 2 of the {total} rules behind this advice" in lifters_part
+    assert "No licensed clinician" not in text
+
+
 def test_someone_elses_key_under_the_clinicians_name_is_refused_and_nothing_is_recorded(signed, tmp_path):
     folder, _ = signed
     before = (folder / "signoffs.yaml").read_bytes()
