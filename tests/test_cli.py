@@ -12,7 +12,7 @@ from conftest import EXAMPLES, invoke
 from spinewise import __version__
 
 COMMANDS = [["assess"], ["batch"], ["questions"], ["rules"], ["rules", "check"], ["rules", "doc"], ["rules", "test"],
-            ["rules", "diff"], ["checkin"], ["journal"], ["journal", "show"]]
+            ["rules", "diff"], ["rules", "review"], ["checkin"], ["journal"], ["journal", "show"]]
 
 
 def test_version():

@@ -17,6 +17,10 @@ def severe_at_six(rules_copy):
     return rules_copy
 
 
+PROGRAM = "Pause loaded hip thrusts and do the corrective program"
+PRACTITIONER = "Stop hip thrusts and book a licensed practitioner"
+
+
 def corpus(path):
     """The shared worked cases as saved answers with ids, like batch input."""
     lines = []
@@ -53,7 +57,7 @@ def test_severe_pain_at_six_moves_exactly_the_intensity_six_cases_of_a_corpus(se
     assert change["differences"] == ["disposition: corrective_program -> consultation", "findings: +severe_pain",
                                      "plan: +consult_practitioner +stop_hip_thrusts +pause_hip_extension_lifts"]
     assert report["transitions"] == [{"old": "corrective_program", "new": "consultation", "cases": 1,
-                                      "combinations": 1, "lowers_urgency": False}]
+                                      "answer_sets": 1, "lowers_urgency": False}]
 
 
 def test_generated_covering_set_finds_exactly_the_moved_region(severe_at_six):
@@ -68,7 +72,9 @@ def test_generated_covering_set_finds_exactly_the_moved_region(severe_at_six):
     for change in report["changes"]:
         assert "pain_intensity 6" in change["case"] and change["answers"]["pain_intensity"] == 6
         assert "findings: +severe_pain" in change["differences"]
-    assert re.search(r"standing for all [\d,]+ answer combinations", report["replayed"])
+    assert re.search(r"standing for all [\d,]+ possible answer sets", report["replayed"])
+    assert report["parameters"] == [{"name": "severe_pain_at_least", "old": "7", "new": "6",
+                                     "meaning": "Pain intensity (0 to 10) from which the pain counts as severe."}]
 
 
 def test_generated_set_agrees_with_random_answers_replayed_through_both_engines(severe_at_six):
@@ -101,17 +107,20 @@ def test_generated_set_agrees_with_random_answers_replayed_through_both_engines(
 def test_a_change_that_lowers_urgency_is_highlighted_and_fails(severe_at_six):
     run = invoke("rules", "diff", severe_at_six, RULES)
     assert run.exit_code == 1
-    assert "!! 1 case(s) LOWER URGENCY" in run.stdout
-    assert "!! consultation -> corrective_program" in run.stdout
-    assert re.search(r"!! 1\. consultation -> corrective_program \([\d,]+ answer combinations\)", run.stdout)
-    assert "findings: -severe_pain" in run.stdout
+    assert "!! 1 change(s) LOWER URGENCY" in run.stdout
+    lifters = run.stdout.split("LIFTERS WHOSE ADVICE CHANGES\n")[1]
+    assert lifters.startswith(f"!! {PRACTITIONER} -> {PROGRAM}: ")  # the lifters come first, in titles
+    assert re.search(rf"!! 1\. {PRACTITIONER} -> {PROGRAM} \([\d,]+ possible answer sets\)", run.stdout)
+    assert "no longer finds: Severe pain" in run.stdout
+    assert "PARAMETERS CHANGED\n   severe_pain_at_least: 6 -> 7" in run.stdout
+    assert "consultation ->" not in run.stdout and "corrective_program" not in run.stdout
 
 
 def test_identical_rule_bases_change_nothing():
     run = invoke("rules", "diff", RULES, RULES)
     assert run.exit_code == 0
     assert "No case changed" in run.stdout
-    assert re.search(r"none of the [\d,]+ answer combinations can change", run.stdout)
+    assert re.search(r"none of the [\d,]+ possible answer sets can change", run.stdout)
 
 
 def test_a_changed_dead_bug_level_shows_the_plan_attribute(rules_copy):
@@ -131,7 +140,7 @@ def test_draft_rules_take_part_only_when_asked(rules_copy):
     quiet = invoke("rules", "diff", RULES, rules_copy, "--include-draft")
     assert quiet.exit_code == 0 and "No case changed" in quiet.stdout and "(draft rules included)" in quiet.stdout
     loud = invoke("rules", "diff", RULES, rules_copy)
-    assert loud.exit_code == 1 and "!! consultation -> corrective_program" in loud.stdout
+    assert loud.exit_code == 1 and f"!! {PRACTITIONER} -> {PROGRAM}" in loud.stdout
 
 
 def test_cases_invalid_for_both_are_counted_not_compared(tmp_path):
@@ -142,12 +151,64 @@ def test_cases_invalid_for_both_are_counted_not_compared(tmp_path):
     assert "not compared:   1 case(s) whose answers neither rule base accepts" in run.stdout
 
 
-def test_different_questions_need_saved_cases(rules_copy):
-    edit(rules_copy / "questions.yaml", "    maximum: 100\n", "    maximum: 200\n")
+def add_pain_side(folder):
+    """A clinician's new question, its finding and a rule that refers one-sided pain."""
+    edit(folder / "questions.yaml", '      after_session: "it hurts only after the session"\n',
+         '      after_session: "it hurts only after the session"\n'
+         "  - id: pain_side\n    section: Your back\n    type: choice\n    text: Where in the lower back is the pain?\n"
+         '    choices:\n      - {value: middle, label: "In the middle, along the spine"}\n'
+         "      - {value: one_side, label: On one side}\n    asked_when: {question: back_pain, operator: is_true}\n"
+         "    says: {middle: it hurts in the middle of your lower back, one_side: it hurts on one side}\n")
+    edit(folder / "rulebase.yaml", "  pain_phase: throughout\n", "  pain_phase: throughout\n  pain_side: middle\n")
+    (folder / "findings.yaml").write_text((folder / "findings.yaml").read_text() +
+                                          "  - code: one_sided_pain\n    title: Pain on one side of the lower back\n")
+    (folder / "75-side.yaml").write_text("""topic: Side of the pain
+rules:
+  - id: pain-one-side
+    title: Pain on one side needs a practitioner
+    version: "1.0"
+    status: approved
+    author: a test
+    source: clinical practice
+    rationale: Less typical of a training strain.
+    when: {question: pain_side, operator: equals, value: one_side}
+    then:
+      finding: one_sided_pain
+      disposition: consultation
+      plan: [consult_practitioner, stop_hip_thrusts, pause_hip_extension_lifts]
+    examples:
+      - given: {back_pain: true, pain_side: one_side}
+        expect: {disposition: consultation, findings: [one_sided_pain]}
+""")
+
+
+def test_a_new_question_is_answered_every_way_and_the_lifters_it_moves_are_shown(rules_copy, tmp_path):
+    add_pain_side(rules_copy)
+    assert invoke("rules", "check", rules_copy).exit_code == 0
     run = invoke("rules", "diff", RULES, rules_copy)
-    assert run.exit_code == 2 and run.stdout == ""
-    assert run.stderr.strip() == ("Error: the two rule bases ask different questions (reps_per_set); "
-                                  "compare them on saved answers with --cases FILE.jsonl")
+    assert run.exit_code == 0, run.output
+    assert 'new question pain_side ("Where in the lower back is the pain?"): every answer to it is tried' in run.stdout
+    lifters = run.stdout.split("LIFTERS WHOSE ADVICE CHANGES\n")[1].splitlines()
+    assert lifters[0].startswith(f"   {PROGRAM} -> {PRACTITIONER}: ")
+    assert "pain_side one_side" in run.stdout and "now finds: Pain on one side of the lower back" in run.stdout
+    cases = corpus(tmp_path / "saved.jsonl")
+    _, report = diff_json(RULES, rules_copy, "--cases", cases)
+    moved = [c for c in report["changes"] if c["old"]["disposition"] != c["new"]["disposition"]]
+    assert moved and all(c["case"].endswith(", pain_side one_side") for c in moved)
+    assert all(c["answers"]["pain_side"] == "one_side" for c in moved)
+    back, removed = diff_json(rules_copy, RULES, "--cases", cases)
+    assert "question pain_side is no longer asked" in removed["questions"][0] and back.exit_code == 0
+
+
+def test_answers_the_new_rules_refuse_are_flagged(rules_copy, tmp_path):
+    edit(rules_copy / "questions.yaml", "    maximum: 100\n", "    maximum: 50\n")
+    path = tmp_path / "saved.jsonl"
+    answers = json.loads((TESTS / "vignettes" / "healthy_glutes_only.json").read_text())["answers"]
+    path.write_text(json.dumps({"id": "many_reps", **answers, "reps_per_set": 60}) + "\n")
+    run = invoke("rules", "diff", RULES, rules_copy, "--cases", path)
+    assert run.exit_code == 1
+    assert "!! Keep training -> REFUSED as invalid: 1 saved case" in run.stdout
+    assert "!! 1. Keep training -> REFUSED as invalid (1 saved case)" in run.stdout
 
 
 def test_malformed_saved_answers_are_refused_in_one_line(tmp_path):

@@ -30,7 +30,7 @@ def test_markdown_rulebook_reads_each_rule_in_plain_words():
     assert "is at least **7** (parameter `severe_pain_at_least`)" in severe
     assert "→ at least *Stop hip thrusts and book a licensed practitioner* (`consultation`)" in severe
     assert "`pain-severe` · version 1.0 · **in use** · author spinewise engineering" in severe
-    assert "(engineering review, not clinical)" in severe
+    assert "**Clinical sign-off:** not reviewed by a licensed clinician." in severe
     assert "**Source.** NICE guideline NG59 (assessment of low back pain)" in severe
     assert "| Back pain: yes; Pain intensity: 7; Pain weeks: 1; Pain exacerbated: no; Pain phase: At the top of " \
            "the thrust | disposition: Stop hip thrusts and book a licensed practitioner; finds: Severe pain; " \
@@ -53,7 +53,18 @@ def test_rulebook_indexes_questions_findings_and_parameters():
            "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced`, `ci-program-continues`, " in text
     assert "`ci-db-up-reps`" in section(text, "## Index of plan items", "## Index of questions")
     assert "| `severe_pain_at_least` (`20-pain.yaml:9`) | 7 |" in text
-    assert re.search(r"Checked all [\d,]+ answer combinations", text) and "No gap" in text
+    assert re.search(r"Checked every one of the [\d,]+ possible answer sets", text) and "No gap" in text
+
+
+def test_the_rulebook_prints_the_safety_case_with_how_each_hazard_was_verified():
+    text = doc(RULES)
+    case = section(text, "## Safety case", "## Static verification")
+    hazard = section(case, "### A nerve sign", "###")
+    assert "**Guarantee:** when (the answer to \"Do you have numbness or tingling in the saddle area?\" is yes" in hazard
+    assert "the advice is at least \"Go to an emergency department now\"" in hazard
+    assert "Saddle numbness suggests cauda equina syndrome (`rf-saddle-numbness`)" in hazard
+    assert re.search(r"\*\*Verified:\*\* proved over all [\d,]+ possible answer sets", hazard)
+    assert case.count("**Verified:** proved over all") == 15
 
 
 def test_drafts_and_retired_rules_get_their_own_sections(rules_copy):

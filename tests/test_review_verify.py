@@ -16,17 +16,25 @@ def rows(run, marker):
     return [row for row in run.stdout.splitlines() if marker in row]
 
 
-def shipped_combinations() -> str:
+def shipped_answer_sets() -> str:
     rulebase = load_rulebase(RULES)
-    return f"{build_space(rulebase, inline_facts(rulebase.active_rules()).values()).count({}):,}"
+    return f"{build_space(rulebase, inline_facts(rulebase.active_rules()).values()).answer_sets():,}"
 
 
 def test_shipped_rules_verify_clean_over_the_whole_answer_space():
     run = check(RULES)
     assert run.exit_code == 0
     assert run.stdout == ""
-    assert f"static verification: checked all {shipped_combinations()} answer combinations" in run.stderr
-    assert int(shipped_combinations().replace(",", "")) > 1_000_000
+    assert f"static verification: checked every one of the {shipped_answer_sets()} possible answer sets" in run.stderr
+    assert int(shipped_answer_sets().replace(",", "")) > 1_000_000
+
+
+def test_the_answer_space_total_depends_on_the_questions_not_on_the_thresholds(rules_copy):
+    edit(rules_copy / "20-pain.yaml", "value: 7", "value: 6")
+    changed = load_rulebase(rules_copy)
+    total = build_space(changed, inline_facts(changed.active_rules()).values()).answer_sets()
+    assert f"{total:,}" == shipped_answer_sets()
+    assert build_space(changed, []).answer_sets() == total
 
 
 def test_a_gap_is_an_error_with_an_example_the_engine_confirms(rules_copy):
@@ -95,17 +103,31 @@ all:
   - {question: pain_intensity, operator: at_least, value: 3}
 """, then="finding: severe_pain")
     run = check(rules_copy)
-    assert run.exit_code == 0
+    assert run.exit_code == 1
     [row] = rows(run, "never fire")
-    assert row == (f"{path}:{line_of(path, 'id: painless-but-intense')}: warning: rule painless-but-intense "
-                   "can never fire: no combination of answers satisfies its condition")
+    assert row.startswith(f"{path}:{line_of(path, 'id: painless-but-intense')}: rule painless-but-intense "
+                          "can never fire: no combination of answers satisfies its condition")
+    assert "unreachable: <why>" in row
+
+
+def test_a_rule_kept_on_purpose_although_it_never_fires_passes_when_it_says_why(rules_copy):
+    path = add_rule(rules_copy, "painless-but-intense", when="""
+all:
+  - {question: back_pain, operator: is_false}
+  - {question: pain_intensity, operator: at_least, value: 3}
+""", then="finding: severe_pain")
+    edit(path, "    rationale: Added by a test", "    unreachable: kept until the pain questions are asked of everyone\n"
+                                                  "    rationale: Added by a test")
+    run = check(rules_copy)
+    assert run.exit_code == 0, run.stdout
+    assert not rows(run, "never fire")
 
 
 def test_one_finding_with_two_dispositions_on_the_same_answers_is_a_warning(rules_copy):
-    add_rule(rules_copy, "moderate-pain", when="{question: pain_intensity, operator: at_least, value: 5}", then="""
+    add_rule(rules_copy, "moderate-pain", when="{question: pain_intensity, operator: at_least, value: 8}", then="""
 finding: severe_pain
 disposition: corrective_program
-""", given="{back_pain: true, pain_intensity: 5, pain_weeks: 1, pain_exacerbated: false, pain_phase: top}")
+""", given="{back_pain: true, pain_intensity: 8, pain_weeks: 1, pain_exacerbated: false, pain_phase: top}")
     run = check(rules_copy)
     assert run.exit_code == 0
     [row] = rows(run, "both draw finding severe_pain")
@@ -143,7 +165,7 @@ def test_too_large_a_space_falls_back_to_sampling_and_says_so():
     space = build_space(rulebase, conditions)
     regions, coverage = explore(space, conditions, lambda truths: None not in truths, budget=50, samples=300)
     assert coverage.method == "sampled" and len(regions) == 300
-    assert coverage.describe().startswith(f"sampled 300 of {shipped_combinations()} answer combinations")
+    assert coverage.describe().startswith(f"sampled 300 answer sets of the {shipped_answer_sets()} possible")
 
 
 def test_the_logic_verification_reasons_with_agrees_with_the_engine():

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import RULES
-from spinewise.review.check import example_answers
+from spinewise.review.expect import example_answers
 from spinewise.rulebase.load import load_rulebase
 
 RULEBASE = load_rulebase(RULES)

@@ -72,8 +72,10 @@ def test_missing_metadata_is_an_error(rules_copy):
     edit(path, "    reviewer: spinewise engineering team, checked against clinical-knowledge.md section 3\n    reviewer_role: engineering\n", "")
     edit(path, "    source: \"ARE HIP THRUSTS BAD FOR YOUR LOWER BACK?\"\n", "")
     run = check(rules_copy)
-    assert "rule load-too-heavy is missing 'reviewer'" in run.stdout
+    assert run.exit_code == 1
     assert "rule load-too-heavy is missing 'source'" in run.stdout
+    # The hand-typed reviewer fields are authorship notes now: leaving them out is no problem.
+    assert "missing 'reviewer'" not in run.stdout
 
 
 def test_misspelt_key_is_reported(rules_copy):
@@ -153,4 +155,58 @@ def test_a_list_written_where_a_name_belongs_is_reported_at_its_line(rules_copy)
     assert f"{load}:{line_of(load, 'question: {id: reps_per_set}')}: unknown question (a mapping where a name belongs)" \
         in run.stdout
     assert f"{findings}:{line_of(findings, 'code: [severe_pain]')}: code (a list where a name belongs) must be a word" \
+        in run.stdout
+
+
+def test_a_comma_in_an_unquoted_label_says_to_quote_it(rules_copy):
+    path = rules_copy / "questions.yaml"
+    edit(path, "{value: top, label: At the top of the thrust}", "{value: top, label: At the top, hips locked}")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:{line_of(path, 'hips locked')}: unknown key 'hips locked' in question pain_phase: a choice " \
+           "(allowed: value, label); if it is part of a text that contains a comma or a colon, put the whole text " \
+           "in quotes" in run.stdout
+
+
+def test_a_yaml_syntax_error_gets_a_plain_hint(rules_copy):
+    path = rules_copy / "findings.yaml"
+    edit(path, "    title: Possible infection", "    title: Possible infection: fever")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    [row] = run.stdout.splitlines()
+    assert row.startswith(f"{path}:{line_of(path, 'Possible infection: fever')}: YAML syntax: ")
+    assert "must be put in quotes" in row
+
+
+def test_an_unknown_code_suggests_the_one_meant(rules_copy):
+    edit(rules_copy / "10-red-flags.yaml", "      finding: night_pain", "      finding: nigth_pain")
+    run = check(rules_copy)
+    assert "rule rf-night-pain: unknown finding 'nigth_pain' (did you mean 'night_pain'?)" in run.stdout
+
+
+def test_a_new_question_missing_from_the_baseline_is_one_problem_pointing_at_example_baseline(rules_copy):
+    path = rules_copy / "questions.yaml"
+    edit(path, '      after_session: "it hurts only after the session"\n',
+         '      after_session: "it hurts only after the session"\n'
+         "  - id: pain_side\n    section: Your back\n    type: choice\n    text: Where is the pain?\n"
+         "    choices:\n      - {value: middle, label: In the middle}\n      - {value: one_side, label: On one side}\n"
+         "    asked_when: {question: back_pain, operator: is_true}\n"
+         "    says: {middle: it hurts in the middle, one_side: it hurts on one side}\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    baseline = rules_copy / "rulebase.yaml"
+    [row] = run.stdout.splitlines()
+    assert row.startswith(f"{baseline}:{line_of(baseline, 'example_baseline:')}: example_baseline has no answer to "
+                          "pain_side, which ")
+    assert "add a line `pain_side: ...` under example_baseline" in row and "one of middle, one_side" in row
+    edit(baseline, "  pain_phase: throughout\n", "  pain_phase: throughout\n  pain_side: middle\n")
+    assert check(rules_copy).exit_code == 0
+
+
+def test_a_failing_rule_example_is_an_error_for_check(rules_copy):
+    path = rules_copy / "20-pain.yaml"
+    edit(path, "  severe_pain_at_least:\n    value: 7\n", "  severe_pain_at_least:\n    value: 6\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:66: rule pain-severe #2 fails: disposition is consultation, expected corrective_program" \
         in run.stdout

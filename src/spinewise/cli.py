@@ -462,9 +462,9 @@ def serve(host, port, rules_dir):
     run(rules_dir, host, port, lambda line: click.echo(line, err=True))
 
 
-@main.group(short_help="Check, document, test and compare rule bases.")
+@main.group(short_help="Check, document, test, compare and sign off rule bases.")
 def rules():
-    """Work with rule bases: check, document, test and compare them.
+    """Work with rule bases: check, document, test, compare and sign them off.
 
     \b
     Examples:
@@ -472,6 +472,7 @@ def rules():
         spinewise rules doc --format html --output rulebook.html
         spinewise rules test --cases cases.jsonl
         spinewise rules diff rules/ my-rules/ --cases saved.jsonl
+        spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
     """
 
 
@@ -590,6 +591,59 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
     click.echo(render_diff(report, fmt, generated=cases_path is None), nl=False)
     if report.lowering:
         sys.exit(1)
+
+
+@rules.command("review", short_help="Review rules and sign each decision with your key.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--reviewer", "reviewer_name", required=True, metavar="NAME",
+              help="Your name exactly as reviewers.yaml lists it.")
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Your OpenSSH ed25519 private key (ssh-keygen -t ed25519 makes one).")
+@click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Review only this rule (repeatable).")
+@click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
+@click.option("--yes", is_flag=True, help="Approve every rule shown without asking.")
+@rules_option
+@user_errors
+def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, rules_dir):
+    """Review rules one by one and sign each decision with your key: approve, request changes or skip.
+
+    Without --rule it shows every rule in use you have not yet decided on as it is now.
+    Each rule is shown with every text it puts in front of a lifter. A decision is stored
+    in the rule folder's signoffs.yaml with the date, bound to the SHA-256 of what you saw
+    and signed; editing the rule or one of its texts later voids it. Only reviewers whose
+    role is physiotherapist, doctor, chiropractor or osteopath count as clinical sign-off.
+
+    \b
+    Examples:
+        spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
+        spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
+    """
+    from spinewise.review.signoff import NeedPassphrase, record, show_rule, start_review, summary
+
+    try:
+        session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids)
+    except NeedPassphrase as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}; run the review in a terminal to type it") from None
+        passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
+        session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids, passphrase)
+    decisions = []
+    for number, rule in enumerate(session.rules, 1):
+        click.echo(show_rule(session, rule, number))
+        decision = "approve" if yes else _ask_decision()
+        said = note
+        if decision == "request_changes" and not note:
+            said = click.prompt("What should change", default="", show_default=False)
+        if decision != "skip":
+            record(session, rule, decision, said)
+        decisions.append(decision)
+    click.echo(summary(session, decisions), err=True)
+
+
+def _ask_decision() -> str:
+    choice = click.prompt("Approve, request changes, or skip? [a/r/s]", type=click.Choice(("a", "r", "s")),
+                          show_choices=False)
+    return {"a": "approve", "r": "request_changes", "s": "skip"}[choice]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,8 @@ class Result:
     rulebase_version: str = ""
     rulebase_hash: str = ""
     included_drafts: bool = False
+    # The rules in use, how many carry a valid clinical sign-off, how many one an edit voided.
+    review: dict = field(default_factory=dict, hash=False, compare=False)
     checkin: dict | None = field(default=None, hash=False, compare=False)  # a weekly check-in: its date and week
 
     @property
@@ -55,6 +57,8 @@ class Result:
         data["rules_fired"] = list(self.rules_fired)
         data["rulebase"] = {"version": self.rulebase_version, "sha256": self.rulebase_hash,
                             "included_drafts": self.included_drafts}
+        if self.review:
+            data["review"] = dict(self.review)
         data["answers"] = self.answers
         return data
 

@@ -125,7 +125,7 @@ def result_schema(rulebase) -> dict:
         "$id": f"{base_url(rulebase)}/{rulebase.version}/result.schema.json",
         "title": f"Result of {rulebase.name} {rulebase.version}",
         "type": "object",
-        "required": ["disposition", "findings", "plan", "rules_fired", "rulebase", "answers"],
+        "required": ["disposition", "findings", "plan", "rules_fired", "rulebase", "review", "answers"],
         "properties": {
             "id": {"description": "the input line's id, in batch output"},
             "disposition": {"enum": [d.code for d in rulebase.dispositions]},
@@ -138,6 +138,12 @@ def result_schema(rulebase) -> dict:
                                         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                         "included_drafts": {"type": "boolean"}},
                          "additionalProperties": False},
+            "review": {"type": "object", "required": ["rules_in_use", "signed_off", "out_of_date"],
+                       "description": "rules in use; those with a valid clinical sign-off; those whose clinical "
+                                      "sign-off an edit made out of date",
+                       "properties": {name: {"type": "integer", "minimum": 0}
+                                      for name in ("rules_in_use", "signed_off", "out_of_date")},
+                       "additionalProperties": False},
             "answers": answers,
         },
         "additionalProperties": False,

@@ -27,6 +27,7 @@ class Triage:
         self._question_order = {question.id: index for index, question in enumerate(rulebase.questions)}
         self.engine = compile_engine_class(self.rules)()
         self._stop = rulebase.roles.stop_disposition
+        self._review = rulebase.review_counts(include_draft)
         # the vocabulary's lookups, once (the rule base finds a code by walking its list)
         self._disposition = {disposition.code: disposition for disposition in rulebase.dispositions}
         self._supersedes = {item.code: item.supersedes for item in rulebase.plan_items}
@@ -62,6 +63,7 @@ class Triage:
             rulebase_version=self.rulebase.version,
             rulebase_hash=self.rulebase.content_hash,
             included_drafts=self.include_draft,
+            review=self._review,
         )
 
     def _decide(self, firings):

@@ -122,6 +122,7 @@ class ReportView:
     rulebase_hash: str
     review_status: str  # whether a clinician reviewed the rules in use, in plain words
     clinician_reviewed: bool
+    review_in_brief: str  # the same, in one sentence for the lifter's part
     included_drafts: bool
     draft_rules_fired: tuple  # of rule ids
 
@@ -162,6 +163,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
         rulebase_hash=result.rulebase_hash,
         review_status=rulebase.review_status(result.included_drafts),
         clinician_reviewed=rulebase.clinician_reviewed(result.included_drafts),
+        review_in_brief=rulebase.review_in_brief(result.included_drafts),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
     )

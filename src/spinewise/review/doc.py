@@ -11,6 +11,7 @@ from pathlib import Path
 
 from spinewise.review.analysis.verify import verify
 from spinewise.review.render import render
+from spinewise.review.safety import guarantee_words, prove_hazards
 from spinewise.rulebase import load_rulebase_cached
 from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used, words
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
@@ -19,7 +20,7 @@ from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 def rulebook(rules_dir=None, fmt: str = "markdown") -> str:
     """The rulebook of a rule base, as Markdown or printable HTML."""
     rulebase = load_rulebase_cached(rules_dir)
-    book = build_rulebook(rulebase, verify(rulebase))
+    book = build_rulebook(rulebase, verify(rulebase), prove_hazards(rulebase))
     return render(f"rulebook.{'html' if fmt == 'html' else 'md'}.j2", fmt, book=book)
 
 
@@ -44,9 +45,9 @@ class RuleView:
     status: str
     version: str
     author: str
-    reviewer: str
-    reviewer_role: str
-    review_date: str
+    review: str  # clinical sign-off in words: signed by whom and when, not reviewed, or out of date since an edit
+    review_state: str  # "signed", "changes_requested", "out_of_date" or "not_reviewed"
+    other_reviews: tuple  # of sentences: valid reviews by non-clinicians, shown as such
     source: str
     rationale: str
     where: str  # file:line
@@ -107,6 +108,18 @@ class ConditionEntry:
 
 
 @dataclass(frozen=True)
+class HazardView:
+    id: str
+    hazard: str
+    guarantee: str  # in words
+    controls: tuple  # of Titled
+    rationale: str
+    verified: str  # how it was verified, or why it is not
+    holds: bool
+    where: str
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     version: str
@@ -126,9 +139,10 @@ class Rulebook:
     conditions: tuple  # of ConditionEntry
     verification: str  # how the answer space was covered
     problems: tuple  # of (severity, message) from static verification
+    safety_case: tuple = ()  # of HazardView
 
 
-def build_rulebook(rulebase, verification) -> Rulebook:
+def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
     folder = Path(rulebase.directory)
     every = rulebase.rules + tuple(rule for rule in rulebase.checkin_rules if "assessment" not in rule.at)
     approved = [rule for rule in every if rule.status == "approved"]  # the weekly check-in's rules too
@@ -158,7 +172,18 @@ def build_rulebook(rulebase, verification) -> Rulebook:
         conditions=tuple(_condition_entry(c, rulebase, approved) for c in rulebase.conditions),
         verification=verification.coverage,
         problems=tuple((p.severity, f"{Path(p.file).name}:{p.line}: {p.message}") for p in verification.problems),
+        safety_case=tuple(_hazard_view(proof, rulebase) for proof in proofs),
     )
+
+
+def _hazard_view(proof, rulebase) -> HazardView:
+    hazard = proof.hazard
+    rules = {rule.id: rule for rule in rulebase.rules}
+    verified = proof.how if proof.status != "broken" else (
+        "BROKEN: `spinewise rules check` names an answers set that breaks it")
+    return HazardView(hazard.id, hazard.hazard.rstrip("."), guarantee_words(rulebase, hazard),
+                      tuple(_titled(rules[rid]) for rid in hazard.controls), " ".join(hazard.rationale.split()),
+                      verified, proof.status in ("proved", "checkin"), f"{Path(hazard.file).name}:{hazard.line}")
 
 
 def _topic_info(path: Path) -> dict:
@@ -177,11 +202,16 @@ def _titled(rule) -> Titled:
 
 
 def _rule_view(rule, rulebase) -> RuleView:
+    review = rulebase.rule_review(rule.id)
     used = {test.parameter for test in answer_tests(rule.when) if test.parameter}
     used |= {name for entry in rule.plan for name in entry.parameters}
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
-        reviewer=rule.reviewer, reviewer_role=rule.reviewer_role, review_date=rule.review_date, source=rule.source, rationale=" ".join(rule.rationale.split()),
+        review=review.words(), review_state=review.state,
+        other_reviews=tuple(f"{'approved' if decision == 'approve' else 'changes requested'} by {who} on {date} "
+                            "(not a clinical sign-off)"
+                            for who, date, decision in review.other),
+        source=rule.source, rationale=" ".join(rule.rationale.split()),
         where=f"{Path(rule.file).name}:{rule.line}", when=words(rule.when, rulebase),
         finding=Titled(rule.finding, rulebase.finding(rule.finding).title) if rule.finding else None,
         disposition=_disposition_titled(rulebase.disposition(rule.disposition)) if rule.disposition else None,

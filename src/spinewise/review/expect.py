@@ -108,3 +108,11 @@ def _codes(value, key: str, where: str) -> tuple:
     if not all(isinstance(item, str) for item in items):
         raise CasesError(f"{where}: {key!r} must be a list of codes")
     return tuple(items)
+
+
+def example_answers(rulebase, example) -> dict:
+    """An example's answers: the baseline lifter, changed where the example says."""
+    answers = {**rulebase.baseline, **example.given}
+    return {qid: value for qid, value in answers.items()
+            if qid in example.given or qid not in rulebase.questions_by_id
+            or rulebase.question(qid).is_asked(answers)}

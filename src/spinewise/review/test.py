@@ -10,8 +10,7 @@ from pathlib import Path
 from spinewise.engine import load_triage
 from spinewise.errors import AnswersError
 from spinewise.review.cases import read_cases
-from spinewise.review.check import example_answers
-from spinewise.review.expect import from_case, from_example, result_summary
+from spinewise.review.expect import example_answers, from_case, from_example, result_summary
 from spinewise.review.render import render
 
 

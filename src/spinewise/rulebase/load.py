@@ -13,6 +13,7 @@ rules), load_roles.py (the roles in rulebase.yaml), load_fields.py (what they sh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from spinewise.errors import RuleBaseError
@@ -21,15 +22,21 @@ from spinewise.rulebase.load_checkin import finish_checkin, read_checkin_vocabul
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, keys, plain, text
 from spinewise.rulebase.load_roles import read_roles
+from spinewise.rulebase.load_safety import SAFETY_FILE, read_hazards
 from spinewise.rulebase.load_rules import RuleReader, cross_checks, read_parameters
 from spinewise.rulebase.load_vocabulary import (
     Vocabulary, read_dispositions, read_findings, read_phases, read_plan_items, read_questions,
 )
 from spinewise.rulebase.model import RuleBase
+from spinewise.rulebase.shown import rule_hashes
+from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, check_signoffs, read_reviewers, read_signoffs
 from spinewise.rulebase.strata import negation_problems
 from spinewise.rulebase.yamlsource import Located, Problem, YamlFileError, load_yaml
 
-VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml", "checkin.yaml")
+VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
+CHECKIN_FILE = "checkin.yaml"  # optional: the weekly check-in's vocabulary
+# Beside the rules, optional: who may sign, the signed decisions, the safety case.
+REVIEW_FILES = (REVIEWERS_FILE, SIGNOFFS_FILE, SAFETY_FILE)
 HEAD_KEYS = ("name", "version", "dispositions", "roles", "example_baseline")
 
 
@@ -53,10 +60,15 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     if not folder.is_dir():
         report.error(1, "not a folder of rule files")
         return None
-    head, head_report = _load(folder / "rulebase.yaml", report)
-    questions, raw_asked_when = read_questions(*_load(folder / "questions.yaml", report))
-    findings = read_findings(*_load(folder / "findings.yaml", report))
-    plan_data, plan_report = _load(folder / "plan.yaml", report)
+    loaded = {name: _load(folder / name, report) for name in VOCABULARY_FILES}
+    if any(data is None for data, _ in loaded.values()):
+        # A vocabulary file that cannot be read at all would make every code it defines
+        # "unknown" in every rule: report only why it cannot be read.
+        return None
+    head, head_report = loaded["rulebase.yaml"]
+    questions, raw_asked_when = read_questions(*loaded["questions.yaml"])
+    findings = read_findings(*loaded["findings.yaml"])
+    plan_data, plan_report = loaded["plan.yaml"]
     phases = read_phases(plan_data, plan_report)
     plan_items = read_plan_items(plan_data, phases, plan_report)
     vocab = Vocabulary({q.id: q for q in questions}, {f.code for f in findings}, {p.code: p for p in plan_items},
@@ -67,7 +79,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         keys(head_report, head, HEAD_KEYS, ("description",), what="rulebase.yaml")
     dispositions = read_dispositions(head, vocab, head_report) if head is not None and "dispositions" in head else []
     vocab.dispositions = {d.code for d in dispositions}
-    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES]
+    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES + (CHECKIN_FILE,)]
     if not topic_files:
         report.error(1, "no rule files: add a topic file with a 'rules' list")
     topics = [(path, _load(path, report)[0]) for path in topic_files]
@@ -90,6 +102,10 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
     checkin = finish_checkin(checkin_questions, derived, checkin_asked_when, checkin_data, conditions, context,
                              parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
+    hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
+                           _rule_ids_written(topics))
+    reviewers = read_reviewers(*_optional(folder / REVIEWERS_FILE, report))
+    signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(context, report)
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
     cross_checks(every_rule, list(parameters.values()), report, checkin)
@@ -97,7 +113,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         report.at(problem.file).error(problem.line, problem.message)
     if head is None or roles is None or report.has_errors():
         return None
-    return RuleBase(
+    rulebase = RuleBase(
         name=text(head_report, head, "name", "rulebase.yaml"),
         version=text(head_report, head, "version", "rulebase.yaml"),
         directory=str(folder),
@@ -114,7 +130,23 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         conditions=named,
         checkin=checkin,
         checkin_rules=tuple(rule for rule in every_rule if "checkin" in rule.at),
+        reviewers=tuple(reviewers),
+        hazards=tuple(hazards),
     )
+    hashes = rule_hashes(rulebase)
+    return replace(rulebase, rule_hashes=hashes, signoffs=check_signoffs(signoffs, reviewers, hashes))
+
+
+def _rule_ids_written(topics) -> list:
+    """Every rule id the topic files write, read or not (a broken rule is not also an unknown id)."""
+    return [str(node["id"]) for _, data in topics if isinstance(data, dict)
+            for node in (data.get("rules") if isinstance(data.get("rules"), list) else [])
+            if isinstance(node, dict) and "id" in node]
+
+
+def _optional(path: Path, report: Reporter) -> tuple:
+    """Like `_load`, for a file the folder may leave out (None data when it is absent)."""
+    return _load(path, report) if path.exists() else (None, report.at(path))
 
 
 def _load(path: Path, report: Reporter) -> tuple:

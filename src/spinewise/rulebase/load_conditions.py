@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, Named, answer_tests
-from spinewise.rulebase.load_fields import Reporter, is_int, keys, known, plain, shown, text
+from spinewise.rulebase.load_fields import Reporter, did_you_mean, is_int, keys, known, plain, shown, text
 from spinewise.rulebase.load_vocabulary import QUESTION_ID
 from spinewise.rulebase.model import Instead, NamedCondition, Question
 from spinewise.rulebase.operators import OPERATORS
@@ -87,7 +87,8 @@ class ConditionReader:
         name = node["condition"]
         if not known(self.named_raw, name):
             names = ", ".join(self.named_raw) or "none are defined"
-            report.error(node.line_of("condition"), f"unknown condition {shown(name)} (named conditions: {names})")
+            report.error(node.line_of("condition"), f"unknown condition {shown(name)}{did_you_mean(name, self.named_raw)} "
+                                                    f"(named conditions: {names})")
             return None
         self.used.add(name)
         key = (name, negate, context.facts_allowed)
@@ -197,7 +198,7 @@ def _fact_test(node: Located, kind: str, context: Context, negate: bool, report:
     codes = context.findings if kind == "finding" else context.plan
     code = node[kind]
     if not known(codes, code):
-        report.error(node.line_of(kind), f"unknown {kind} {shown(code)}")
+        report.error(node.line_of(kind), f"unknown {kind} {shown(code)}{did_you_mean(code, codes)}")
         return None
     return FactTest(kind, code, negate, node.line)
 
@@ -207,7 +208,7 @@ def _answer_test(node: Located, context: Context, negate: bool, report: Reporter
         return None
     qid, op_name = node["question"], node["operator"]
     if not known(context.questions, qid):
-        report.error(node.line_of("question"), f"unknown question {shown(qid)}")
+        report.error(node.line_of("question"), f"unknown question {shown(qid)}{did_you_mean(qid, context.questions)}")
         return None
     question = context.questions[qid]
     operator = OPERATORS[op_name] if known(OPERATORS, op_name) else None
@@ -239,7 +240,8 @@ def _operand(node: Located, operator, context: Context, report: Reporter):
     if given[0] == "parameter":
         name = node["parameter"]
         if not known(context.parameters, name):
-            report.error(node.line_of("parameter"), f"unknown parameter {shown(name)}")
+            report.error(node.line_of("parameter"), f"unknown parameter {shown(name)}"
+                                                    f"{did_you_mean(name, context.parameters)}")
             return _INVALID, None
         return context.parameters[name].value, name
     return plain(node["value"]), None

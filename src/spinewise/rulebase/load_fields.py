@@ -38,7 +38,8 @@ def keys(report: Reporter, node, required, optional=(), what="this entry") -> bo
     for key in node:
         if key not in required and key not in optional:
             allowed = ", ".join(list(required) + list(optional))
-            report.error(node.line_of(key), f"unknown key {key!r} in {what} (allowed: {allowed})")
+            hint = did_you_mean(key, list(required) + list(optional)) or (QUOTE_HINT if node[key] is None else "")
+            report.error(node.line_of(key), f"unknown key {key!r} in {what} (allowed: {allowed}){hint}")
             ok = False
     for key in required:
         if key not in node:
@@ -82,6 +83,20 @@ def listed(report: Reporter, node: Located, key: str, what: str) -> LocatedList:
 def known(table, name) -> bool:
     """Whether `name`, as written in a rule file, is one of `table`'s names (a list or mapping never is)."""
     return isinstance(name, (str, int, float, bool)) and name in table
+
+
+def did_you_mean(name, options) -> str:
+    """" (did you mean 'fever'?)" for a name close to one of `options`, else ""."""
+    import difflib
+
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, [str(option) for option in options], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+QUOTE_HINT = ("; if it is part of a text that contains a comma or a colon, put the whole text in quotes "
+              "(\"Left, along the spine\")")
 
 
 def shown(name) -> str:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from spinewise.rulebase.conditions import answer_tests
 from spinewise.rulebase.load_conditions import ConditionReader, Context
-from spinewise.rulebase.load_fields import Reporter, is_int, keys, known, listed, plain, shown, text
+from spinewise.rulebase.load_fields import Reporter, did_you_mean, is_int, keys, known, listed, plain, shown, text
 from spinewise.rulebase.load_vocabulary import Vocabulary
 from spinewise.rulebase.model import REVIEWER_ROLES, STATUSES, Example, Parameter, PlanEntry, Rule, ValueOf
 from spinewise.rulebase.yamlsource import Located
 
 RULE_KEYS_REQUIRED = ("id", "title", "version", "author", "status", "source", "rationale", "when", "then")
-RULE_KEYS_APPROVED = ("reviewer", "reviewer_role", "review_date", "examples")
-RULE_KEYS_OPTIONAL = ("salience", "at")
+RULE_KEYS_APPROVED = ("examples",)
+# `reviewer`, `reviewer_role` and `review_date` are authorship notes typed by hand: read, shown
+# nowhere a lifter looks, and never a sign-off (that is signoffs.yaml). `unreachable` says why a
+# rule that can never fire is kept on purpose.
+RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at")
 OCCASIONS = ("assessment", "checkin")  # `at`: when a rule runs
 
 
@@ -102,6 +105,7 @@ class RuleReader:
             source=text(report, node, "source", what), rationale=text(report, node, "rationale", what),
             when=when, finding=finding, disposition=disposition, plan=plan, salience=salience,
             examples=examples, topic=topic, file=report.file, line=node.line,
+            unreachable=text(report, node, "unreachable", what, False),
             at=_occasions(node, default_at, what, report),
         )
 
@@ -112,10 +116,12 @@ class RuleReader:
             report.error(node.line, f"{what}: 'then' must give a finding, a disposition or plan items")
         finding, disposition = node.get("finding"), node.get("disposition")
         if finding is not None and not known(self.vocab.findings, finding):
-            report.error(node.line_of("finding"), f"{what}: unknown finding {shown(finding)} (add it to findings.yaml)")
+            report.error(node.line_of("finding"), f"{what}: unknown finding {shown(finding)}"
+                                                  f"{did_you_mean(finding, self.vocab.findings)} (add it to findings.yaml)")
         if disposition is not None and not known(self.vocab.dispositions, disposition):
             allowed = ", ".join(self.vocab.dispositions)
-            report.error(node.line_of("disposition"), f"{what}: unknown disposition {shown(disposition)} "
+            report.error(node.line_of("disposition"), f"{what}: unknown disposition {shown(disposition)}"
+                                                      f"{did_you_mean(disposition, self.vocab.dispositions)} "
                                                       f"(allowed: {allowed})")
         if disposition is not None and finding is None:
             report.error(node.line, f"{what}: a rule that sets a disposition must name the finding that explains it")
@@ -130,7 +136,8 @@ class RuleReader:
             report.error(getattr(item, "line", parent.line), f"{what}: a plan entry is a code or a mapping with 'code'")
             return None
         if not known(self.vocab.plan, item["code"]):
-            report.error(item.line, f"{what}: unknown plan item {shown(item['code'])} (add it to plan.yaml)")
+            report.error(item.line, f"{what}: unknown plan item {shown(item['code'])}"
+                                    f"{did_you_mean(item['code'], self.vocab.plan)} (add it to plan.yaml)")
             return None
         definition = self.vocab.plan[item["code"]]
         attributes = {k: v for k, v in item.items() if k != "code"}

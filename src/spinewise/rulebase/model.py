@@ -14,8 +14,12 @@ from spinewise.rulebase.conditions import Condition, evaluate, questions_read
 
 STATUSES = ("draft", "approved", "retired")
 PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
-CLINICIAN = "clinician"
-REVIEWER_ROLES = (CLINICIAN, "engineering")
+# The hand-typed `reviewer_role` of a rule: authorship metadata only, it decides nothing.
+REVIEWER_ROLES = ("clinician", "engineering")
+# Who may sign rules off (reviewers.yaml); only the licensed clinicians count as clinical review.
+LICENSED_ROLES = ("physiotherapist", "doctor", "chiropractor", "osteopath")
+SIGNER_ROLES = LICENSED_ROLES + ("engineer",)
+DECISIONS = ("approve", "request_changes")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
 
 
@@ -189,7 +193,8 @@ class Rule:
     topic: str = ""
     file: str = ""
     line: int = 0
-    reviewer_role: str = ""  # "clinician" or "engineering": who signed the content off
+    reviewer_role: str = ""  # authorship metadata typed by hand; clinical sign-off is signoffs.yaml
+    unreachable: str = ""  # why a rule that can never fire is kept on purpose ("" = it must be able to fire)
     at: tuple = ("assessment",)  # when it runs: at the first assessment, at a weekly check-in, or both
 
     @property
@@ -283,6 +288,86 @@ class Roles:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    """Someone who may sign rules off, from reviewers.yaml."""
+
+    name: str
+    role: str  # one of SIGNER_ROLES
+    public_key: str  # an OpenSSH ssh-ed25519 public key line
+    registration: str = ""
+    line: int = 0
+
+    @property
+    def licensed(self) -> bool:
+        return self.role in LICENSED_ROLES
+
+    def described(self) -> str:
+        """"Jane Doe (physiotherapist, HCPC PH12345)"."""
+        detail = ", ".join(part for part in (self.role, self.registration) if part)
+        return f"{self.name} ({detail})"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """One signed review decision from signoffs.yaml, and what it is worth now."""
+
+    rule: str
+    reviewer: str
+    role: str
+    date: str
+    decision: str  # one of DECISIONS
+    note: str
+    sha256: str  # of the rule as it was shown to the reviewer (rulebase/shown.py)
+    signature: str  # base64 Ed25519 signature over signoff.signed_bytes(...)
+    line: int = 0
+    # What it is worth against the rule files as they are now: "valid", "out_of_date" (the
+    # rule or a text it shows changed since), "bad_signature", "unlisted" (reviewer not in
+    # reviewers.yaml), "no_rule" (the rule id is gone).
+    state: str = "valid"
+    licensed: bool = False  # signed by a licensed clinician
+
+    @property
+    def counts(self) -> bool:
+        """A clinical approval of the rule as it is now."""
+        return self.state == "valid" and self.licensed and self.decision == "approve"
+
+
+@dataclass(frozen=True)
+class RuleReview:
+    """Where one rule stands in clinical review, for the rulebook and the reports."""
+
+    state: str  # "signed", "changes_requested", "out_of_date", "not_reviewed"
+    signers: tuple = ()  # of (reviewer described, date) of the valid clinical approvals
+    voided: tuple = ()  # of (reviewer described, date) of clinical approvals an edit voided
+    other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
+
+    def words(self) -> str:
+        if self.state == "signed":
+            return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
+        if self.state == "changes_requested":
+            return "a clinician asked for changes: not signed off"
+        if self.state == "out_of_date":
+            who, date = self.voided[-1]
+            return f"out of date: signed off by {who} on {date}, but the rule or a text it shows was edited since"
+        return "not reviewed by a licensed clinician"
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """A hazard of the safety case (safety.yaml): what could go wrong and the guarantee that prevents it."""
+
+    id: str
+    hazard: str
+    scope: str  # "assessment" (proved over every answers set) or "checkin"
+    when: Condition | None  # over answers; None: every answers set
+    guarantee: tuple  # of (kind, value): disposition_at_least, disposition_never, findings_never, plan_never_now, safety_net
+    controls: tuple  # rule ids
+    rationale: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class RuleBase:
     name: str
     version: str
@@ -298,6 +383,10 @@ class RuleBase:
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
     roles: Roles | None = None
     conditions: tuple = ()  # of NamedCondition
+    reviewers: tuple = ()  # of Reviewer (reviewers.yaml)
+    signoffs: tuple = ()  # of SignOff (signoffs.yaml), each already checked against the files
+    rule_hashes: dict = field(default_factory=dict, hash=False, compare=False)  # rule id -> sha256 of what review shows
+    hazards: tuple = ()  # of Hazard (safety.yaml)
     checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
     checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
 
@@ -340,21 +429,89 @@ class RuleBase:
     def is_current(self, disposition: str, plan_code: str) -> bool:
         return self.phase_under(disposition, plan_code) == self.phases[0].code
 
+    def rule_review(self, rule_id: str) -> RuleReview:
+        """Where one rule stands: signed off, changes requested, out of date since an edit, or not reviewed."""
+        records = [s for s in self.signoffs if s.rule == rule_id]
+        clinical = [s for s in records if s.licensed and s.state in ("valid", "out_of_date")]
+        current = [s for s in clinical if s.state == "valid"]
+        signers = tuple((self._described(s), s.date) for s in current if s.decision == "approve")
+        voided = tuple((self._described(s), s.date) for s in clinical if s.state == "out_of_date"
+                       and s.decision == "approve")
+        other = tuple((self._described(s), s.date, s.decision) for s in records if not s.licensed and s.state == "valid")
+        if current and current[-1].decision == "request_changes":
+            state = "changes_requested"
+        elif signers:
+            state = "signed"
+        elif voided:
+            state = "out_of_date"
+        else:
+            state = "not_reviewed"
+        return RuleReview(state, signers, voided, other)
+
+    def _described(self, signoff) -> str:
+        reviewer = next((r for r in self.reviewers if r.name == signoff.reviewer), None)
+        return reviewer.described() if reviewer else f"{signoff.reviewer} ({signoff.role})"
+
+    def review_counts(self, include_draft: bool = False) -> dict:
+        """The JSON result's `review`: rules in use, those with a valid clinical sign-off, those out of date."""
+        states = [self.rule_review(rule.id).state for rule in self.active_rules(include_draft)]
+        return {"rules_in_use": len(states), "signed_off": states.count("signed"),
+                "out_of_date": states.count("out_of_date")}
+
+    def clinicians_who_signed(self, include_draft: bool = False) -> tuple:
+        """The licensed clinicians with a valid sign-off of a rule in use, described, in signing order."""
+        names = [who for rule in self.active_rules(include_draft) for who, _ in self.rule_review(rule.id).signers]
+        return tuple(dict.fromkeys(names))
+
     def clinician_reviewed(self, include_draft: bool = False) -> bool:
-        """Whether every rule in use names a licensed clinician as its reviewer."""
-        rules = self.active_rules(include_draft)
-        return bool(rules) and all(rule.reviewer_role == CLINICIAN for rule in rules)
+        """Whether every rule in use carries a valid clinical sign-off."""
+        counts = self.review_counts(include_draft)
+        return counts["rules_in_use"] > 0 and counts["signed_off"] == counts["rules_in_use"]
 
     def review_status(self, include_draft: bool = False) -> str:
-        """Whether a licensed clinician has reviewed the rules in use, in words a lifter reads."""
-        rules = self.active_rules(include_draft)
-        if self.clinician_reviewed(include_draft):
-            names = ", ".join(dict.fromkeys(rule.reviewer for rule in rules))
-            return f"The rules in use were reviewed by a licensed clinician ({names})."
-        checked = sum(1 for rule in rules if rule.reviewer_role == CLINICIAN)
-        return ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
-                "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
-                f"against its clinical spec ({checked} of {len(rules)} rules reviewed by a clinician).")
+        """Whether licensed clinicians signed off the rules in use, in words a lifter reads."""
+        counts = self.review_counts(include_draft)
+        total, signed, stale = counts["rules_in_use"], counts["signed_off"], counts["out_of_date"]
+        who = ", ".join(self.clinicians_who_signed(include_draft))
+        if total and signed == total:
+            return f"Every rule in use ({total}) was signed off by a licensed clinician: {who}."
+        if signed:
+            text = (f"{signed} of the {total} rules in use were signed off by a licensed clinician ({who}); "
+                    f"the other {total - signed} have not been signed off by one")
+        else:
+            text = ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
+                    "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
+                    f"against the project's written clinical knowledge (0 of {total} rules reviewed by a clinician)")
+        if stale:
+            text += (f"; {stale} {'rule was' if stale == 1 else 'rules were'} signed off before an edit, "
+                     f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
+        return text + "."
+
+    def review_in_brief(self, include_draft: bool = False) -> str:
+        """One sentence for the lifter's part of a report: who signed the rules behind the advice."""
+        counts = self.review_counts(include_draft)
+        total, signed = counts["rules_in_use"], counts["signed_off"]
+        who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
+        if total and signed == total:
+            return f"Every rule behind this advice was signed off by a licensed clinician ({who})."
+        if signed:
+            return (f"A licensed clinician ({who}) signed off {signed} of the {total} rules behind this advice; "
+                    "the others have not been reviewed by a clinician yet.")
+        return "No licensed clinician has reviewed the rules behind this advice yet."
+
+    def safety_net_signs(self, include_draft: bool = False) -> tuple:
+        """(heading, warning signs) of every disposition that heads a safety net: the signs (questions
+        with a `sign`) that the rules giving it test."""
+        groups = []
+        for disposition in self.dispositions:
+            if not disposition.safety_net:
+                continue
+            read = [q for rule in self.active_rules(include_draft) if rule.disposition == disposition.code
+                    for q in rule.questions]
+            signs = tuple(dict.fromkeys(self.question(q).sign for q in read if self.question(q).sign))
+            if signs:
+                groups.append((disposition.safety_net, signs))
+        return tuple(groups)
 
     @property
     def stop_disposition(self) -> Disposition:

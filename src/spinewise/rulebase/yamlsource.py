@@ -91,6 +91,13 @@ class YamlFileError(Exception):
         super().__init__(str(problem))
 
 
+def _hint(message: str) -> str:
+    if "twice" in message or "plain word" in message:
+        return ""
+    return ("; a text that contains a colon, a comma inside { } or [ ], or starts with a quote or a dash "
+            "must be put in quotes: label: \"Left side: along the spine\"")
+
+
 def load_yaml(path: Path, display_name: str | None = None):
     """Parse one YAML file; any syntax or encoding problem becomes YamlFileError."""
     name = display_name or str(path)
@@ -106,7 +113,7 @@ def load_yaml(path: Path, display_name: str | None = None):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise YamlFileError(Problem(name, line, f"YAML syntax: {message}")) from None
+        raise YamlFileError(Problem(name, line, f"YAML syntax: {message}{_hint(message)}")) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(Problem(name, 1, f"YAML syntax: {exc}")) from None
     except RecursionError:

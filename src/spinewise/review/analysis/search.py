@@ -35,13 +35,14 @@ class Coverage:
     combinations: int  # class combinations checked
     total: int  # class combinations in the space
     regions: int
+    answer_sets: int = 0  # possible answer sets in the space: the one total every tool quotes
 
     def describe(self) -> str:
         if self.method == "exhaustive":
-            return (f"checked all {self.total:,} answer combinations (one answer per equivalence class) "
-                    f"in {self.regions:,} regions")
-        return (f"sampled {self.combinations:,} of {self.total:,} answer combinations "
-                f"(too many to enumerate); gaps outside the sample may remain")
+            return (f"checked every one of the {self.answer_sets:,} possible answer sets, "
+                    f"in {self.regions:,} groups the rules treat alike")
+        return (f"sampled {self.combinations:,} answer sets of the {self.answer_sets:,} possible "
+                f"(too many to check every one); gaps outside the sample may remain")
 
 
 def split(space, conditions, enough, budget: int = 20_000, counted: bool = True):
@@ -97,10 +98,10 @@ def explore(space, conditions, enough, budget: int = 20_000, samples: int = 20_0
     total = space.count({})
     try:
         regions = list(split(space, conditions, enough, budget))
-        return regions, Coverage("exhaustive", total, total, len(regions))
+        return regions, Coverage("exhaustive", total, total, len(regions), space.answer_sets())
     except TooLarge:
         regions = sample_regions(space, conditions, samples)
-        return regions, Coverage("sampled", len(regions), total, len(regions))
+        return regions, Coverage("sampled", len(regions), total, len(regions), space.answer_sets())
 
 
 def satisfiable(space, condition, budget: int = 20_000):

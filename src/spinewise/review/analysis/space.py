@@ -12,6 +12,7 @@ few hundred that can be checked exhaustively.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,7 @@ from spinewise.rulebase.conditions import ABSENT, answer_tests, truth
 class ValueClass:
     value: object  # the representative answer
     label: str  # what the class covers, e.g. "7 to 10" or "yes"
+    size: int = 1  # how many possible answers it covers
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,13 @@ class AnswerSpace:
     def count(self, assignment: dict) -> int:
         """How many class combinations complete `assignment` (honouring asked_when)."""
         return _count(self, 0, dict(assignment))
+
+    def answer_sets(self, assignment: dict | None = None) -> int:
+        """How many possible answer sets (every value of every question asked) complete `assignment`.
+
+        This is the one answer-space total every tool quotes: it depends on the questions only,
+        not on the rules' thresholds."""
+        return _count(self, 0, dict(assignment or {}), weighted=True)
 
     def complete(self, assignment: dict) -> dict:
         """A full, valid answers object: the assignment, the rest from the baseline."""
@@ -78,19 +87,23 @@ class AnswerSpace:
         return set().union(*self.dependencies.values())
 
 
-def _count(space: AnswerSpace, index: int, assignment: dict) -> int:
+def _count(space: AnswerSpace, index: int, assignment: dict, weighted: bool = False) -> int:
     if index == len(space.questions):
         return 1
     question = space.questions[index]
+    classes = space.classes[question.id]
     if question.id in assignment:
-        return _count(space, index + 1, assignment)
+        value = assignment[question.id]
+        size = next((c.size for c in classes if c.value == value), 1) if weighted else 1
+        return size * _count(space, index + 1, assignment, weighted)
     asked = truth(question.asked_when, assignment, unanswered=None) if question.asked_when else True
     if not asked:
-        return _count(space, index + 1, {**assignment, question.id: ABSENT})
+        return _count(space, index + 1, {**assignment, question.id: ABSENT}, weighted)
     if question.id in space.governing:
-        return sum(_count(space, index + 1, {**assignment, question.id: c.value})
-                   for c in space.classes[question.id])
-    return len(space.classes[question.id]) * _count(space, index + 1, assignment)
+        return sum((c.size if weighted else 1) * _count(space, index + 1, {**assignment, question.id: c.value}, weighted)
+                   for c in classes)
+    width = sum(c.size for c in classes) if weighted else len(classes)
+    return width * _count(space, index + 1, assignment, weighted)
 
 
 def build_space(rulebase, conditions) -> AnswerSpace:
@@ -110,9 +123,10 @@ def _classes(question, tests) -> tuple:
         return _int_classes(question, tests)
     groups = _choice_groups(question, tests)
     if question.type == "choice":
-        return tuple(ValueClass(group[0], " or ".join(group)) for group in groups)
+        return tuple(ValueClass(group[0], " or ".join(group), len(group)) for group in groups)
     subsets = itertools.chain.from_iterable(itertools.combinations(groups, n) for n in range(1, len(groups) + 1))
-    return tuple(ValueClass([group[0] for group in subset], " + ".join("/".join(group) for group in subset))
+    return tuple(ValueClass([group[0] for group in subset], " + ".join("/".join(group) for group in subset),
+                            math.prod(2 ** len(group) - 1 for group in subset))
                  for subset in subsets)
 
 
@@ -128,7 +142,7 @@ def _int_classes(question, tests) -> tuple:
         # The representative sits next to a threshold, where a reviewer looks first.
         value = end if start == low and end != high else start
         label = str(start) if start == end else f"{start} to {end}"
-        classes.append(ValueClass(value, label))
+        classes.append(ValueClass(value, label, end - start + 1))
     return tuple(classes)
 
 

@@ -3,7 +3,8 @@
 Finds, without running the engine: answer combinations no rule gives a disposition to
 (gaps, errors), rules that can fire together and set the same plan attribute to
 different values (errors), two conflicting plan items a report can show in one phase
-(errors), rules that can never fire, rules made redundant by another with the same
+(errors), rules that can never fire (errors, unless the rule says why it is kept with
+`unreachable:`), rules made redundant by another with the same
 conclusions, rules that draw the same finding with different dispositions, plan items a
 rule makes current beside a referral, and vocabulary nothing produces (warnings).
 """
@@ -48,7 +49,7 @@ def _verify(rulebase, rules) -> tuple[list[Problem], str]:
     solver = _Solver(space)
     dead = {rule.id for rule in rules if solver.possible(conditions[rule.id]) is False}
     reachable = [rule for rule in rules if rule.id not in dead]
-    problems = gaps + [_never_fires(rule) for rule in rules if rule.id in dead]
+    problems = gaps + [_never_fires(rule) for rule in rules if rule.id in dead and not rule.unreachable]
     problems += _pairs(reachable, conditions, solver)
     problems += _current_beside_referral(rulebase, reachable, conditions, solver)
     problems += _conflicting_plan_items(rulebase, reachable, conditions, solver)
@@ -99,7 +100,9 @@ def _never_fires(rule) -> Problem:
     reason = "no combination of answers satisfies its condition"
     if fact_tests(rule.when):
         reason += " (counting the findings and plan items other rules conclude)"
-    return Problem(rule.file, rule.line, f"rule {rule.id} can never fire: {reason}", "warning")
+    return Problem(rule.file, rule.line, (
+        f"rule {rule.id} can never fire: {reason}; fix its condition, or, if it is kept on purpose, say why "
+        f"in a line `unreachable: <why>`"))
 
 
 def _pairs(rules, conditions, solver) -> list[Problem]:

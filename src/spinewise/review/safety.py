@@ -1,0 +1,184 @@
+"""The safety case: prove each hazard's guarantee (safety.yaml) over every answers set.
+
+Each guarantee is turned into the condition over answers under which it would be broken
+("a nerve sign is answered yes and no rule giving emergency or worse fires"), built from
+the rules' own conditions (analysis/inline.py) and the way the engine decides: the most
+severe disposition any fired rule gives, else the rule base's fallback. The answer space
+search (analysis/search.py) then either finds no answers set that satisfies it (proved,
+over the whole space) or returns one; that answers set is replayed through the engine to
+confirm it and is printed, so a clinician can see the lifter it fails.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spinewise.review.analysis.inline import inline_facts
+from spinewise.review.analysis.search import TooLarge, satisfiable
+from spinewise.review.analysis.space import build_space
+from spinewise.rulebase.conditions import AllOf, AnyOf, Const, Not
+from spinewise.rulebase.yamlsource import Problem
+
+
+@dataclass(frozen=True)
+class Proof:
+    hazard: object  # Hazard
+    status: str  # "proved", "broken", "not_proved" (too large to search) or "checkin" (proved by check-ins)
+    how: str  # how it was verified, in words
+    answers: dict | None = None  # an answers set that breaks it
+
+
+def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
+    rules = rulebase.active_rules(include_draft)
+    conditions = inline_facts(rules)
+    hazards = [h for h in rulebase.hazards if h.scope == "assessment"]
+    space = build_space(rulebase, list(conditions.values()) + [h.when for h in hazards if h.when is not None])
+    logic = _Logic(rulebase, rules, conditions)
+    total = space.answer_sets()
+    proofs = []
+    for hazard in rulebase.hazards:
+        if hazard.scope != "assessment":
+            proofs.append(Proof(hazard, "checkin", "proved over check-ins by the check-in analysis, once check-ins exist"))
+            continue
+        broken = AllOf((hazard.when or Const(True), logic.violation(hazard)))
+        try:
+            found = satisfiable(space, broken, budget=200_000)
+        except TooLarge:
+            proofs.append(Proof(hazard, "not_proved", "the answer space was too large to search"))
+            continue
+        if found is None:
+            proofs.append(Proof(hazard, "proved", f"proved over all {total:,} possible answer sets"))
+        else:
+            proofs.append(Proof(hazard, "broken", "broken", space.complete(found)))
+    return proofs
+
+
+def hazard_problems(rulebase, proofs, triage=None) -> list[Problem]:
+    """`rules check` rows: an error for each broken or unproved hazard, naming an answers set that breaks it."""
+    problems = []
+    for proof in proofs:
+        hazard = proof.hazard
+        if proof.status == "broken":
+            got = ""
+            if triage is not None:
+                result = triage.conclude(proof.answers)
+                got = f" (it gives: {rulebase.disposition(result.disposition).title}; findings: " \
+                      f"{', '.join(result.finding_codes) or 'none'})"
+            problems.append(Problem(hazard.file, hazard.line, (
+                f"hazard {hazard.id} is not prevented: {hazard.hazard.rstrip('.')}; guarantee broken: {guarantee_words(rulebase, hazard)}. "
+                f"For example these answers{got}: {json.dumps(proof.answers, separators=(',', ':'))}; "
+                f"controlling rules: {', '.join(hazard.controls)}")))
+        elif proof.status == "not_proved":
+            problems.append(Problem(hazard.file, hazard.line, f"hazard {hazard.id} could not be proved: {proof.how}"))
+    return problems
+
+
+def guarantee_words(rulebase, hazard) -> str:
+    """The guarantee in plain words, with titles, for the rulebook and the messages."""
+    parts = []
+    for kind, value in hazard.guarantee:
+        if kind == "disposition_at_least":
+            parts.append(f"the advice is at least \"{rulebase.disposition(value).title}\"")
+        elif kind == "disposition_never":
+            parts.append("the advice is never " + " or ".join(f"\"{rulebase.disposition(c).title}\"" for c in value))
+        elif kind == "findings_never":
+            parts.append("the report never finds " + " or ".join(f"\"{rulebase.finding(c).title}\"" for c in value))
+        elif kind == "plan_never_now":
+            parts.append("the plan never tells the lifter to do " + " or ".join(
+                f"\"{rulebase.plan_item(c).title}\"" for c in value) + " now")
+        elif kind == "safety_net":
+            parts.append("the report carries a safety net with the warning signs")
+    text = "; ".join(parts)
+    scoped = dict(hazard.guarantee).get("when_disposition")
+    if scoped:
+        text = "when the advice is " + " or ".join(f"\"{rulebase.disposition(c).title}\"" for c in scoped) + ", " + text
+    if hazard.when is not None:
+        from spinewise.rulebase.conditions import words
+
+        text = f"when {words(hazard.when, rulebase).sentence()}: {text}"
+    return text
+
+
+class _Logic:
+    """Conditions over answers for what the engine concludes, built from the inlined rule conditions."""
+
+    def __init__(self, rulebase, rules, conditions):
+        self.rulebase, self.rules, self.conditions = rulebase, rules, conditions
+        self.deciding = _any(conditions[r.id] for r in rules if r.disposition)
+
+    def gives_rank_at_most(self, rank: int):
+        """Some fired rule gives a disposition at least as severe as rank `rank`."""
+        return _any(self.conditions[r.id] for r in self.rules
+                    if r.disposition and self.rulebase.disposition(r.disposition).rank <= rank)
+
+    def at_least(self, code: str):
+        rank = self.rulebase.disposition(code).rank
+        fallback_ok = self.rulebase.disposition(self.rulebase.fallback_disposition).rank <= rank
+        given = self.gives_rank_at_most(rank)
+        return AnyOf((given, Not(self.deciding))) if fallback_ok else given
+
+    def disposition_is(self, code: str):
+        rank = self.rulebase.disposition(code).rank
+        gives = _any(self.conditions[r.id] for r in self.rules if r.disposition == code)
+        exact = AllOf((gives, Not(self.gives_rank_at_most(rank - 1)))) if rank else gives
+        if code == self.rulebase.fallback_disposition:
+            return AnyOf((exact, Not(self.deciding)))
+        return exact
+
+    def finds(self, code: str):
+        drawn = _any(self.conditions[r.id] for r in self.rules if r.finding == code)
+        if code == self.rulebase.roles.no_decision_finding:
+            return AnyOf((drawn, Not(self.deciding)))
+        return drawn
+
+    def shown_now(self, code: str):
+        """Plan item `code` is shown in the report's first phase, what to do at once."""
+        cases = []
+        for disposition in self.rulebase.dispositions:
+            if not self.rulebase.is_current(disposition.code, code):
+                continue
+            planned = Const(True) if code in disposition.required_plan else _any(
+                self.conditions[r.id] for r in self.rules if any(e.code == code for e in r.plan))
+            superseders = [item.code for item in self.rulebase.plan_items if code in item.supersedes]
+            superseded = _any(Const(True) if other in disposition.required_plan else _any(
+                self.conditions[r.id] for r in self.rules if any(e.code == other for e in r.plan)) for other in superseders)
+            cases.append(AllOf((self.disposition_is(disposition.code), planned, Not(superseded))))
+        return _any(cases)
+
+    def violation(self, hazard):
+        """The condition under which the hazard's guarantee is broken."""
+        guarantee = dict(hazard.guarantee)
+        scope = Const(True)
+        if "when_disposition" in guarantee:
+            scope = _any(self.disposition_is(code) for code in guarantee["when_disposition"])
+        breaks = []
+        for kind, value in hazard.guarantee:
+            if kind == "disposition_at_least":
+                breaks.append(Not(self.at_least(value)))
+            elif kind == "disposition_never":
+                breaks += [self.disposition_is(code) for code in value]
+            elif kind == "findings_never":
+                breaks += [self.finds(code) for code in value]
+            elif kind == "plan_never_now":
+                breaks += [self.shown_now(code) for code in value]
+            elif kind == "safety_net":
+                breaks.append(self._no_safety_net())
+        return AllOf((scope, _any(breaks)))
+
+    def _no_safety_net(self):
+        """A report other than the one that stops the questionnaire whose safety net lists no warning sign."""
+        if self.rulebase.safety_net_signs():
+            return Const(False)
+        stop = self.rulebase.roles.stop_disposition
+        return _any(self.disposition_is(d.code) for d in self.rulebase.dispositions if d.code != stop)
+
+
+def _any(conditions):
+    items = tuple(conditions)
+    return AnyOf(items) if items else Const(False)
+
+
+def safety_case_file(rulebase) -> str:
+    return str(Path(rulebase.directory) / "safety.yaml")

@@ -1,0 +1,41 @@
+"""Sign-off and the safety case change what the rules may claim, never what they conclude: the
+shipped rules give the same dispositions, findings and plans as main at 99cccaa did, on every
+worked case and on 10,000 random answer sets (tests/golden/make_outcomes.py says how they were made)."""
+
+import gzip
+import json
+
+from conftest import REPO, TESTS
+
+
+def outcome(result):
+    return {"disposition": result.disposition, "findings": sorted(f.code for f in result.findings),
+            "plan": [{"code": p.code, **p.attributes, "phase": p.phase} for p in result.plan]}
+
+
+def differences(triage, lines):
+    changed = []
+    for line in lines:
+        case = json.loads(line)
+        expected = {key: case[key] for key in ("disposition", "findings", "plan")}
+        got = outcome(triage.assess(case["answers"]))
+        if got != expected:
+            changed.append((case.get("case", case["answers"]), expected, got))
+    return changed
+
+
+def test_every_worked_case_gives_what_main_gave(triage):
+    lines = (TESTS / "golden" / "worked-cases-main-99cccaa.jsonl").read_text().splitlines()
+    cases = {json.loads(line)["case"] for line in lines}
+    assert {f"tests/vignettes/{p.name}" for p in (TESTS / "vignettes").glob("*.json")} <= cases
+    assert {f"examples/{p.name}" for p in (REPO / "examples").glob("*.json")} <= cases
+    assert differences(triage, lines) == []
+
+
+def test_ten_thousand_random_answer_sets_give_what_main_gave(triage):
+    with gzip.open(TESTS / "golden" / "outcomes-main-99cccaa.jsonl.gz", "rt") as stream:
+        lines = stream.read().splitlines()
+    assert len(lines) == 10_000
+    assert len({json.loads(line)["disposition"] for line in lines}) == 6  # every disposition is among them
+    changed = differences(triage, lines)
+    assert changed[:3] == [] and len(changed) == 0
