@@ -153,7 +153,7 @@ def test_an_unknown_named_condition_is_reported_at_its_line(rules_copy):
     assert run.exit_code == 1
     assert f"{path}:{line}: unknown condition 'no_warning_signs' (did you mean 'no_warning_sign'?) " \
            "(named conditions: back_involved, " \
-           "no_serious_flag, no_warning_sign, nothing_points_at_the_back, back_settled, "
+           "no_serious_flag, no_warning_sign, nothing_points_at_the_back, back_settled, " \
            "no_warning_sign_this_week, on_program, on_load)" in run.stdout
 
 
