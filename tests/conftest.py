@@ -19,9 +19,10 @@ EXAMPLES = REPO / "examples"
 def private_home(tmp_path_factory):
     """Rule cache and resume files go to a temporary folder, never the real home (subprocesses too)."""
     home = tmp_path_factory.mktemp("home")
-    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME")}
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME")}
     os.environ["XDG_CACHE_HOME"] = str(home / "cache")
     os.environ["XDG_STATE_HOME"] = str(home / "state")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
     yield home
     for name, value in saved.items():
         if value is None:

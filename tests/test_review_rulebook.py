@@ -48,9 +48,10 @@ def test_rulebook_indexes_questions_findings_and_parameters():
     text = doc(RULES)
     unread = section(text, "### Questions no rule in use reads", "## Named conditions")
     assert "Every question is read by at least one rule in use." in unread
+    # the weekly check-in's rules (ci-*) come after the first assessment's
     assert "| Dead bug (`dead_bug`) | `pain-back-symptoms`, `felt-lower-back`, `prog-in-progress`, " \
-           "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced` | `prog-dead-bug-regress`, " \
-           "`prog-dead-bug-beginner`, `prog-dead-bug-advanced` |" in text
+           "`prog-dead-bug-regress`, `prog-dead-bug-beginner`, `prog-dead-bug-advanced`, `ci-program-continues`, " in text
+    assert "`ci-db-up-reps`" in section(text, "## Index of plan items", "## Index of questions")
     assert "| `severe_pain_at_least` (`20-pain.yaml:9`) | 7 |" in text
     assert re.search(r"Checked every one of the [\d,]+ possible answer sets", text) and "No gap" in text
 

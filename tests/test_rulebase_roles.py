@@ -153,7 +153,8 @@ def test_an_unknown_named_condition_is_reported_at_its_line(rules_copy):
     assert run.exit_code == 1
     assert f"{path}:{line}: unknown condition 'no_warning_signs' (did you mean 'no_warning_sign'?) " \
            "(named conditions: back_involved, " \
-           "no_serious_flag, no_warning_sign, nothing_points_at_the_back, back_settled)" in run.stdout
+           "no_serious_flag, no_warning_sign, nothing_points_at_the_back, back_settled, " \
+           "no_warning_sign_this_week, on_program, on_load)" in run.stdout
 
 
 def test_a_named_condition_that_refers_to_itself_is_refused(rules_copy):
@@ -171,7 +172,8 @@ def test_the_rulebook_shows_a_named_condition_once_and_rules_by_its_name():
     book = run.stdout
     assert book.count("### No warning sign (`no_warning_sign`)") == 1
     assert book.count("the condition “No warning sign” holds") >= 2
-    assert book.count("*Have you ever had cancer?* is no") == 1
+    # once in no_serious_flag and once in the check-in's no_warning_sign_this_week, never inlined in a rule
+    assert book.count("*Have you ever had cancer?* is no") == 2
 
 
 # -- negation ----------------------------------------------------------------------------------

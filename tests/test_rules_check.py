@@ -208,5 +208,6 @@ def test_a_failing_rule_example_is_an_error_for_check(rules_copy):
     edit(path, "  severe_pain_at_least:\n    value: 7\n", "  severe_pain_at_least:\n    value: 6\n")
     run = check(rules_copy)
     assert run.exit_code == 1
-    assert f"{path}:66: rule pain-severe #2 fails: disposition is consultation, expected corrective_program" \
+    example = line_of(path, "pain_intensity: 6,")
+    assert f"{path}:{example}: rule pain-severe #2 fails: disposition is consultation, expected corrective_program" \
         in run.stdout

@@ -80,8 +80,12 @@ class AnswerCheck:
             raise AnswersError("; ".join(clauses))
 
 
-def check_answers(rulebase, answers: dict) -> AnswerCheck:
-    """Every problem with `answers`: unknown ids, bad values, answers not asked, missing answers."""
+def check_answers(rulebase, answers: dict, context: dict | None = None) -> AnswerCheck:
+    """Every problem with `answers`: unknown ids, bad values, answers not asked, missing answers.
+
+    `context` holds values that are not answers but that an `asked_when` may test (at a
+    weekly check-in, the values the rule base derives from the journal)."""
+    context = context or {}
     known = rulebase.questions_by_id
     check = AnswerCheck()
     unknown = [qid for qid in answers if qid not in known]
@@ -98,7 +102,7 @@ def check_answers(rulebase, answers: dict) -> AnswerCheck:
     not_asked: dict[str, list[str]] = {}
     undecided: dict[tuple, list[str]] = {}
     for question in rulebase.questions:
-        asked = _asked(question.asked_when, check.valid)
+        asked = _asked(question.asked_when, {**context, **check.valid})
         if question.id in answers and asked is False:
             not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
         elif question.id in answers and asked is None and question.id not in bad_values:

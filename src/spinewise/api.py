@@ -80,6 +80,11 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
         from spinewise.fhir import vocabulary_resource
 
         data = vocabulary_resource(rulebase, fmt)
+    elif fmt == "checkin-json-schema":
+        from spinewise.checkin.view import checkin_view
+        from spinewise.schema import checkin_answers_schema
+
+        data = checkin_answers_schema(checkin_view(rulebase))
     else:
         from spinewise.schema import answers_schema
 
@@ -88,11 +93,12 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
 
 
 def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-           colour: bool = False, response: dict | None = None) -> str | bytes:
+           colour: bool = False, response: dict | None = None, journal=None) -> str | bytes:
     """The report for `result` in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
     `width` and `colour` shape the text format for a terminal; `response` is the FHIR
-    QuestionnaireResponse the answers came from, if any (the fhir format keeps it).
+    QuestionnaireResponse the answers came from, if any (the fhir format keeps it). With
+    `journal` (a journal this assessment starts), the report says when to check in.
     """
     if fmt == "json":
         return result_json(result)
@@ -101,9 +107,14 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase
+    checkin = None
+    if journal is not None:
+        from spinewise.report.checkin import first_entry_view
+
+        checkin = first_entry_view(journal, rulebase, result.disposition, checkin_day(journal.last["date"]))
     if fmt == "pdf":
-        return render_pdf(render_report(result, rulebase, "html"))
-    return render_report(result, rulebase, fmt, width=width, colour=colour)
+        return render_pdf(render_report(result, rulebase, "html", checkin=checkin))
+    return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin)
 
 
 def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False,
@@ -161,3 +172,107 @@ def _line_writer(sink):
 
     return write
 
+
+
+# -- the journal and the weekly check-in (version 3) ----------------------------------------
+
+def checkin_day(date_text: str | None):
+    """The day a check-in describes: --date YYYY-MM-DD, else today (or SOURCE_DATE_EPOCH's day)."""
+    from spinewise.journal import parse_date
+    from spinewise.report.dates import report_day
+
+    if date_text is None:
+        return report_day()
+    day = parse_date(date_text)
+    if day is None:
+        raise AnswersError(f"--date {date_text!r} is not a date; give it as YYYY-MM-DD, e.g. --date 2026-12-01")
+    return day
+
+
+def start_journal_entry(journal_file, result, day):
+    """Add an assessment to the journal (a new journal when there is none); returns the journal."""
+    from spinewise.journal import append_entry, new_entry, read_journal
+
+    journal = read_journal(journal_file, missing_ok=True)
+    last = journal.last
+    if last is not None and day.isoformat() < last["date"]:
+        raise AnswersError(f"the date {day.isoformat()} is before the last entry in the journal ({last['date']}); "
+                           f"an assessment is added on {last['date']} or later")
+    append_entry(journal, new_entry("assessment", day, dict(result.answers), result.to_json()))
+    return journal
+
+
+def read_checkin_journal(journal_file):
+    from spinewise.journal import read_journal
+
+    return read_journal(journal_file)
+
+
+def checkin_refusal(journal, day, rules_dir=None, include_draft: bool = False) -> str | None:
+    """Why no check-in can be added on `day` (what to run instead), or None: asked before any question."""
+    from spinewise.checkin.run import refusal
+    from spinewise.checkin.view import checkin_triage
+
+    return refusal(checkin_triage(rules_dir, include_draft).rulebase, journal, day)
+
+
+def checkin(journal, answers: dict, day, rules_dir=None, include_draft: bool = False, write: bool = True):
+    """Run one check-in against `journal` and (when `write`) append it; returns the CheckinOutcome."""
+    from spinewise.checkin.run import run_checkin
+    from spinewise.checkin.view import checkin_triage
+    from spinewise.journal import append_entry
+
+    outcome = run_checkin(checkin_triage(rules_dir, include_draft), journal, answers, day)
+    if write:
+        append_entry(journal, outcome.entry)
+    return outcome
+
+
+def save_checkin(journal, outcome) -> None:
+    from spinewise.journal import append_entry
+
+    append_entry(journal, outcome.entry)
+
+
+def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
+                   colour: bool = False, pending=None) -> str | bytes:
+    """The check-in report in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
+
+    `pending`: the check-in's entry when it is not in the journal yet (the chart includes it)."""
+    if pending is not None:
+        from spinewise.journal import Journal
+
+        journal = Journal(journal.path, journal.entries + [pending])
+    if fmt == "json":
+        return result_json(outcome.result)
+    from spinewise.checkin.view import checkin_triage
+    from spinewise.report.checkin import render_checkin_report
+
+    view = checkin_triage(rules_dir, include_draft).rulebase
+    if fmt == "fhir":
+        from spinewise.fhir.bundle import result_bundle
+
+        bundle = result_bundle(outcome.result, view, outcome.result.checkin["date"])
+        return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "pdf":
+        from spinewise.report.render import render_pdf
+
+        return render_pdf(render_checkin_report(outcome, journal, view, "html"))
+    return render_checkin_report(outcome, journal, view, fmt, width=width, colour=colour)
+
+
+def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False) -> str:
+    """The journal's history in `fmt` (text, markdown, html, json or fhir)."""
+    from spinewise.journal import read_journal
+
+    journal = read_journal(journal_file)
+    if fmt == "json":
+        return json.dumps(journal.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "fhir":
+        from spinewise.fhir.journal import journal_bundle
+
+        return json.dumps(journal_bundle(journal, load_triage(rules_dir, include_draft).rulebase), indent=2,
+                          ensure_ascii=False) + "\n"
+    from spinewise.report.checkin import render_journal
+
+    return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt)

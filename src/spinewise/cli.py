@@ -121,10 +121,16 @@ def main():
               help="Continue the questionnaire you stopped earlier, from the next unanswered question.")
 @click.option("--interactive", is_flag=True,
               help="Ask the questions even when standard input is not a terminal (for scripted input).")
+@click.option("--journal", "journal_file", type=click.Path(), metavar="FILE", callback=a_file_to_write,
+              help="Also start (or, on an existing journal, restart) your journal in FILE with this assessment, "
+                   "for the weekly check-in (spinewise checkin), e.g. --journal ~/back/journal.json.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="The day the journal entry describes (default: today, or SOURCE_DATE_EPOCH's day).")
 @rules_option
 @draft_option
 @user_errors
-def assess(answers_source, fmt, output, save_answers, resume, interactive, rules_dir, include_draft):
+def assess(answers_source, fmt, output, save_answers, resume, interactive, journal_file, date_text, rules_dir,
+           include_draft):
     """Assess one lifter: ask the questions (or read --answers) and print the report.
 
     \b
@@ -151,12 +157,14 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, rules
     else:
         answers, response = api.read_input(answers_source, rules_dir, include_draft)
     result = api.assess(answers, rules_dir, include_draft)
+    journal = api.start_journal_entry(journal_file, result, api.checkin_day(date_text)) if journal_file else None
     try:
         if save_answers:
             from spinewise.questionnaire import write_answers
 
             write_answers(save_answers, answers)
-        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output), response=response), output)
+        _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output), response=response,
+                         journal=journal), output)
     except (UserError, SpinewiseError) as exc:
         if not interview:
             raise
@@ -230,6 +238,134 @@ def _emit(report: str | bytes, output) -> None:
         click.echo(report, nl=False)
 
 
+journal_option = click.option(
+    "--journal", "journal_file", type=click.Path(), metavar="FILE", callback=a_file_to_write,
+    help="Your journal (default: $XDG_DATA_HOME/spinewise/journal.json, i.e. ~/.local/share/spinewise/journal.json).")
+
+
+@main.command(short_help="The weekly check-in against your journal.")
+@journal_option
+@click.option("--answers", "answers_source", metavar="FILE|-",
+              help="Read this week's answers from a JSON object file ('-' for standard input) instead of asking.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="The day the check-in describes (default: today, or SOURCE_DATE_EPOCH's day).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Report format, as for assess. Default: from the --output extension, else text on a terminal "
+                   "and json otherwise.")
+@click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
+              help="Write the report to PATH (owner-only permissions) instead of standard output.")
+@click.option("--resume", is_flag=True, help="Continue the check-in you stopped earlier.")
+@click.option("--interactive", is_flag=True,
+              help="Ask the questions even when standard input is not a terminal (for scripted input).")
+@rules_option
+@draft_option
+@user_errors
+def checkin(journal_file, answers_source, date_text, fmt, output, resume, interactive, rules_dir, include_draft):
+    """The weekly check-in: a few questions about this week, checked against your journal.
+
+    It says whether the week counted, what changed in your doses and why, how your pain
+    has moved since the first assessment, and when to check in next. Refused (exit 2,
+    journal unchanged) when the last entry allows no check-in or the date is earlier.
+
+    \b
+    Examples:
+        spinewise checkin --journal journal.json
+        spinewise checkin --journal journal.json --answers week2.json --date 2026-12-08 --format json
+    """
+    from spinewise import api
+
+    fmt = _pick_format(fmt, output)
+    if fmt == "pdf" and not output and sys.stdout.isatty():
+        raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+    day = api.checkin_day(date_text)
+    journal = api.read_checkin_journal(journal_file)
+    why_not = api.checkin_refusal(journal, day, rules_dir, include_draft)
+    if why_not:
+        raise UserError(why_not)
+    interview = None
+    if answers_source is None:
+        interview = _checkin_interview(journal, day, resume, interactive, rules_dir, include_draft, journal_file)
+        answers = interview.answers
+    elif resume:
+        raise UserError("--resume continues an unfinished check-in; leave out --answers to use it")
+    else:
+        from spinewise.answers import parse_answers_json
+
+        answers = parse_answers_json(sys.stdin.buffer.read() if answers_source == "-" else _read_file(answers_source),
+                                     None if answers_source == "-" else answers_source)
+    outcome = api.checkin(journal, answers, day, rules_dir, include_draft, write=False)
+    report = api.render_checkin(outcome, journal, fmt, rules_dir, include_draft, **_terminal_style(output),
+                                pending=outcome.entry)
+    api.save_checkin(journal, outcome)  # only once the report is ready: a check-in is recorded whole or not at all
+    if interview:
+        interview.finished()
+    _emit(report, output)
+    if output and interview:
+        click.echo(f"The report is in {output}; your journal is {journal.path}.", err=True)
+
+
+def _read_file(path) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except FileNotFoundError:
+        raise UserError(f"answers file {path!r} does not exist") from None
+    except OSError as exc:
+        raise UserError(f"cannot read answers file {path!r}: {exc.strerror}") from None
+
+
+def _checkin_interview(journal, day, resume, interactive, rules_dir, include_draft, journal_file):
+    if not (interactive or sys.stdin.isatty()):
+        raise UserError("standard input is not a terminal, so no questions can be asked; "
+                        "give this week's answers with --answers FILE (or --answers - to read JSON from standard input)")
+    import shlex
+
+    from spinewise.questionnaire.checkin import run_checkin_questionnaire
+    from spinewise.questionnaire import Interrupted
+
+    again = ["spinewise", "checkin", "--resume"] + (["--journal", journal_file] if journal_file else [])
+    again += (["--rules", rules_dir] if rules_dir else []) + (["--include-draft"] if include_draft else [])
+    try:
+        return run_checkin_questionnaire(journal, day, resume, shlex.join(again), rules_dir, include_draft)
+    except Interrupted as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(130)
+
+
+@main.group(short_help="Your journal: every assessment and weekly check-in.")
+def journal():
+    """Your journal: every assessment and weekly check-in.
+
+    \b
+    Example:
+        spinewise journal show --journal journal.json --format html --output history.html
+    """
+
+
+@journal.command("show", short_help="The history: every entry, the pain by week, the doses.")
+@journal_option
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "html", "json", "fhir")),
+              help="Default: from the --output extension, else text on a terminal and json otherwise.")
+@click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
+              help="Write it to PATH (owner-only permissions) instead of standard output.")
+@rules_option
+@user_errors
+def journal_show(journal_file, fmt, output, rules_dir):
+    """The history: every entry, the pain week by week, the doses and steps.
+
+    \b
+    Examples:
+        spinewise journal show --journal journal.json
+        spinewise journal show --journal journal.json --format fhir > journal.fhir.json
+    """
+    from spinewise import api
+
+    fmt = _pick_format(fmt, output)
+    if fmt == "pdf":
+        raise UserError("journal show writes text, markdown, html, json or fhir")
+    _emit(api.show_journal(journal_file, fmt, rules_dir), output)
+
+
 @main.command(short_help="Assess many lifters from a JSONL file, one per line.")
 @click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(allow_dash=True), callback=a_file_to_read)
 @click.option("--output", type=click.Path(allow_dash=True), default="-", metavar="OUT.jsonl", callback=a_file_to_write,
@@ -272,12 +408,13 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
 
 @main.command(short_help="List the questions, their answers and the rules that read them.")
 @click.option("--format", "fmt",
-              type=click.Choice(("json", "markdown", "fhir", "fhir-bundle", "fhir-package", "json-schema")),
+              type=click.Choice(("json", "markdown", "fhir", "fhir-bundle", "fhir-package", "json-schema",
+                                 "checkin-json-schema")),
               help="fhir: the FHIR R4 Questionnaire, as form fillers load it; fhir-bundle: a Bundle of it and its "
                    "CodeSystems; fhir-package: those and the StructureDefinitions of spinewise's extensions, for a "
                    "validator; json-schema: a JSON Schema (2020-12) of the answers object, with the result's under "
-                   "$defs (e.g. --format json-schema > answers.schema.json). Default: markdown on a terminal, "
-                   "json otherwise.")
+                   "$defs (e.g. --format json-schema > answers.schema.json); checkin-json-schema: the same for the "
+                   "weekly check-in's answers. Default: markdown on a terminal, json otherwise.")
 @rules_option
 @user_errors
 def questions(fmt, rules_dir):
@@ -292,7 +429,7 @@ def questions(fmt, rules_dir):
         spinewise questions --format json-schema > answers.schema.json
     """
     fmt = fmt or ("markdown" if sys.stdout.isatty() else "json")
-    if fmt.startswith("fhir") or fmt == "json-schema":
+    if fmt.startswith("fhir") or fmt in ("json-schema", "checkin-json-schema"):
         from spinewise import api
 
         click.echo(api.vocabulary_form(fmt, rules_dir), nl=False)

@@ -33,6 +33,7 @@ class Result:
     included_drafts: bool = False
     # The rules in use, how many carry a valid clinical sign-off, how many one an edit voided.
     review: dict = field(default_factory=dict, hash=False, compare=False)
+    checkin: dict | None = field(default=None, hash=False, compare=False)  # a weekly check-in: its date and week
 
     @property
     def finding_codes(self) -> list[str]:
@@ -45,6 +46,7 @@ class Result:
     def to_json(self) -> dict:
         data = {
             "disposition": self.disposition,
+            **({"checkin": self.checkin} if self.checkin is not None else {}),
             "findings": [
                 {"code": f.code, "rule": f.rule, "because": f.because, "source": f.source} for f in self.findings
             ],
@@ -63,3 +65,22 @@ class Result:
 
 def _plan_json(item: PlanResult) -> dict:
     return {"code": item.code, **item.attributes, "phase": item.phase}
+
+
+def result_from_json(data: dict, answers: dict | None = None) -> Result:
+    """A Result again from its contract JSON (a journal entry keeps its result so)."""
+    reserved = {"code", "phase"}
+    return Result(
+        disposition=data["disposition"],
+        findings=tuple(FindingResult(f["code"], f.get("rule", ""), f.get("because", {}), f.get("source", ""))
+                       for f in data.get("findings", [])),
+        plan=tuple(PlanResult(item["code"], {k: v for k, v in item.items() if k not in reserved}, item.get("phase", ""))
+                   for item in data.get("plan", [])),
+        answers=dict(answers if answers is not None else data.get("answers", {})),
+        not_asked=tuple(data.get("not_asked", ())),
+        rules_fired=tuple(data.get("rules_fired", ())),
+        rulebase_version=data.get("rulebase", {}).get("version", ""),
+        rulebase_hash=data.get("rulebase", {}).get("sha256", ""),
+        included_drafts=bool(data.get("rulebase", {}).get("included_drafts", False)),
+        checkin=data.get("checkin"),
+    )

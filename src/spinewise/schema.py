@@ -8,7 +8,7 @@ answer is required). What a schema cannot say is listed in the README.
 from __future__ import annotations
 
 from spinewise.fhir.common import base_url, unwrap
-from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, questions_read
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -33,6 +33,34 @@ def answers_schema(rulebase) -> dict:
         schema["dependentSchemas"] = {q.id: condition_schema(q.asked_when) for q in conditional}
         schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": _requires(q.id)} for q in conditional]
     schema["$defs"] = {"result": result_schema(rulebase)}
+    return schema
+
+
+def checkin_answers_schema(view) -> dict:
+    """The weekly check-in's answers object (the check-in view of the rule base).
+
+    A question asked depending on the journal (the last entry's advice, an answer the journal
+    holds) is allowed but not required here: the journal decides, which a schema cannot see."""
+    history = {derived.question.id for derived in view.checkin.derived}
+    questions = view.checkin.questions
+    from_answers = [q for q in questions if q.asked_when is not None and not (set(questions_read(q.asked_when)) & history)]
+    from_journal = [q.id for q in questions if q.asked_when is not None and set(questions_read(q.asked_when)) & history]
+    schema = {
+        "$schema": DIALECT,
+        "$id": f"{base_url(view)}/{view.version}/checkin-answers.schema.json",
+        "title": f"Weekly check-in answers for {view.name} {view.version}",
+        "description": "A JSON object of check-in question id to answer. An answer is allowed only when its question "
+                       "is asked, and required then; once the answers reach the most severe disposition the missing "
+                       "ones are allowed. Whether these are asked depends on the journal, which this schema cannot "
+                       f"see, so they are allowed and not required here: {', '.join(from_journal)}.",
+        "type": "object",
+        "properties": {q.id: value_schema(q) for q in questions},
+        "additionalProperties": False,
+        "required": [q.id for q in questions if q.asked_when is None],
+    }
+    if from_answers:
+        schema["dependentSchemas"] = {q.id: condition_schema(q.asked_when) for q in from_answers}
+        schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": {"required": [q.id]}} for q in from_answers]
     return schema
 
 

@@ -231,8 +231,8 @@ def because_sentences(rule, because: dict, rulebase) -> list[str]:
     for qid, value in because.items():
         if qid not in covered and qid in rulebase.questions_by_id:
             sentences[qid] = rulebase.question(qid).statement(value)
-    order = {q.id: index for index, q in enumerate(rulebase.questions)}
-    return [sentences[q] for q in sorted(sentences, key=order.__getitem__)]
+    order = {q.id: index for index, q in enumerate(rulebase.questions)}  # values derived at a check-in come last
+    return [sentences[q] for q in sorted(sentences, key=lambda qid: order.get(qid, len(order)))]
 
 
 def _named_conditions(condition) -> list:

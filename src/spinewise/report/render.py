@@ -38,11 +38,15 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool = False, today=None) -> str:
-    """The report in `fmt` (text, markdown or html); `width` and `colour` only affect text."""
+def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool = False, today=None,
+                  checkin=None) -> str:
+    """The report in `fmt` (text, markdown or html); `width` and `colour` only affect text.
+
+    `checkin` (report/checkin.py) adds the weekly check-in's part, or on a journal's first
+    report when to check in."""
     view = build_view(result, rulebase, today)
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
-                                                             fmt=fmt)
+                                                             fmt=fmt, checkin=checkin)
 
 
 def render_pdf(html: str) -> bytes:

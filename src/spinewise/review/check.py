@@ -32,6 +32,7 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], str]:
     if rulebase is not None:
         invalid = check_examples(rulebase)
         problems.extend(invalid)
+        problems.extend(check_checkin_examples(rulebase))
         verification = verify(rulebase)
         problems.extend(verification.problems)
         coverage = verification.coverage
@@ -93,3 +94,24 @@ def _line_of(path: Path, text: str) -> int:
     except OSError:
         return 1
     return next((number for number, line in enumerate(lines, 1) if line.startswith(text)), 1)
+
+
+def check_checkin_examples(rulebase) -> list[Problem]:
+    """The check-in rules' examples: their answers valid, and the outcome each expects."""
+    if rulebase.checkin is None or rulebase.checkin.roles is None:
+        return []
+    from spinewise.checkin.examples import run_checkin_examples
+    from spinewise.checkin.view import checkin_view
+    from spinewise.engine.triage import Triage
+    from spinewise.review.expect import from_example
+
+    problems = []
+    for run in run_checkin_examples(Triage(checkin_view(rulebase))):
+        if run.problem:
+            problems.append(Problem(run.rule.file, run.example.line,
+                                    f"rule {run.rule.id}: example answers are invalid: {run.problem}"))
+            continue
+        for mismatch in from_example(run.rule, run.example).mismatches(run.result):
+            problems.append(Problem(run.rule.file, run.example.line, f"rule {run.rule.id}: example #{run.number}: "
+                                                                     f"{mismatch}"))
+    return problems

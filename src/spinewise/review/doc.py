@@ -144,8 +144,9 @@ class Rulebook:
 
 def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
     folder = Path(rulebase.directory)
-    approved = [rule for rule in rulebase.rules if rule.status == "approved"]
-    views = {rule.id: _rule_view(rule, rulebase) for rule in rulebase.rules}
+    every = rulebase.rules + tuple(rule for rule in rulebase.checkin_rules if "assessment" not in rule.at)
+    approved = [rule for rule in every if rule.status == "approved"]  # the weekly check-in's rules too
+    views = {rule.id: _rule_view(rule, rulebase) for rule in every}
     topics = []
     for file in dict.fromkeys(rule.file for rule in approved):
         rules = tuple(views[rule.id] for rule in approved if rule.file == file)

@@ -71,12 +71,36 @@ def run_tests(triage, cases_path=None) -> TestRun:
                 outcomes.append(Outcome("skip", name, where, given, "draft rule: run with --include-draft"))
                 continue
             outcomes.append(_run(triage, example_answers(rulebase, example), expectation, name, where, given))
+    outcomes += _checkin_outcomes(rulebase, triage.include_draft)
     if cases_path:
         for case in read_cases(cases_path, need_answers_key=True):
             where = f"{Path(cases_path).name}:{case.line}"
             expectation = from_case(case.data, f"{Path(cases_path).name} line {case.line}")
             outcomes.append(_run(triage, case.answers, expectation, f"case {case.label}", where, _given(case.answers)))
     return TestRun(rulebase.directory, tuple(outcomes), triage.include_draft)
+
+
+def _checkin_outcomes(rulebase, include_draft: bool) -> list:
+    """The examples of the rules that run only at weekly check-ins, run as check-ins."""
+    if rulebase.checkin is None or rulebase.checkin.roles is None:
+        return []
+    from spinewise.checkin.examples import run_checkin_examples
+    from spinewise.checkin.view import checkin_view
+    from spinewise.engine.triage import Triage
+
+    outcomes = []
+    for run in run_checkin_examples(Triage(checkin_view(rulebase), include_draft)):
+        where = f"{Path(run.rule.file).name}:{run.example.line}"
+        name, given = f"check-in rule {run.rule.id} #{run.number}", _given(run.given)
+        expectation = from_example(run.rule, run.example)
+        if run.problem:
+            outcomes.append(Outcome("fail", name, where, given, expectation.summary(), "invalid answers",
+                                    (run.problem,)))
+            continue
+        problems = expectation.mismatches(run.result)
+        outcomes.append(Outcome("fail" if problems else "pass", name, where, given, expectation.summary(),
+                                result_summary(run.result), tuple(problems)))
+    return outcomes
 
 
 def _run(triage, answers, expectation, name, where, given) -> Outcome:

@@ -31,7 +31,7 @@ DISABLE_VARIABLE = "SPINEWISE_NO_CACHE"
 MAX_ENTRIES = 32
 # Every module whose code shapes the RuleBase read from the files: a change to any of them
 # must not reuse a rule base the old code built.
-_LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_conditions.py", "load_fields.py", "load_roles.py",
+_LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_checkin.py", "load_conditions.py", "load_fields.py", "load_roles.py",
                    "load_rules.py", "load_safety.py", "load_vocabulary.py", "model.py", "operators.py", "shown.py",
                    "signoff.py", "yamlsource.py")
 # The classes a rule base is made of: the model's, and the condition trees' (conditions.py).

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spinewise.errors import RuleBaseError
 from spinewise.rulebase.digest import content_hash
+from spinewise.rulebase.load_checkin import finish_checkin, read_checkin_vocabulary
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, keys, plain, text
 from spinewise.rulebase.load_roles import read_roles
@@ -33,6 +34,7 @@ from spinewise.rulebase.strata import negation_problems
 from spinewise.rulebase.yamlsource import Located, Problem, YamlFileError, load_yaml
 
 VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
+CHECKIN_FILE = "checkin.yaml"  # optional: the weekly check-in's vocabulary
 # Beside the rules, optional: who may sign, the signed decisions, the safety case.
 REVIEW_FILES = (REVIEWERS_FILE, SIGNOFFS_FILE, SAFETY_FILE)
 HEAD_KEYS = ("name", "version", "dispositions", "roles", "example_baseline")
@@ -77,7 +79,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         keys(head_report, head, HEAD_KEYS, ("description",), what="rulebase.yaml")
     dispositions = read_dispositions(head, vocab, head_report) if head is not None and "dispositions" in head else []
     vocab.dispositions = {d.code for d in dispositions}
-    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES]
+    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES + (CHECKIN_FILE,)]
     if not topic_files:
         report.error(1, "no rule files: add a topic file with a 'rules' list")
     topics = [(path, _load(path, report)[0]) for path in topic_files]
@@ -85,20 +87,29 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     conditions = ConditionReader()
     conditions.collect_named(topics, report)
     questions = conditions.asked_when(questions, raw_asked_when, report)
-    vocab.questions = {q.id: q for q in questions}
+    # The weekly check-in (optional): its questions and derived values join the names rules may test.
+    checkin_data, checkin_report = _load(folder / "checkin.yaml", report) if (folder / "checkin.yaml").is_file() \
+        else (None, None)
+    checkin_questions, derived, checkin_asked_when = read_checkin_vocabulary(
+        checkin_data, checkin_report, vocab.dispositions) if checkin_data is not None else ([], [], {})
+    vocab.questions = {**{d[0].id: d[0] for d in derived}, **{q.id: q for q in checkin_questions},
+                       **{q.id: q for q in questions}}
     reader = RuleReader(vocab, parameters, conditions)
-    rules = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
+    every_rule = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
+    rules = [rule for rule in every_rule if "assessment" in rule.at]
     context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
     findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
     dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
+    checkin = finish_checkin(checkin_questions, derived, checkin_asked_when, checkin_data, conditions, context,
+                             parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
     hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
                            _rule_ids_written(topics))
     reviewers = read_reviewers(*_optional(folder / REVIEWERS_FILE, report))
     signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(context, report)
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
-    cross_checks(rules, list(parameters.values()), report)
-    for problem in negation_problems(rules):
+    cross_checks(every_rule, list(parameters.values()), report, checkin)
+    for problem in negation_problems(every_rule):
         report.at(problem.file).error(problem.line, problem.message)
     if head is None or roles is None or report.has_errors():
         return None
@@ -117,6 +128,8 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         baseline=_baseline(head, head_report),
         roles=roles,
         conditions=named,
+        checkin=checkin,
+        checkin_rules=tuple(rule for rule in every_rule if "checkin" in rule.at),
         reviewers=tuple(reviewers),
         hazards=tuple(hazards),
     )

@@ -7,7 +7,7 @@ from spinewise.rulebase.conditions import answer_tests
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, did_you_mean, is_int, keys, known, listed, plain, shown, text
 from spinewise.rulebase.load_vocabulary import Vocabulary
-from spinewise.rulebase.model import REVIEWER_ROLES, STATUSES, Example, Parameter, PlanEntry, Rule
+from spinewise.rulebase.model import REVIEWER_ROLES, STATUSES, Example, Parameter, PlanEntry, Rule, ValueOf
 from spinewise.rulebase.yamlsource import Located
 
 RULE_KEYS_REQUIRED = ("id", "title", "version", "author", "status", "source", "rationale", "when", "then")
@@ -15,7 +15,8 @@ RULE_KEYS_APPROVED = ("examples",)
 # `reviewer`, `reviewer_role` and `review_date` are authorship notes typed by hand: read, shown
 # nowhere a lifter looks, and never a sign-off (that is signoffs.yaml). `unreachable` says why a
 # rule that can never fire is kept on purpose.
-RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable")
+RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at")
+OCCASIONS = ("assessment", "checkin")  # `at`: when a rule runs
 
 
 def read_parameters(topics, report: Reporter) -> list[Parameter]:
@@ -53,22 +54,23 @@ class RuleReader:
         """The rules of one topic file; `report` is for that file."""
         if data is None:
             return []
-        if not keys(report, data, ("topic", "rules"), ("parameters", "conditions", "salience", "description"),
+        if not keys(report, data, ("topic", "rules"), ("parameters", "conditions", "salience", "description", "at"),
                     what=path.name):
             return []
         topic = text(report, data, "topic", path.name)
+        default_at = _occasions(data, ("assessment",), path.name, report)
         default_salience = data.get("salience", 0)
         if not is_int(default_salience):
             report.error(data.line_of("salience"), "'salience' must be a whole number")
             default_salience = 0
         rules = []
         for node in listed(report, data, "rules", path.name):
-            rule = self._rule(node, topic, default_salience, report)
+            rule = self._rule(node, topic, default_salience, default_at, report)
             if rule:
                 rules.append(rule)
         return rules
 
-    def _rule(self, node, topic: str, default_salience: int, report: Reporter) -> Rule | None:
+    def _rule(self, node, topic: str, default_salience: int, default_at: tuple, report: Reporter) -> Rule | None:
         rid = node.get("id") if isinstance(node, Located) else None
         what = f"rule {rid}" if rid else "a rule"
         complete = keys(report, node, RULE_KEYS_REQUIRED, RULE_KEYS_APPROVED + RULE_KEYS_OPTIONAL, what=what)
@@ -104,6 +106,7 @@ class RuleReader:
             when=when, finding=finding, disposition=disposition, plan=plan, salience=salience,
             examples=examples, topic=topic, file=report.file, line=node.line,
             unreachable=text(report, node, "unreachable", what, False),
+            at=_occasions(node, default_at, what, report),
         )
 
     def _then(self, node, what: str, report: Reporter):
@@ -150,7 +153,14 @@ class RuleReader:
         return PlanEntry(item["code"], plain(attributes), parameters)
 
     def _attribute_parameter(self, item: Located, name: str, value: dict, what: str, report: Reporter):
-        """An attribute written as {parameter: name} takes the named parameter's value."""
+        """An attribute written as {parameter: name} takes the named parameter's value; one written as
+        {value_of: id} takes the case's answer or derived value `id` when the rules run."""
+        if len(value) == 1 and "value_of" in value:
+            if not known(self.vocab.questions, value["value_of"]):
+                report.error(item.line_of(name), f"{what}: attribute {name}: value_of names no known question or "
+                                                 f"derived value: {shown(value['value_of'])}")
+                return None
+            return ValueOf(value["value_of"])
         parameter = value.get("parameter") if len(value) == 1 else None
         if not known(self.parameters, parameter):
             report.error(item.line_of(name), f"{what}: attribute {name} is a value or {{parameter: name}} of a "
@@ -187,6 +197,18 @@ class RuleReader:
                     report.error(expect.line_of(key), f"{what}: example names unknown finding {shown(code)}")
 
 
+def _occasions(node: Located, default: tuple, what: str, report: Reporter) -> tuple:
+    """`at: [assessment, checkin]`: when a rule (or every rule of a topic file) runs."""
+    if "at" not in node:
+        return default
+    value = node["at"]
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not value or any(not known(OCCASIONS, item) for item in value):
+        report.error(node.line_of("at"), f"{what}: 'at' must list one or more of {', '.join(OCCASIONS)}")
+        return default
+    return tuple(dict.fromkeys(value))
+
+
 def _reviewer_role(node: Located, what: str, report: Reporter) -> str:
     role = node.get("reviewer_role")
     if role is not None and not known(REVIEWER_ROLES, role):
@@ -196,7 +218,7 @@ def _reviewer_role(node: Located, what: str, report: Reporter) -> str:
     return role or ""
 
 
-def cross_checks(rules: list[Rule], parameters: list[Parameter], report: Reporter) -> None:
+def cross_checks(rules: list[Rule], parameters: list[Parameter], report: Reporter, checkin=None) -> None:
     """Duplicate rule ids and parameters no rule uses, each reported in its own file."""
     seen: dict = {}
     for rule in rules:
@@ -206,6 +228,9 @@ def cross_checks(rules: list[Rule], parameters: list[Parameter], report: Reporte
             seen[rule.id] = f"{rule.file}:{rule.line}"
     used = {test.parameter for rule in rules for test in answer_tests(rule.when)}
     used |= {name for rule in rules for entry in rule.plan for name in entry.parameters}
+    for derived in checkin.derived if checkin else ():  # the check-in's derived values may test parameters too
+        used |= {test.parameter for part in derived.how[1:] if not isinstance(part, (str, int, tuple, dict))
+                 and part is not None for test in answer_tests(part)}
     for parameter in parameters:
         if parameter.name not in used:
             report.at(parameter.file).warn(parameter.line, f"parameter {parameter.name!r} is used by no rule")

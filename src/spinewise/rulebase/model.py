@@ -195,6 +195,7 @@ class Rule:
     line: int = 0
     reviewer_role: str = ""  # authorship metadata typed by hand; clinical sign-off is signoffs.yaml
     unreachable: str = ""  # why a rule that can never fire is kept on purpose ("" = it must be able to fire)
+    at: tuple = ("assessment",)  # when it runs: at the first assessment, at a weekly check-in, or both
 
     @property
     def questions(self) -> list[str]:
@@ -221,6 +222,51 @@ class NamedCondition:
     says: str = ""  # the condition as one sentence to the lifter, when it explains a finding
     file: str = ""
     line: int = 0
+
+
+@dataclass(frozen=True)
+class ValueOf:
+    """A plan attribute written `{value_of: name}`: the answer or derived value `name` of this case."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"the value of {self.name}"
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value the rule base computes for a check-in (checkin.yaml `derived:`), which rules test
+    like an answer. `how` is one of: ("journal", spec) read from the lifter's journal; ("when",
+    Condition); ("sum", terms); ("if", Condition, then-term, else-term). A term is a number or
+    the name of an answer or earlier derived value (yes counts as 1)."""
+
+    question: Question  # its type, range and the sentence a report says about it
+    how: tuple = field(hash=False, compare=False)
+    stage: str = "history"  # "history": from the journal alone, before the answers are checked; "week": after
+
+
+@dataclass(frozen=True)
+class CheckinRoles:
+    """What Python needs to know about check-ins (rulebase.yaml `roles: checkin:`)."""
+
+    follows: tuple  # dispositions after which a weekly check-in is allowed
+    week_counted: str  # the derived value saying whether this week counts
+    weeks_counted: str  # ... how many program weeks have counted
+    pain_change: str  # ... this week's worst pain minus the first assessment's
+    every_days: int  # check in again after this many days
+    pain_answer: str = ""  # the answer each entry's pain is read from, for the chart
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """The weekly check-in's vocabulary (checkin.yaml): its questions, derived values and roles."""
+
+    questions: tuple  # of Question, in the order they are asked
+    derived: tuple  # of Derived, in the order they are computed
+    baseline: dict = field(hash=False, compare=False)  # answers and history that check-in rule examples start from
+    roles: CheckinRoles | None = None
+    redefined: dict = field(default_factory=dict, hash=False, compare=False)  # named condition -> (it, its negation)
 
 
 @dataclass(frozen=True)
@@ -341,13 +387,23 @@ class RuleBase:
     signoffs: tuple = ()  # of SignOff (signoffs.yaml), each already checked against the files
     rule_hashes: dict = field(default_factory=dict, hash=False, compare=False)  # rule id -> sha256 of what review shows
     hazards: tuple = ()  # of Hazard (safety.yaml)
+    checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
+    checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
 
     @property
     def fallback_disposition(self) -> str:
         return self.roles.no_decision_disposition
 
     def question(self, qid: str) -> Question:
-        return self.questions_by_id[qid]
+        """A question by id; also one only the weekly check-in asks, or a value it derives, which a
+        rule run at both may test (they are not answers to the questionnaire: see questions_by_id)."""
+        found = self.questions_by_id.get(qid)
+        if found is None and self.checkin is not None:
+            found = next((q for q in self.checkin.questions if q.id == qid), None) or \
+                next((d.question for d in self.checkin.derived if d.question.id == qid), None)
+        if found is None:
+            raise KeyError(qid)
+        return found
 
     @cached_property
     def questions_by_id(self) -> dict:

@@ -71,7 +71,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     Raises RuleBaseError before serving anything when the rule base is broken.
     """
     from spinewise import api
-    from spinewise.web import views
+    from spinewise.web import checkin, views
 
     folder = templates_dir() / "web"
     app = WebApp(__name__, template_folder=str(folder), static_folder=str(folder / "static"),
@@ -82,6 +82,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
     app.register_blueprint(views.web)
+    app.register_blueprint(checkin.checkin_web)
     app.after_request(_headers)
     for status in (400, 404, 405, 413, 500):
         app.register_error_handler(status, _error_page)

@@ -66,7 +66,9 @@ def fhir_available() -> bool:
 def downloads() -> tuple:
     """The downloads the report page offers; only formats this installation can make."""
     offered = [Download("web.download_answers", "Your answers (JSON)",
-                        "replays to this report with: spinewise assess --answers FILE")]
+                        "replays to this report with: spinewise assess --answers FILE"),
+               Download("checkin.start_journal", "Your journal, for the weekly check-ins (JSON)",
+                        "upload it at each weekly check-in, or use it with: spinewise checkin --journal FILE")]
     if pdf_available():
         offered.append(Download("web.download_pdf", "This report (PDF)", "to print or keep"))
     # FHIR: the one place the FHIR download is offered, once spinewise.fhir exists.

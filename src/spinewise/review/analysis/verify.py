@@ -252,6 +252,7 @@ def _any(conditions):
 
 def _unproduced(rulebase, rules) -> list[Problem]:
     folder = Path(rulebase.directory)
+    rules = tuple(rules) + tuple(rule for rule in rulebase.checkin_rules if rule.status == "approved")
     findings = {rule.finding for rule in rules} | {rulebase.roles.no_decision_finding}
     planned = {entry.code for rule in rules for entry in rule.plan}
     planned |= {code for d in rulebase.dispositions for code in d.required_plan}

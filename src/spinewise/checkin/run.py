@@ -1,0 +1,124 @@
+"""One weekly check-in: refuse it when the journal does not allow one, check the answers,
+derive the values the rule base declares, run the check-in rules, and build the entry.
+
+Python carries the journal in and the result out: whether the week counts, every dose and
+step, and the disposition are the rules' (70-checkin.yaml and the rules marked `at: checkin`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from spinewise.answers import check_answers
+from spinewise.checkin.derive import history_values, week_values
+from spinewise.errors import AnswersError, SpinewiseError
+from spinewise.journal import JournalError, new_entry, parse_date
+from spinewise.rulebase.model import ValueOf
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in one plan item since last week, and the rule and answers that changed it."""
+
+    code: str
+    change: str  # start, up, hold or down
+    rule: str  # the rule's title
+    rule_id: str
+    because: dict
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    result: object  # Result, with `checkin` set
+    entry: dict  # the journal entry to append
+    changes: tuple  # of Change
+    values: dict  # answers, history and week values the rules saw
+
+
+def refusal(rulebase, journal, day) -> str | None:
+    """Why the journal allows no check-in on `day` (and what to run instead), or None."""
+    roles = rulebase.checkin.roles
+    last = journal.last
+    if last is None:
+        return (f"the journal {journal.path} holds no assessment yet, so there is nothing to check in against; "
+                f"start it with `spinewise assess --journal {journal.path}`")
+    disposition = last["result"]["disposition"]
+    if disposition not in roles.follows:
+        known = _known(rulebase, disposition)
+        title = rulebase.disposition(disposition).title if known else disposition
+        then = ("follow that advice, and once a practitioner has cleared you to train start again with"
+                if not known or rulebase.disposition(disposition).referral
+                else "nothing needs a weekly check-in now; if your back bothers you again, answer the questions again with")
+        return (f"no check-in follows the last entry ({last['date']}: \"{title}\"): weekly check-ins are for the "
+                f"corrective program and the return to load; {then} `spinewise assess --journal {journal.path}`")
+    if day < parse_date(last["date"]):
+        return (f"the check-in date {day.isoformat()} is before the last entry in the journal ({last['date']}); "
+                f"give --date {last['date']} or later")
+    return None
+
+
+def _known(rulebase, code: str) -> bool:
+    return any(d.code == code for d in rulebase.dispositions)
+
+
+def run_checkin(triage, journal, answers: dict, day) -> CheckinOutcome:
+    """The check-in's result and journal entry; raises JournalError (refused) or AnswersError (bad answers)."""
+    view = triage.rulebase
+    checkin = view.checkin
+    why_not = refusal(view, journal, day)
+    if why_not:
+        raise JournalError(why_not)
+    history = history_values(checkin, journal, day)
+    asked_ids = {question.id for question in checkin.questions}
+    unknown = [qid for qid in answers if qid not in asked_ids]
+    given = {qid: value for qid, value in answers.items() if qid in asked_ids}
+    check = check_answers(view, given, context=history)
+    if unknown:
+        check.problems.insert(0, f"unknown question id{'s' if len(unknown) > 1 else ''} "
+                                 f"{', '.join(repr(q) for q in unknown)} (check-in ids: {', '.join(asked_ids_in_order(view))})")
+    values = week_values(checkin, {**history, **check.valid})
+    result = triage.conclude(values, not_asked=check.missing)
+    check.raise_problems(missing_allowed=result.disposition == view.roles.stop_disposition)
+    changes = _changes(triage, values)
+    roles = checkin.roles
+    record = {"date": day.isoformat(), "week_counted": bool(values.get(roles.week_counted, False)),
+              "weeks_counted": values.get(roles.weeks_counted, 0), "pain_change": values.get(roles.pain_change, 0)}
+    result = dataclasses.replace(result, plan=resolved_plan(result.plan, values), answers=dict(check.valid),
+                                 checkin=record)
+    derived = {key: value for key, value in values.items() if key not in check.valid}
+    entry = new_entry("checkin", day, dict(check.valid), result.to_json(), derived=derived)
+    return CheckinOutcome(result, entry, changes, values)
+
+
+def asked_ids_in_order(view) -> list:
+    return [question.id for question in view.checkin.questions]
+
+
+def resolved_plan(plan: tuple, values: dict) -> tuple:
+    """Plan attributes written `{value_of: name}` take this check-in's value of `name`."""
+    resolved = []
+    for item in plan:
+        attributes = {key: values.get(value.name) if isinstance(value, ValueOf) else value
+                      for key, value in item.attributes.items()}
+        resolved.append(dataclasses.replace(item, attributes=attributes))
+    return tuple(resolved)
+
+
+def _changes(triage, values: dict) -> tuple:
+    """The rules that set a plan item's `change`, with the answers they fired on."""
+    changes = []
+    for rule, because in triage.fire(values):
+        for entry in rule.plan:
+            if "change" in entry.attributes:
+                changes.append(Change(entry.code, entry.attributes["change"], rule.title, rule.id, dict(because)))
+    return tuple(changes)
+
+
+def require_checkin_answers(answers) -> dict:
+    if not isinstance(answers, dict):
+        raise AnswersError("check-in answers must be a JSON object of question id to answer")
+    return answers
+
+
+__all__ = ["CheckinOutcome", "Change", "SpinewiseError", "refusal", "run_checkin"]

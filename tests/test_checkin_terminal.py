@@ -1,0 +1,89 @@
+"""The weekly check-in in a real pseudo-terminal: nerve signs first, Ctrl-C keeps the answers and
+`--resume` continues, the emergency advice shown at once, and the journal untouched until the end."""
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from conftest import invoke
+
+COMMAND = shutil.which("spinewise", path=str(Path(sys.executable).parent)) or shutil.which("spinewise")
+FIRST = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False,
+         "radiating_leg_pain": False, "feel_location": ["glutes", "lower_back"], "back_pain": True,
+         "pain_intensity": 5, "pain_weeks": 2, "pain_exacerbated": False, "pain_phase": "throughout",
+         "fever": False, "cancer_history": False, "significant_trauma": False, "night_pain": False,
+         "weight_loss": False, "tailbone_tuck": False, "arched_back": True, "thumb_test": "spread",
+         "load_increase": False, "reps_per_set": 10, "dead_bug": "one_leg", "weeks_on_program": 0}
+
+
+@pytest.fixture
+def journal(tmp_path):
+    answers = tmp_path / "first.json"
+    answers.write_text(json.dumps(FIRST))
+    path = tmp_path / "journal.json"
+    assert invoke("assess", "--answers", answers, "--journal", path, "--date", "2026-11-02",
+                  "--format", "json").exit_code == 0
+    return path
+
+
+@pytest.fixture
+def terminal(tmp_path, journal):
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "COLUMNS": "100"}
+
+    def spawn(*args):
+        return pexpect.spawn(COMMAND, ["checkin", "--journal", str(journal), "--date", "2026-11-09",
+                                       "--format", "text", *args], env=env, encoding="utf-8", timeout=60,
+                             dimensions=(40, 100))
+    return spawn
+
+
+def answer(child, text):
+    child.expect_exact("Your answer (")
+    child.expect_exact("? = why): ")
+    child.sendline(text)
+
+
+def test_a_lifter_stops_a_checkin_with_ctrl_c_and_resumes_it_to_the_report(terminal, journal):
+    before = journal.read_text()
+    child = terminal()
+    child.expect_exact("Since your last check-in, have you had numbness or tingling in the saddle area?")
+    for text in ["n", "n", "n", "n", "y"]:
+        answer(child, text)
+    child.expect_exact("did you feel the exercises or lifts working in your lower back?")
+    child.expect_exact("Your answer (")
+    child.sendintr()
+    child.expect_exact("Your 5 answers are kept in")
+    child.expect_exact("spinewise checkin --resume --journal")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert journal.read_text() == before
+
+    child = terminal("--resume")
+    child.expect_exact("Continuing your unfinished questionnaire: 5 answers kept.")
+    for text in ["n", "4", "n", "n", "n", "n", "n", "3", "1", "1"]:
+        answer(child, text)
+    child.expect_exact("WEEKLY CHECK-IN, 2026-11-09")
+    child.expect_exact("This week counted toward the program.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [e["kind"] for e in json.loads(journal.read_text())["entries"]] == ["assessment", "checkin"]
+
+
+def test_a_nerve_sign_shows_the_emergency_advice_at_once(terminal, journal):
+    child = terminal()
+    for text in ["n", "n", "y"]:
+        answer(child, text)
+    child.expect_exact("GO TO AN EMERGENCY DEPARTMENT NOW")
+    child.expect_exact("Answer the other")
+    child.sendline("n")
+    child.expect_exact("Stopping here")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert json.loads(journal.read_text())["entries"][-1]["result"]["disposition"] == "emergency"
