@@ -117,8 +117,8 @@ def test_the_checkin_report_says_the_week_what_changed_and_why_and_the_next_date
     journal = _start(tmp_path)
     run = _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "text")
     text = " ".join(run.stdout.split())
-    assert "WEEKLY CHECK-IN, 2026-11-09" in text
-    assert "This week counted toward the program. Weeks that have counted so far: 1." in text
+    assert "WEEKLY CHECK-IN, Monday 9 November 2026" in text
+    assert "This week counted toward the program: 1 week of the program has counted so far." in text
     assert "Dead bug: up to 3 sets of 10 (beginner level), because every dead-bug rep kept your back down" in text
     assert "Pain by entry (date, worst pain 0-10): 11-02 5, 11-09 3" in text
     assert "Next check-in: Monday 16 November 2026" in text
@@ -131,7 +131,7 @@ def test_the_checkin_report_in_html_draws_the_pain_with_a_text_alternative(tmp_p
     assert "<svg" in html and 'role="img"' in html
     assert "Worst pain (0 to 10) at each entry: 2026-11-02: 5; 2026-11-09: 3." in html
     markdown = _checkin(journal, tmp_path, "2026-11-16", WEEK, "--format", "markdown").stdout
-    assert "## Weekly check-in, 2026-11-16" in markdown
+    assert "## Weekly check-in, Monday 16 November 2026" in markdown
 
 
 @pytest.mark.parametrize("fmt, marker", [("text", "YOUR JOURNAL"), ("markdown", "| Date |"), ("html", "<svg"),

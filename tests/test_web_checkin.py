@@ -75,7 +75,7 @@ def test_a_week_on_the_web_gives_the_checkin_report_and_the_journal_to_download(
     assert "pain_intensity" in pages[1] and "dead_bug_control" in pages[1]
     report = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Weekly check-in, 2026-11-09" in report and "<svg" in report
+    assert "Weekly check-in, Monday 9 November 2026" in report and "<svg" in report
     assert "Dead bug</strong>: up to 3 sets of 10" in report
     download = client.post("/checkin/download", data={"journal_text": _hidden(report, "journal_text")})
     assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'
@@ -127,4 +127,4 @@ def test_the_assessment_report_offers_the_journal_that_starts_the_checkins(clien
     [entry] = json.loads(download.data)["entries"]
     assert entry["kind"] == "assessment" and entry["answers"]["dead_bug"] == "one_leg"
     pages, response = _walk(client, download.data.decode(), WEEK, date="2099-01-01")
-    assert response.status_code == 200 and "Weekly check-in, 2099-01-01" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Weekly check-in, Thursday 1 January 2099" in response.get_data(as_text=True)

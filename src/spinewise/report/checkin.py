@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from spinewise.journal import parse_date
-from spinewise.report.dates import days_after
+from spinewise.report.dates import days_after, in_words
 from spinewise.report.model import because_sentences
 from spinewise.report.render import environment, render_report
 
@@ -59,6 +59,10 @@ class CheckinView:
     command: str  # how to check in
 
 
+def _weeks(count: int) -> str:
+    return f"{count} week{'' if count == 1 else 's'} of the program {'has' if count == 1 else 'have'} counted"
+
+
 def checkin_view(outcome, journal, view) -> CheckinView:
     roles = view.checkin.roles
     record = outcome.result.checkin
@@ -67,11 +71,11 @@ def checkin_view(outcome, journal, view) -> CheckinView:
     # The journal ends with this check-in; the entry before it says which phase the week was in.
     previous = journal.entries[-2]["result"]["disposition"] if len(journal.entries) > 1 else ""
     if previous != view.roles.program_disposition:  # on the way back to load, program weeks no longer count
-        week = f"The program is behind you: {weeks} weeks of it counted."
+        week = f"The program is behind you: {_weeks(weeks)} of it counted."
     elif record["week_counted"]:
-        week = f"This week counted toward the program. Weeks that have counted so far: {weeks}."
+        week = f"This week counted toward the program: {_weeks(weeks)} so far."
     else:
-        week = f"This week did not count toward the program. Weeks that have counted so far: {weeks}."
+        week = f"This week did not count toward the program: {_weeks(weeks)} so far."
     change = record["pain_change"]
     pain_change = ("Your worst pain is the same as when you started." if change == 0 else
                    f"Your worst pain is {abs(change)} point{'s' if abs(change) != 1 else ''} "
@@ -81,7 +85,7 @@ def checkin_view(outcome, journal, view) -> CheckinView:
                     if any(item.code == change.code for item in outcome.result.plan))
     follows = outcome.result.disposition in roles.follows
     return CheckinView(
-        date=record["date"], first=False, week=week, pain_change=pain_change, changes=changes,
+        date=in_words(day), first=False, week=week, pain_change=pain_change, changes=changes,
         chart=pain_chart(journal, roles),
         next_checkin=days_after(day, roles.every_days) if follows else "",
         command=f"spinewise checkin --journal {journal.path}",
