@@ -495,9 +495,9 @@ def rules_check(directory, rules_dir):
     """
     from spinewise.review.check import check_rules
 
-    problems, coverage = check_rules(directory or rules_dir)
-    if coverage:
-        click.echo(f"static verification: {coverage}", err=True)
+    problems, summary = check_rules(directory or rules_dir)
+    for line in summary:
+        click.echo(line, err=True)
     for problem in problems:
         prefix = "warning: " if problem.severity == "warning" else ""
         click.echo(f"{problem.file}:{problem.line}: {prefix}{problem.message}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spinewise.checkin.space import draw_checkin, run_drawn
 from spinewise.rulebase.conditions import evaluate
 
-DRAWS = 200
+DRAWS = 600  # about half a second; enough for each check-in hazard to apply to dozens of check-ins
 SEED = 20261127
 
 
@@ -20,8 +20,9 @@ SEED = 20261127
 class CheckinVerdict:
     hazard: object
     checked: int  # check-ins the hazard applied to
-    broken_by: dict | None  # the answers and journal values of a check-in that breaks it
+    broken_by: dict | None  # {"journal": values, "answers": answers} of a check-in that breaks it
     got: str = ""  # what that check-in gave, in words
+    draws: int = 0  # check-ins drawn in all
 
 
 def check_checkin_hazards(triage, hazards, draws: int = DRAWS) -> list[CheckinVerdict]:
@@ -38,8 +39,9 @@ def check_checkin_hazards(triage, hazards, draws: int = DRAWS) -> list[CheckinVe
             counts[id(hazard)] += 1
             failure = guarantee_broken(view, hazard.guarantee, result, values)
             if failure:
-                broken[id(hazard)] = ({**history, **answers}, failure)
-    return [CheckinVerdict(h, counts[id(h)], *(broken.get(id(h)) or (None, ""))) for h in hazards]
+                findings = ", ".join(result.finding_codes) or "none"
+                broken[id(hazard)] = ({"journal": history, "answers": answers}, f"{failure}; findings: {findings}")
+    return [CheckinVerdict(h, counts[id(h)], *(broken.get(id(h)) or (None, "")), draws=draws) for h in hazards]
 
 
 def guarantee_broken(rulebase, guarantee, result, values) -> str:
@@ -62,7 +64,7 @@ def guarantee_broken(rulebase, guarantee, result, values) -> str:
             if now:
                 problems.append(f"it plans {', '.join(now)} now")
         elif kind == "plan_change_never":
-            for code, change in (value.items() if isinstance(value, dict) else ()):
+            for code, change in dict(value).items():
                 if any(item.code == code and item.attributes.get("change") == change for item in result.plan):
                     problems.append(f"it plans {code} with change {change}")
     return "; ".join(problems)

@@ -54,7 +54,9 @@ def draw_checkin(view, rng: random.Random, follows: tuple) -> tuple[dict, dict]:
 
 def _value(question, rng: random.Random):
     if question.type == "bool":
-        return rng.random() < 0.2  # mostly no: a yes to any nerve sign decides the rest
+        # Warning signs (questions with a `sign`) seldom yes: a yes decides the advice and would
+        # hide what the other rules do; so two in three check-ins have none.
+        return rng.random() < (0.05 if question.sign else 0.4)
     if question.type == "int":
         return rng.randint(question.minimum, question.maximum)
     if question.type == "choice":

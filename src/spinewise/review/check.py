@@ -17,31 +17,35 @@ from spinewise.review.expect import example_answers  # noqa: F401 (where `rules 
 from spinewise.rulebase.yamlsource import Problem
 
 
-def check_rules(rules_dir=None) -> tuple[list[Problem], str]:
-    """Every problem in a rule base folder, and how static verification covered its answer space
-    ("" if it could not run)."""
+def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
+    """Every problem in a rule base folder, and lines saying how static verification covered its
+    answer space and how the safety case was verified (none if the rule base could not be read)."""
     from spinewise.review.analysis.verify import verify
 
     # Uncached on purpose: the cache keeps only valid rule bases, without their warnings.
     from spinewise.engine.triage import Triage
-    from spinewise.review.safety import hazard_problems, prove_hazards
+    from spinewise.review.safety import hazard_problems, prove_hazards, safety_summary
     from spinewise.rulebase.signoff import signoff_problems
 
     rulebase, problems = read_rulebase(rules_folder(rules_dir))
-    coverage = ""
+    summary = []
     if rulebase is not None:
         invalid = check_examples(rulebase)
         problems.extend(invalid)
         problems.extend(check_checkin_examples(rulebase))
         verification = verify(rulebase)
         problems.extend(verification.problems)
-        coverage = verification.coverage
+        if verification.coverage:
+            summary.append(f"static verification: {verification.coverage}")
         triage = Triage(rulebase)
         if not invalid:
             problems.extend(failing_examples(triage))
-        problems.extend(hazard_problems(rulebase, prove_hazards(rulebase), triage))
+        proofs = prove_hazards(rulebase)
+        problems.extend(hazard_problems(rulebase, proofs, triage))
+        if proofs:
+            summary.append(f"safety case: {safety_summary(proofs)}")
         problems.extend(signoff_problems(rulebase))
-    return sorted(problems, key=lambda p: (p.file, p.line)), coverage
+    return sorted(problems, key=lambda p: (p.file, p.line)), summary
 
 
 def check_examples(rulebase) -> list[Problem]:
@@ -80,7 +84,8 @@ def failing_examples(triage) -> list[Problem]:
     problems = []
     rules = {rule.id: rule for rule in triage.rulebase.rules}
     for outcome in run_tests(triage).outcomes:
-        if outcome.status == "fail":
+        # Check-in rules' examples are reported by check_checkin_examples (their rules are not in `rules`).
+        if outcome.status == "fail" and outcome.test.startswith("rule "):
             rule = rules[outcome.test.split()[1]]
             problems.append(Problem(rule.file, int(outcome.where.rsplit(":", 1)[1]), (
                 f"{outcome.test} fails: {'; '.join(outcome.problems)} (expected {outcome.expected}; "

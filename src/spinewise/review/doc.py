@@ -178,12 +178,12 @@ def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
 
 def _hazard_view(proof, rulebase) -> HazardView:
     hazard = proof.hazard
-    rules = {rule.id: rule for rule in rulebase.rules}
+    rules = {rule.id: rule for rule in rulebase.rules + rulebase.checkin_rules}
     verified = proof.how if proof.status != "broken" else (
         "BROKEN: `spinewise rules check` names an answers set that breaks it")
     return HazardView(hazard.id, hazard.hazard.rstrip("."), guarantee_words(rulebase, hazard),
                       tuple(_titled(rules[rid]) for rid in hazard.controls), " ".join(hazard.rationale.split()),
-                      verified, proof.status in ("proved", "checkin"), f"{Path(hazard.file).name}:{hazard.line}")
+                      verified, proof.status in ("proved", "sampled"), f"{Path(hazard.file).name}:{hazard.line}")
 
 
 def _topic_info(path: Path) -> dict:

@@ -7,6 +7,10 @@ severe disposition any fired rule gives, else the rule base's fallback. The answ
 search (analysis/search.py) then either finds no answers set that satisfies it (proved,
 over the whole space) or returns one; that answers set is replayed through the engine to
 confirm it and is printed, so a clinician can see the lifter it fails.
+
+Check-in hazards (`scope: checkin`) depend on the journal as well as the answers, which
+the answer-space search does not model: they are checked over a seeded sample of
+check-ins drawn across journal states (checkin/guarantees.py), and say so.
 """
 
 from __future__ import annotations
@@ -25,9 +29,12 @@ from spinewise.rulebase.yamlsource import Problem
 @dataclass(frozen=True)
 class Proof:
     hazard: object  # Hazard
-    status: str  # "proved", "broken", "not_proved" (too large to search) or "checkin" (proved by check-ins)
+    status: str  # "proved", "broken", "not_proved" (too large to search, or no check-in it applied to) or
+    #              "sampled" (a check-in hazard kept over every drawn check-in it applied to)
     how: str  # how it was verified, in words
-    answers: dict | None = None  # an answers set that breaks it
+    answers: dict | None = None  # an answers set that breaks it (a check-in's: {"journal": ..., "answers": ...})
+    got: str = ""  # for a broken check-in hazard: what that check-in gave, in words
+    drawn: int = 0  # for a check-in hazard: the seeded check-ins drawn
 
 
 def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
@@ -37,10 +44,11 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
     space = build_space(rulebase, list(conditions.values()) + [h.when for h in hazards if h.when is not None])
     logic = _Logic(rulebase, rules, conditions)
     total = space.answer_sets()
+    checkins = _checkin_proofs(rulebase, [h for h in rulebase.hazards if h.scope == "checkin"], include_draft)
     proofs = []
     for hazard in rulebase.hazards:
         if hazard.scope != "assessment":
-            proofs.append(Proof(hazard, "checkin", "proved over check-ins by the check-in analysis, once check-ins exist"))
+            proofs.append(checkins[id(hazard)])
             continue
         broken = AllOf((hazard.when or Const(True), logic.violation(hazard)))
         try:
@@ -55,12 +63,61 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
     return proofs
 
 
+def _checkin_proofs(rulebase, hazards, include_draft: bool) -> dict:
+    """The check-in hazards' proofs by id(hazard): each checked over the same seeded draws of check-ins."""
+    if not hazards:
+        return {}
+    if rulebase.checkin is None or rulebase.checkin.roles is None:
+        return {id(h): Proof(h, "not_proved", "the rule base has no weekly check-in (checkin.yaml) to check it over")
+                for h in hazards}
+    from spinewise.checkin.guarantees import check_checkin_hazards
+    from spinewise.checkin.view import checkin_view
+    from spinewise.engine.triage import Triage
+
+    proofs = {}
+    for verdict in check_checkin_hazards(Triage(checkin_view(rulebase), include_draft), hazards):
+        hazard = verdict.hazard
+        if verdict.broken_by is not None:
+            proofs[id(hazard)] = Proof(hazard, "broken", "broken", verdict.broken_by, verdict.got, verdict.draws)
+        elif not verdict.checked:
+            proofs[id(hazard)] = Proof(hazard, "not_proved", (
+                f"none of {verdict.draws:,} seeded check-ins drawn across journal states had the answers it is about"),
+                drawn=verdict.draws)
+        else:
+            proofs[id(hazard)] = Proof(hazard, "sampled", (
+                f"kept by all {verdict.checked:,} of {verdict.draws:,} seeded check-ins drawn across journal states "
+                f"that it applies to: a sample of the journal states, not a proof over every one"), drawn=verdict.draws)
+    return proofs
+
+
+def safety_summary(proofs) -> str:
+    """One line for `rules check`: how the safety case was verified, the check-in sample said as a sample."""
+    proved = sum(1 for p in proofs if p.status == "proved")
+    sampled = sum(1 for p in proofs if p.status == "sampled")
+    broken = sum(1 for p in proofs if p.status in ("broken", "not_proved"))
+    drawn = max((p.drawn for p in proofs), default=0)
+    parts = [f"{proved} assessment hazard(s) proved over every answers set"]
+    if sampled:
+        parts.append(f"{sampled} check-in hazard(s) kept over {drawn:,} seeded check-ins drawn across journal "
+                     f"states (a sample, not a proof)")
+    if broken:
+        parts.append(f"{broken} broken or unproved")
+    return "; ".join(parts)
+
+
 def hazard_problems(rulebase, proofs, triage=None) -> list[Problem]:
     """`rules check` rows: an error for each broken or unproved hazard, naming an answers set that breaks it."""
     problems = []
     for proof in proofs:
         hazard = proof.hazard
-        if proof.status == "broken":
+        if proof.status == "broken" and hazard.scope == "checkin":
+            problems.append(Problem(hazard.file, hazard.line, (
+                f"hazard {hazard.id} is not prevented at a check-in: {hazard.hazard.rstrip('.')}; guarantee broken: "
+                f"{guarantee_words(rulebase, hazard)}. For example this check-in ({proof.got}): journal values "
+                f"{json.dumps(proof.answers['journal'], separators=(',', ':'))} and check-in answers "
+                f"{json.dumps(proof.answers['answers'], separators=(',', ':'))}; "
+                f"controlling rules: {', '.join(hazard.controls)}")))
+        elif proof.status == "broken":
             got = ""
             if triage is not None:
                 result = triage.conclude(proof.answers)
@@ -90,6 +147,8 @@ def guarantee_words(rulebase, hazard) -> str:
                 f"\"{rulebase.plan_item(c).title}\"" for c in value) + " now")
         elif kind == "safety_net":
             parts.append("the report carries a safety net with the warning signs")
+        elif kind == "plan_change_never":
+            parts += [f"the plan never has \"{rulebase.plan_item(code).title}\" go {change}" for code, change in value]
     text = "; ".join(parts)
     scoped = dict(hazard.guarantee).get("when_disposition")
     if scoped:

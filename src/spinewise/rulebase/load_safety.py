@@ -11,6 +11,7 @@ check-in after any journal entry, once check-ins exist). The guarantees:
   findings_never: [CODE, ...]      none of these findings is drawn
   plan_never_now: [CODE, ...]      none of these plan items is shown as something to do now
   safety_net: true                 the report carries a safety net (its warning signs)
+  plan_change_never: {CODE: CHANGE}  (check-ins) no plan item CODE with that `change`
 
 and `when_disposition: [CODE, ...]` narrows a hazard to results with one of those dispositions.
 """
@@ -25,7 +26,7 @@ from spinewise.rulebase.yamlsource import LocatedList
 SAFETY_FILE = "safety.yaml"
 SCOPES = ("assessment", "checkin")
 GUARANTEES = ("disposition_at_least", "disposition_never", "findings_never", "plan_never_now", "safety_net",
-              "when_disposition")
+              "plan_change_never", "when_disposition")
 HAZARD_KEYS = ("id", "hazard", "guarantee", "controls", "rationale")
 
 
@@ -57,6 +58,9 @@ def read_hazards(data, report: Reporter, vocab, conditions, parameters, rule_ids
             if when is None:
                 continue
         guarantee = _guarantee(node, what, vocab, report)
+        if guarantee is not None and scope != "checkin" and "plan_change_never" in dict(guarantee):
+            report.error(node.line_of("guarantee"), f"{what}: plan_change_never is a check-in guarantee: add `scope: checkin`")
+            continue
         controls = _controls(node, what, rule_ids, report)
         if guarantee is None or controls is None:
             continue
@@ -83,6 +87,12 @@ def _guarantee(node, what: str, vocab, report: Reporter):
                 return None
             parts.append((kind, True))
             continue
+        if kind == "plan_change_never":
+            changes = _plan_changes(block, what, vocab, report)
+            if changes is None:
+                return None
+            parts.append((kind, changes))
+            continue
         codes = [value] if kind == "disposition_at_least" else value
         if not isinstance(codes, list) or not codes:
             report.error(block.line_of(kind), f"{what}: {kind} takes " + (
@@ -95,6 +105,25 @@ def _guarantee(node, what: str, vocab, report: Reporter):
                 return None
         parts.append((kind, value if kind == "disposition_at_least" else tuple(codes)))
     return tuple(parts)
+
+
+def _plan_changes(block, what: str, vocab, report: Reporter):
+    """plan_change_never's mapping of plan codes to the `change` the plan item must never carry."""
+    value = block["plan_change_never"]
+    if not isinstance(value, dict) or not value:
+        report.error(block.line_of("plan_change_never"), f"{what}: plan_change_never takes a mapping of plan codes "
+                                                         f"to a change, e.g. {{reintroduce_load: up}}")
+        return None
+    for code, change in value.items():
+        if not known(vocab.plan, code):
+            report.error(block.line_of("plan_change_never"), f"{what}: plan_change_never: unknown code {shown(code)}"
+                                                             f"{did_you_mean(code, vocab.plan)}")
+            return None
+        if not isinstance(change, str):
+            report.error(block.line_of("plan_change_never"), f"{what}: plan_change_never: the change of {code} must "
+                                                             f"be a word such as up, hold or down")
+            return None
+    return tuple((str(code), str(change)) for code, change in value.items())
 
 
 def _controls(node, what: str, rule_ids, report: Reporter):
