@@ -10,25 +10,14 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import invoke
+from checkin_support import started_journal
 
 COMMAND = shutil.which("spinewise", path=str(Path(sys.executable).parent)) or shutil.which("spinewise")
-FIRST = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False,
-         "radiating_leg_pain": False, "feel_location": ["glutes", "lower_back"], "back_pain": True,
-         "pain_intensity": 5, "pain_weeks": 2, "pain_exacerbated": False, "pain_phase": "throughout",
-         "fever": False, "cancer_history": False, "significant_trauma": False, "night_pain": False,
-         "weight_loss": False, "tailbone_tuck": False, "arched_back": True, "thumb_test": "spread",
-         "load_increase": False, "reps_per_set": 10, "dead_bug": "one_leg", "weeks_on_program": 0}
 
 
 @pytest.fixture
 def journal(tmp_path):
-    answers = tmp_path / "first.json"
-    answers.write_text(json.dumps(FIRST))
-    path = tmp_path / "journal.json"
-    assert invoke("assess", "--answers", answers, "--journal", path, "--date", "2026-11-02",
-                  "--format", "json").exit_code == 0
-    return path
+    return started_journal(tmp_path)
 
 
 @pytest.fixture

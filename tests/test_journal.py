@@ -6,18 +6,8 @@ import os
 
 import pytest
 
+from checkin_support import FIRST, WEEK
 from conftest import invoke
-
-FIRST = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False,
-         "radiating_leg_pain": False, "feel_location": ["glutes", "lower_back"], "back_pain": True,
-         "pain_intensity": 5, "pain_weeks": 2, "pain_exacerbated": False, "pain_phase": "throughout",
-         "fever": False, "cancer_history": False, "significant_trauma": False, "night_pain": False,
-         "weight_loss": False, "tailbone_tuck": False, "arched_back": True, "thumb_test": "spread",
-         "load_increase": False, "reps_per_set": 10, "dead_bug": "one_leg", "weeks_on_program": 0}
-WEEK = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False, "radiating_leg_pain": False,
-        "back_pain": True, "felt_in_back": False, "pain_intensity": 3, "pain_exacerbated": False, "fever": False,
-        "significant_trauma": False, "night_pain": False, "weight_loss": False, "sessions_done": 3,
-        "dead_bug_control": "kept_down", "thumb_distance": "unchanged"}
 
 
 def _start(tmp_path, name="journal.json"):

@@ -8,20 +8,11 @@ import re
 
 import pytest
 
-from conftest import RULES, invoke
+from checkin_support import FIRST, WEEK, started_journal
+from conftest import RULES
 from spinewise.web.app import create_app
 
 ASKED = re.compile(r'name="asked" value="(\w+)"')
-FIRST = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False,
-         "radiating_leg_pain": False, "feel_location": ["glutes", "lower_back"], "back_pain": True,
-         "pain_intensity": 5, "pain_weeks": 2, "pain_exacerbated": False, "pain_phase": "throughout",
-         "fever": False, "cancer_history": False, "significant_trauma": False, "night_pain": False,
-         "weight_loss": False, "tailbone_tuck": False, "arched_back": True, "thumb_test": "spread",
-         "load_increase": False, "reps_per_set": 10, "dead_bug": "one_leg", "weeks_on_program": 0}
-WEEK = {"saddle_numbness": False, "bladder_bowel_change": False, "leg_weakness": False, "radiating_leg_pain": False,
-        "back_pain": True, "felt_in_back": False, "pain_intensity": 3, "pain_exacerbated": False, "fever": False,
-        "significant_trauma": False, "night_pain": False, "weight_loss": False, "sessions_done": 3,
-        "dead_bug_control": "kept_down", "thumb_distance": "unchanged"}
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +22,7 @@ def client():
 
 @pytest.fixture
 def journal_text(tmp_path):
-    answers = tmp_path / "first.json"
-    answers.write_text(json.dumps(FIRST))
-    journal = tmp_path / "journal.json"
-    assert invoke("assess", "--answers", answers, "--journal", journal, "--date", "2026-11-02",
-                  "--format", "json").exit_code == 0
-    return journal.read_text()
+    return started_journal(tmp_path).read_text()
 
 
 def _field(value):
