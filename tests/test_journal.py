@@ -110,7 +110,7 @@ def test_the_checkin_report_says_the_week_what_changed_and_why_and_the_next_date
     assert "WEEKLY CHECK-IN, Monday 9 November 2026" in text
     assert "This week counted toward the program: 1 week of the program has counted so far." in text
     assert "Dead bug: up to 3 sets of 10 (beginner level), because every dead-bug rep kept your back down" in text
-    assert "Pain by entry (date, worst pain 0-10): 11-02 5, 11-09 3" in text
+    assert "Pain by entry (date, worst pain 0-10): 2 Nov 5, 9 Nov 3" in text
     assert "Next check-in: Monday 16 November 2026" in text
     assert "Your worst pain is 2 points lower than when you started" in text
 
@@ -119,7 +119,7 @@ def test_the_checkin_report_in_html_draws_the_pain_with_a_text_alternative(tmp_p
     journal = _start(tmp_path)
     html = _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "html").stdout
     assert "<svg" in html and 'role="img"' in html
-    assert "Worst pain (0 to 10) at each entry: 2026-11-02: 5; 2026-11-09: 3." in html
+    assert "Worst pain (0 to 10) at each entry: 2 Nov: 5; 9 Nov: 3." in html
     markdown = _checkin(journal, tmp_path, "2026-11-16", WEEK, "--format", "markdown").stdout
     assert "## Weekly check-in, Monday 16 November 2026" in markdown
 

@@ -34,6 +34,7 @@ class PainPoint:
     pain: int
     x: float
     y: float
+    label: str = ""  # the day, short and in words: "2 Nov"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,11 @@ def pain_series(journal, roles) -> list:
     return series
 
 
+def _short_day(date: str) -> str:
+    day = parse_date(date)
+    return f"{day.day} {day.strftime('%b')}"
+
+
 def pain_chart(journal, roles) -> PainChart | None:
     series = pain_series(journal, roles)
     if not series:
@@ -141,11 +147,11 @@ def pain_chart(journal, roles) -> PainChart | None:
     span_x = c["width"] - c["left"] - c["right"]
     span_y = c["height"] - c["top"] - c["bottom"]
     step = span_x / max(len(series) - 1, 1)
-    points = tuple(PainPoint(date, pain, round(c["left"] + index * step, 1), round(c["top"] + span_y * (10 - pain) / 10, 1))
-                   for index, (date, pain) in enumerate(series))
-    row = ", ".join(f"{date[5:]} {pain}" for date, pain in series)
+    points = tuple(PainPoint(date, pain, round(c["left"] + index * step, 1), round(c["top"] + span_y * (10 - pain) / 10, 1),
+                             _short_day(date)) for index, (date, pain) in enumerate(series))
+    row = ", ".join(f"{point.label} {point.pain}" for point in points)
     alternative = ("Worst pain (0 to 10) at each entry: " +
-                   "; ".join(f"{date}: {pain}" for date, pain in series) + ".")
+                   "; ".join(f"{point.label}: {point.pain}" for point in points) + ".")
     return PainChart(points, row, alternative, " ".join(f"{p.x},{p.y}" for p in points), c["width"], c["height"],
                      tuple((value, round(c["top"] + span_y * (10 - value) / 10, 1)) for value in (0, 5, 10)))
 
