@@ -17,7 +17,7 @@ from spinewise.report.model import because_sentences
 from spinewise.report.render import environment, render_report
 
 CHANGE_WORDS = {"start": "starts at", "up": "up to", "hold": "stays at", "down": "back to"}
-CHART = {"width": 320, "height": 130, "left": 28, "right": 10, "top": 10, "bottom": 24}
+CHART = {"width": 320, "height": 130, "left": 28, "right": 18, "top": 10, "bottom": 24}
 
 
 @dataclass(frozen=True)
