@@ -7,13 +7,16 @@ branch, a reset walks every node, and after each firing every rule is polled. Th
 matcher reads the same rules the same way (experta's `prepare_rule`: disjunctive normal
 form, an `InitialFact` before a leading NOT) and builds the same kind of network:
 
-- alpha: one memory per fact pattern, fed by field checks shared between all patterns
-  (one `FeatureCheck` object per distinct test; each is evaluated once per fact);
+- alpha: one memory per distinct pattern (patterns with the same field checks share it,
+  so a named condition copied into several rules is tested and stored once), fed by
+  field checks shared between all patterns (one `FeatureCheck` object per distinct test;
+  each is evaluated once per fact);
 - beta: per rule branch, its positive patterns joined left to right with experta's
   binding rule (a name bound twice must hold the same value) and its NOT patterns
-  blocking the matches they agree with;
+  blocking the matches they agree with; a branch of one pattern needs no join;
 - conflict set: each full match is an experta `Activation`, handed to experta's agenda
-  and strategy exactly as experta's matcher hands them over.
+  and strategy as experta's matcher hands them over (its context holds the names the
+  rule binds; experta's also names each anonymous pattern, which no rule reads).
 
 Only what a change reaches is computed: a fact reaches the patterns of its type, a
 pattern the branches that read it, and a branch whose other patterns are still empty
@@ -34,24 +37,25 @@ from experta.rule import Rule  # noqa: E402
 from spinewise.engine.checks import compiled, field_check  # noqa: E402
 
 
-class Pattern:
-    """An alpha memory: the facts of one type that pass every field check of one pattern."""
+class Alpha:
+    """An alpha memory: the facts of one type that pass every field check of a pattern.
 
-    __slots__ = ("fact_type", "checks", "capture", "memory", "readers")
+    Patterns with the same checks share one (a named condition's test is copied into every
+    rule that reads it): the fact is tested once and stored once for all of them."""
 
-    def __init__(self, pattern: Fact, checks: list):
-        self.fact_type = type(pattern)
-        self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between patterns
-        bind = pattern.get("__bind__")
-        self.capture = bind if bind is not None else f"__pattern_{id(pattern)}__"
+    __slots__ = ("fact_type", "checks", "memory", "readers")
+
+    def __init__(self, fact_type: type, checks: tuple):
+        self.fact_type = fact_type
+        self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
         self.memory: dict = {}  # fact id -> (fact, bindings)
         self.readers: list = []  # (branch, place in the branch, negated)
 
-    def match(self, fact, results: dict):
+    def match(self, fact, results: list):
         """The bindings a fact makes in this pattern, or None when it does not pass."""
         bound: dict = {}
         for slot, function in self.checks:
-            result = results.get(slot)
+            result = results[slot]
             if result is None:
                 result = results[slot] = function(fact)
             if result is False:
@@ -61,7 +65,6 @@ class Pattern:
                     if not _agrees(bound, key, value):
                         return None
                 bound.update(result)
-        bound[self.capture] = fact
         return bound
 
 
@@ -85,31 +88,37 @@ def _consistent(left: dict, right: dict) -> bool:
 
 
 class Branch:
-    """One conjunction of a rule in disjunctive normal form: positive patterns and NOTs, in order."""
+    """One conjunction of a rule in disjunctive normal form: positive patterns and NOTs, in order.
 
-    __slots__ = ("rule", "steps", "positives", "live")
+    A step is (alpha, negated, capture): `capture` is the name the rule binds the fact to
+    (`AS.name << Fact(...)`), or None."""
+
+    __slots__ = ("rule", "steps", "live", "alone")
 
     def __init__(self, rule: Rule, steps: list):
         self.rule = rule
-        self.steps = steps  # (Pattern, negated) in the rule's order
-        self.positives = [pattern for pattern, negated in steps if not negated]
+        self.steps = steps
         self.live: dict = {}  # the facts of a full match -> its Activation
+        # one positive pattern and nothing else: a fact it accepts is a match, no join to make
+        self.alone = len(steps) == 1 and not steps[0][1]
 
     def matches(self, fixed=None):
         """(facts, context) of every full match; with `fixed` = (place, fact id), only those using that fact."""
         partial = [((), {})]
-        for place, (pattern, negated) in enumerate(self.steps):
+        for place, (alpha, negated, capture) in enumerate(self.steps):
             if negated:
                 partial = [(facts, context) for facts, context in partial
-                           if not any(_consistent(context, bound) for _, bound in pattern.memory.values())]
+                           if not any(_consistent(context, _captured(bound, capture, fact))
+                                      for fact, bound in alpha.memory.values())]
             else:
                 if fixed is not None and fixed[0] == place:
-                    candidates = [pattern.memory[fixed[1]]]
+                    candidates = [alpha.memory[fixed[1]]]
                 else:
-                    candidates = pattern.memory.values()
+                    candidates = alpha.memory.values()
                 grown = []
                 for facts, context in partial:
                     for fact, bound in candidates:
+                        bound = _captured(bound, capture, fact)
                         if _consistent(context, bound):
                             joined = dict(context)
                             for key, value in bound.items():
@@ -123,10 +132,14 @@ class Branch:
 
     def complete_with(self, place: int) -> bool:
         """Whether every positive pattern other than the one at `place` has a fact (else no match can form)."""
-        for other, (pattern, negated) in enumerate(self.steps):
-            if not negated and other != place and not pattern.memory:
+        for other, (alpha, negated, _) in enumerate(self.steps):
+            if not negated and other != place and not alpha.memory:
                 return False
         return True
+
+
+def _captured(bound: dict, capture, fact) -> dict:
+    return bound if capture is None else {**bound, capture: fact}
 
 
 class NetworkMatcher(Matcher):
@@ -134,9 +147,10 @@ class NetworkMatcher(Matcher):
 
     def __init__(self, engine):
         super().__init__(engine)
-        self.patterns_by_type: dict = {}  # fact type -> [Pattern]
+        self.alphas_by_type: dict = {}  # fact type -> [Alpha]
         self.branches: list = []
-        self._dirty_patterns: list = []
+        self.slots = 0
+        self._dirty_alphas: list = []
         self._dirty_branches: list = []
         self.added: dict = {}  # id -> Activation, in the order made (a removal before handing over cancels it)
         self.removed: dict = {}
@@ -146,8 +160,8 @@ class NetworkMatcher(Matcher):
 
     def build_network(self) -> None:
         checks: dict = {}
-        patterns: dict = {}
-        literals: dict = {}  # Pattern -> {field: the literal it must equal}
+        alphas: dict = {}  # (fact type, check slots) -> Alpha
+        literals: dict = {}  # Alpha -> {field: the literal it must equal}
         for rule in self.engine.get_rules():
             rule = prepare_rule(rule)  # a new Rule, as experta's activations carry it (not bound to the engine)
             for conjunction in _branches(rule):
@@ -157,28 +171,29 @@ class NetworkMatcher(Matcher):
                     fact = element[0] if negated else element
                     if not isinstance(fact, Fact):
                         raise TypeError(f"rule {rule!r}: {type(fact).__name__} is not supported by this matcher")
-                    if id(fact) not in patterns:
-                        patterns[id(fact)] = Pattern(fact, [_shared(checks, key, value)
-                                                            for key, value in fact.items()
-                                                            if key != "__bind__"])
-                        literals[patterns[id(fact)]] = _literals(fact)
-                    steps.append((patterns[id(fact)], negated))
+                    tested = tuple(_shared(checks, key, value) for key, value in fact.items() if key != "__bind__")
+                    alpha = alphas.get((type(fact), tested))
+                    if alpha is None:
+                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested)
+                        literals[alpha] = _literals(fact)
+                    steps.append((alpha, negated, fact.get("__bind__")))
                 branch = Branch(rule, steps)
-                for place, (pattern, negated) in enumerate(steps):
-                    pattern.readers.append((branch, place, negated))
+                for place, (alpha, negated, _) in enumerate(steps):
+                    alpha.readers.append((branch, place, negated))
                 self.branches.append(branch)
-        for pattern in patterns.values():
-            self.patterns_by_type.setdefault(pattern.fact_type, []).append(pattern)
-        self.index = {kind: LiteralIndex(found, literals) for kind, found in self.patterns_by_type.items()}
+        for alpha in alphas.values():
+            self.alphas_by_type.setdefault(alpha.fact_type, []).append(alpha)
+        self.index = {kind: LiteralIndex(found, literals) for kind, found in self.alphas_by_type.items()}
+        self.slots = len(checks)
 
     # -- experta's Matcher interface --------------------------------------------------
 
     def reset(self) -> None:
-        for pattern in self._dirty_patterns:
-            pattern.memory.clear()
+        for alpha in self._dirty_alphas:
+            alpha.memory.clear()
         for branch in self._dirty_branches:
             branch.live.clear()
-        self._dirty_patterns, self._dirty_branches = [], []
+        self._dirty_alphas, self._dirty_branches = [], []
         self.added, self.removed = {}, {}
 
     def changes(self, adding=None, deleting=None):
@@ -186,6 +201,8 @@ class NetworkMatcher(Matcher):
             self._remove(fact)
         for fact in adding or ():
             self._add(fact)
+        if not self.added and not self.removed:
+            return [], []
         added, removed = list(self.added.values()), list(self.removed.values())
         self.added, self.removed = {}, {}
         return added, removed
@@ -193,36 +210,40 @@ class NetworkMatcher(Matcher):
     # -- propagation ------------------------------------------------------------------
 
     def _add(self, fact) -> None:
-        results: dict = {}
-        key = fact["__factid__"]
         index = self.index.get(type(fact))
-        for pattern in index.candidates(fact) if index else ():
-            bound = pattern.match(fact, results)
+        if index is None:
+            return
+        key = fact["__factid__"]
+        results = [None] * self.slots
+        for alpha in index.candidates(fact):
+            bound = alpha.match(fact, results)
             if bound is None:
                 continue
-            if not pattern.memory:
-                self._dirty_patterns.append(pattern)
-            pattern.memory[key] = (fact, bound)
-            for branch, place, negated in pattern.readers:
+            if not alpha.memory:
+                self._dirty_alphas.append(alpha)
+            alpha.memory[key] = (fact, bound)
+            for branch, place, negated in alpha.readers:
                 if negated:
                     self._block(branch)
+                elif branch.alone:
+                    capture = branch.steps[0][2]
+                    self._activate(branch, (fact,), _captured(bound, capture, fact))
                 elif branch.complete_with(place):
                     for facts, context in branch.matches((place, key)):
                         self._activate(branch, facts, context)
 
     def _remove(self, fact) -> None:
         key = fact["__factid__"]
-        for pattern in self.patterns_by_type.get(type(fact), ()):
-            if pattern.memory.pop(key, None) is None:
+        for alpha in self.alphas_by_type.get(type(fact), ()):
+            if alpha.memory.pop(key, None) is None:
                 continue
-            for branch, _, _ in pattern.readers:
+            for branch, _, _ in alpha.readers:
                 self._rematch(branch)
 
     def _activate(self, branch: Branch, facts: tuple, context: dict) -> None:
         if facts in branch.live:
             return
-        activation = Activation(branch.rule, frozenset(facts), {k: v for k, v in context.items()
-                                                                 if isinstance(k, str)})
+        activation = Activation(branch.rule, facts, {k: v for k, v in context.items() if isinstance(k, str)})
         if not branch.live:
             self._dirty_branches.append(branch)
         branch.live[facts] = activation
@@ -256,24 +277,24 @@ class NetworkMatcher(Matcher):
 
 
 class LiteralIndex:
-    """The patterns of one fact type, found by the literal a field must equal (a Finding's `code`).
+    """The alpha memories of one fact type, found by the literal a field must equal (a Finding's `code`).
 
     Without it every Finding would be tested against every Finding pattern; the test is
-    still made, this only skips the patterns whose literal the fact cannot equal."""
+    still made, this only skips the alphas whose literal the fact cannot equal."""
 
-    def __init__(self, patterns: list, literals: dict):
+    def __init__(self, alphas: list, literals: dict):
         counts: dict = {}
-        for pattern in patterns:
-            for field in literals[pattern]:
+        for alpha in alphas:
+            for field in literals[alpha]:
                 counts[field] = counts.get(field, 0) + 1
         self.field = max(counts, key=counts.get) if counts else None
         self.by_value: dict = {}
         self.others: list = []
-        for pattern in patterns:
-            if self.field in literals[pattern]:
-                self.by_value.setdefault(literals[pattern][self.field], []).append(pattern)
+        for alpha in alphas:
+            if self.field in literals[alpha]:
+                self.by_value.setdefault(literals[alpha][self.field], []).append(alpha)
             else:
-                self.others.append(pattern)
+                self.others.append(alpha)
 
     def candidates(self, fact) -> list:
         if self.field is None or not self.by_value:
