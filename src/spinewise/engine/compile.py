@@ -53,8 +53,10 @@ def engine_saliences(rules) -> list[int]:
 
 
 def _action(rule: Rule, fact_bindings: dict):
+    concludes = tuple(([("finding", rule.finding)] if rule.finding else []) + [("plan", e.code) for e in rule.plan])
+
     def fire(engine, **bound):
-        engine.on_fire(rule, bound, fact_bindings)
+        engine.on_fire(rule, bound, fact_bindings, concludes)
 
     fire.__name__ = rule.id
     return fire

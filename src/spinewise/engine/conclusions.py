@@ -23,31 +23,30 @@ class RecordingEngine(experta.KnowledgeEngine):
         self.because_of: dict = {}
         super().reset(**kwargs)
 
-    def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict) -> None:
+    def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict, concludes: tuple) -> None:
+        """Record a firing with the answers it fired on; declare the conclusions (`concludes`:
+        its (kind, code) pairs) that are new in this case and that some rule reads."""
         because: dict = {}
         for name, value in bound.items():
             if name in fact_bindings:
                 because.update(self.because_of.get(fact_bindings[name], {}))
             else:
                 because[name] = thawed(value)
-        if rule.id in self.firings:
-            because = {**self.firings[rule.id][1], **because}
+        earlier = self.firings.get(rule.id)
+        if earlier is not None:
+            because = {**earlier[1], **because}
         self.firings[rule.id] = (rule, because)
         facts = []
-        if rule.finding:
-            facts += self._conclude("finding", rule.finding, because)
-        for entry in rule.plan:
-            facts += self._conclude("plan", entry.code, because)
+        for key in concludes:
+            known = self.because_of.get(key)
+            if known is not None:
+                known.update(because)
+                continue
+            self.because_of[key] = dict(because)
+            if self.read_conclusions is None or key in self.read_conclusions:
+                facts.append(new_fact(Finding if key[0] == "finding" else Planned, {"code": key[1]}))
         if facts:
             self.declare(*facts)
-
-    def _conclude(self, kind: str, code: str, because: dict) -> list:
-        """Record why a conclusion holds; the fact to declare when it is new in this case."""
-        new = (kind, code) not in self.because_of
-        self.because_of.setdefault((kind, code), {}).update(because)
-        if not new or (self.read_conclusions is not None and (kind, code) not in self.read_conclusions):
-            return []
-        return [new_fact(Finding if kind == "finding" else Planned, {"code": code})]
 
     def get_deffacts(self):
         # experta finds the deffacts with inspect.getmembers on every reset; they never change

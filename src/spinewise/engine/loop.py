@@ -83,6 +83,8 @@ class QuietEngine(experta.KnowledgeEngine):
         return self._deffacts_calls_cache
 
     def declare(self, *facts):
+        if watched():
+            return super().declare(*facts)
         if not self.facts:
             watchers.ENGINE.warning("Declaring fact before reset()")
         return self._declare_all(facts)
@@ -96,17 +98,22 @@ class QuietEngine(experta.KnowledgeEngine):
         for fact in facts:
             last = self.facts.declare(fact)
         if not self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            self._update_agenda()
         return last
+
+    def _update_agenda(self) -> None:
+        """experta's get_activations + strategy.update_agenda, when a fact was declared or retracted since."""
+        if self.facts.added or self.facts.removed:
+            added, removed = self.matcher.changes(*self.facts.changes)
+            if added or removed:
+                self.strategy._update_agenda(self.agenda, added, removed)
 
     def run(self, steps=float("inf")):
         if watched():
             return super().run(steps)
         self.running = True
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            self._update_agenda()
             activation = self.agenda.get_next()
             if activation is None:
                 break
