@@ -21,6 +21,15 @@ def field_check(key, constraint) -> FeatureCheck:
     return FeatureCheck(key, constraint)
 
 
+def binds_negated(check: FeatureCheck) -> bool:
+    """Whether the check may bind a name under a `~` (a binding that only constrains the match)."""
+    if isinstance(check.how, NOTFC):
+        return True
+    if isinstance(check.how, (ANDFC, ORFC)):
+        return any(binds_negated(part) for part in check.expected)
+    return False
+
+
 def compiled(check: FeatureCheck):
     """fn(fact) -> False, True or {name: value}: the check applied to the fact's field."""
     test = _value_test(check)

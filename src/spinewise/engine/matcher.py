@@ -34,7 +34,7 @@ from experta.fieldconstraint import FieldConstraint, L  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
-from spinewise.engine.checks import compiled, field_check  # noqa: E402
+from spinewise.engine.checks import binds_negated, compiled, field_check  # noqa: E402
 
 
 class Alpha:
@@ -43,16 +43,26 @@ class Alpha:
     Patterns with the same checks share one (a named condition's test is copied into every
     rule that reads it): the fact is tested once and stored once for all of them."""
 
-    __slots__ = ("fact_type", "checks", "memory", "readers")
+    __slots__ = ("fact_type", "checks", "memory", "readers", "alone", "plain")
 
-    def __init__(self, fact_type: type, checks: tuple):
+    def __init__(self, fact_type: type, checks: tuple, plain: bool):
         self.fact_type = fact_type
         self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
+        self.plain = plain  # no check binds a negated name, so every binding is a name the rule reads
         self.memory: dict = {}  # fact id -> (fact, bindings)
-        self.readers: list = []  # (branch, place in the branch, negated)
+        self.readers: list = []  # (branch, place in the branch, negated), for branches with joins or NOTs
+        self.alone: list = []  # branches of this pattern alone: a fact it accepts is a match
 
     def match(self, fact, results: list):
-        """The bindings a fact makes in this pattern, or None when it does not pass."""
+        """The bindings a fact makes in this pattern, or None when it does not pass.
+
+        A check's result is shared between alphas and never changed (it may be the bindings)."""
+        if len(self.checks) == 1:  # experta tests a check's bindings only against earlier checks'
+            slot, function = self.checks[0]
+            result = results[slot]
+            if result is None:
+                result = results[slot] = function(fact)
+            return None if result is False else _EMPTY if result is True else result
         bound: dict = {}
         for slot, function in self.checks:
             result = results[slot]
@@ -66,6 +76,9 @@ class Alpha:
                         return None
                 bound.update(result)
         return bound
+
+
+_EMPTY: dict = {}  # never changed
 
 
 def _agrees(context: dict, key, value) -> bool:
@@ -142,6 +155,11 @@ def _captured(bound: dict, capture, fact) -> dict:
     return bound if capture is None else {**bound, capture: fact}
 
 
+def _names(bound: dict) -> dict:
+    """The bindings a rule reads: a negated binding only constrains the match."""
+    return {key: value for key, value in bound.items() if isinstance(key, str)}
+
+
 class NetworkMatcher(Matcher):
     """experta's Matcher interface over the network above."""
 
@@ -174,12 +192,16 @@ class NetworkMatcher(Matcher):
                     tested = tuple(_shared(checks, key, value) for key, value in fact.items() if key != "__bind__")
                     alpha = alphas.get((type(fact), tested))
                     if alpha is None:
-                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested)
+                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, not any(
+                            binds_negated(field_check(key, value)) for key, value in fact.items() if key != "__bind__"))
                         literals[alpha] = _literals(fact)
                     steps.append((alpha, negated, fact.get("__bind__")))
                 branch = Branch(rule, steps)
-                for place, (alpha, negated, _) in enumerate(steps):
-                    alpha.readers.append((branch, place, negated))
+                if branch.alone:
+                    steps[0][0].alone.append(branch)
+                else:
+                    for place, (alpha, negated, _) in enumerate(steps):
+                        alpha.readers.append((branch, place, negated))
                 self.branches.append(branch)
         for alpha in alphas.values():
             self.alphas_by_type.setdefault(alpha.fact_type, []).append(alpha)
@@ -222,12 +244,15 @@ class NetworkMatcher(Matcher):
             if not alpha.memory:
                 self._dirty_alphas.append(alpha)
             alpha.memory[key] = (fact, bound)
+            for branch in alpha.alone:
+                capture = branch.steps[0][2]
+                if capture is None and alpha.plain:
+                    self._activate(branch, (fact,), bound)
+                else:
+                    self._activate(branch, (fact,), _names(_captured(bound, capture, fact)))
             for branch, place, negated in alpha.readers:
                 if negated:
                     self._block(branch)
-                elif branch.alone:
-                    capture = branch.steps[0][2]
-                    self._activate(branch, (fact,), _captured(bound, capture, fact))
                 elif branch.complete_with(place):
                     for facts, context in branch.matches((place, key)):
                         self._activate(branch, facts, context)
@@ -237,20 +262,20 @@ class NetworkMatcher(Matcher):
         for alpha in self.alphas_by_type.get(type(fact), ()):
             if alpha.memory.pop(key, None) is None:
                 continue
+            for branch in alpha.alone:
+                self._rematch(branch)
             for branch, _, _ in alpha.readers:
                 self._rematch(branch)
 
     def _activate(self, branch: Branch, facts: tuple, context: dict) -> None:
-        if facts in branch.live:
+        """Hand a new full match over as an Activation (`context`: the names it binds, never changed after)."""
+        live = branch.live
+        if facts in live:
             return
-        activation = Activation(branch.rule, facts, {k: v for k, v in context.items() if isinstance(k, str)})
-        if not branch.live:
+        if not live:
             self._dirty_branches.append(branch)
-        branch.live[facts] = activation
-        if id(activation) in self.removed:
-            del self.removed[id(activation)]
-        else:
-            self.added[id(activation)] = activation
+        activation = live[facts] = Activation(branch.rule, facts, context)
+        self.added[id(activation)] = activation
 
     def _deactivate(self, branch: Branch, facts: tuple) -> None:
         activation = branch.live.pop(facts)
