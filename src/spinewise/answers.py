@@ -101,8 +101,9 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
                 check.valid[qid] = value
     not_asked: dict[str, list[str]] = {}
     undecided: dict[tuple, list[str]] = {}
+    given, memo = {**context, **check.valid}, {}  # one truth per condition node, shared by the questions
     for question in rulebase.questions:
-        asked = _asked(question.asked_when, {**context, **check.valid})
+        asked = _asked(question.asked_when, given, memo)
         if question.id in answers and asked is False:
             not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
         elif question.id in answers and asked is None and question.id not in bad_values:
@@ -124,9 +125,9 @@ def check_given(rulebase, answers: dict) -> None:
     check_answers(rulebase, answers).raise_problems(missing_allowed=True)
 
 
-def _asked(condition, answers: dict) -> bool | None:
+def _asked(condition, answers: dict, memo: dict | None = None) -> bool | None:
     """Whether a question is asked, or None while an answer its condition reads is missing or invalid."""
-    return True if condition is None else truth(condition, answers, unanswered=None)
+    return True if condition is None else truth(condition, answers, unanswered=None, memo=memo)
 
 
 def _asked_when_words(rulebase, question) -> str:

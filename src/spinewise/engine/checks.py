@@ -21,13 +21,15 @@ def field_check(key, constraint) -> FeatureCheck:
     return FeatureCheck(key, constraint)
 
 
-def binds_negated(check: FeatureCheck) -> bool:
-    """Whether the check may bind a name under a `~` (a binding that only constrains the match)."""
+def plain_bindings(check: FeatureCheck) -> bool:
+    """Whether every name the check may bind is a rule's keyword argument: none under a `~`
+    (a negated binding only constrains the match) and none starting with "__"."""
     if isinstance(check.how, NOTFC):
-        return True
+        return False
     if isinstance(check.how, (ANDFC, ORFC)):
-        return any(binds_negated(part) for part in check.expected)
-    return False
+        return all(plain_bindings(part) for part in check.expected)
+    name = getattr(check.how, "__bind__", None)
+    return not (isinstance(name, str) and name.startswith("__"))
 
 
 def compiled(check: FeatureCheck):

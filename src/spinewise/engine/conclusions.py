@@ -4,7 +4,7 @@ its conclusions are declared as facts other rules match."""
 from __future__ import annotations
 
 from spinewise.engine.compat import experta
-from spinewise.engine.facts import Finding, Planned, new_fact, thawed
+from spinewise.engine.facts import SCALARS, Finding, Planned, new_fact, thawed
 from spinewise.engine.loop import QuietEngine
 from spinewise.engine.matcher import NetworkMatcher
 from spinewise.rulebase.model import Rule
@@ -25,24 +25,31 @@ class RecordingEngine(experta.KnowledgeEngine):
 
     def on_fire(self, rule: Rule, bound: dict, fact_bindings: dict, concludes: tuple) -> None:
         """Record a firing with the answers it fired on; declare the conclusions (`concludes`:
-        its (kind, code) pairs) that are new in this case and that some rule reads."""
-        because: dict = {}
-        for name, value in bound.items():
-            if name in fact_bindings:
-                because.update(self.because_of.get(fact_bindings[name], {}))
-            else:
-                because[name] = thawed(value)
+        its (kind, code) pairs) that are new in this case and that some rule reads.
+
+        A `because` dict is never changed once stored: a second firing or producer stores a
+        merged copy, so one dict can stand for a firing and all its conclusions."""
+        because_of = self.because_of
+        if fact_bindings:
+            because: dict = {}
+            for name, value in bound.items():
+                if name in fact_bindings:
+                    because.update(because_of.get(fact_bindings[name], {}))
+                else:
+                    because[name] = thawed(value)
+        else:
+            because = {name: value if type(value) in SCALARS else thawed(value) for name, value in bound.items()}
         earlier = self.firings.get(rule.id)
         if earlier is not None:
             because = {**earlier[1], **because}
         self.firings[rule.id] = (rule, because)
         facts = []
         for key in concludes:
-            known = self.because_of.get(key)
+            known = because_of.get(key)
             if known is not None:
-                known.update(because)
+                because_of[key] = {**known, **because}
                 continue
-            self.because_of[key] = dict(because)
+            because_of[key] = because
             if self.read_conclusions is None or key in self.read_conclusions:
                 facts.append(new_fact(Finding if key[0] == "finding" else Planned, {"code": key[1]}))
         if facts:

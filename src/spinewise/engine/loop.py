@@ -83,7 +83,7 @@ class QuietEngine(experta.KnowledgeEngine):
         return self._deffacts_calls_cache
 
     def declare(self, *facts):
-        if watched():
+        if not self._quiet_run and watched():
             return super().declare(*facts)
         if not self.facts:
             watchers.ENGINE.warning("Declaring fact before reset()")
@@ -108,15 +108,21 @@ class QuietEngine(experta.KnowledgeEngine):
             if added or removed:
                 self.strategy._update_agenda(self.agenda, added, removed)
 
+    _quiet_run = False  # inside run(), once it found no watcher on
+
     def run(self, steps=float("inf")):
+        """experta's run loop. The matcher hands each activation over with exactly the keyword
+        arguments of its rule (NetworkMatcher does), so the context is passed as it is."""
         if watched():
             return super().run(steps)
-        self.running = True
-        while steps > 0 and self.running:
-            self._update_agenda()
-            activation = self.agenda.get_next()
-            if activation is None:
-                break
-            steps -= 1
-            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
-        self.running = False
+        self.running = self._quiet_run = True
+        try:
+            while steps > 0 and self.running:
+                self._update_agenda()
+                activation = self.agenda.get_next()
+                if activation is None:
+                    break
+                steps -= 1
+                activation.rule(self, **activation.context)
+        finally:
+            self.running = self._quiet_run = False

@@ -15,8 +15,9 @@ form, an `InitialFact` before a leading NOT) and builds the same kind of network
   binding rule (a name bound twice must hold the same value) and its NOT patterns
   blocking the matches they agree with; a branch of one pattern needs no join;
 - conflict set: each full match is an experta `Activation`, handed to experta's agenda
-  and strategy as experta's matcher hands them over (its context holds the names the
-  rule binds; experta's also names each anonymous pattern, which no rule reads).
+  and strategy as experta's matcher hands them over. Its context holds exactly the
+  keyword arguments experta's run passes the rule (experta's also holds a name for each
+  anonymous pattern and the negated bindings, which its run drops before each firing).
 
 Only what a change reaches is computed: a fact reaches the patterns of its type, a
 pattern the branches that read it, and a branch whose other patterns are still empty
@@ -34,7 +35,7 @@ from experta.fieldconstraint import FieldConstraint, L  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
-from spinewise.engine.checks import binds_negated, compiled, field_check  # noqa: E402
+from spinewise.engine.checks import compiled, field_check, plain_bindings  # noqa: E402
 
 
 class Alpha:
@@ -48,7 +49,7 @@ class Alpha:
     def __init__(self, fact_type: type, checks: tuple, plain: bool):
         self.fact_type = fact_type
         self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
-        self.plain = plain  # no check binds a negated name, so every binding is a name the rule reads
+        self.plain = plain  # every binding it makes is a keyword argument of the rule (see `_arguments`)
         self.memory: dict = {}  # fact id -> (fact, bindings)
         self.readers: list = []  # (branch, place in the branch, negated), for branches with joins or NOTs
         self.alone: list = []  # branches of this pattern alone: a fact it accepts is a match
@@ -106,7 +107,7 @@ class Branch:
     A step is (alpha, negated, capture): `capture` is the name the rule binds the fact to
     (`AS.name << Fact(...)`), or None."""
 
-    __slots__ = ("rule", "steps", "live", "alone")
+    __slots__ = ("rule", "steps", "live", "alone", "plain")
 
     def __init__(self, rule: Rule, steps: list):
         self.rule = rule
@@ -114,6 +115,7 @@ class Branch:
         self.live: dict = {}  # the facts of a full match -> its Activation
         # one positive pattern and nothing else: a fact it accepts is a match, no join to make
         self.alone = len(steps) == 1 and not steps[0][1]
+        self.plain = all(alpha.plain and not (capture or "").startswith("__") for alpha, _, capture in steps)
 
     def matches(self, fixed=None):
         """(facts, context) of every full match; with `fixed` = (place, fact id), only those using that fact."""
@@ -155,9 +157,10 @@ def _captured(bound: dict, capture, fact) -> dict:
     return bound if capture is None else {**bound, capture: fact}
 
 
-def _names(bound: dict) -> dict:
-    """The bindings a rule reads: a negated binding only constrains the match."""
-    return {key: value for key, value in bound.items() if isinstance(key, str)}
+def _arguments(context: dict) -> dict:
+    """The keyword arguments experta's run passes a rule: a negated binding only constrains the
+    match, and a name starting with "__" is never passed."""
+    return {key: value for key, value in context.items() if isinstance(key, str) and not key.startswith("__")}
 
 
 class NetworkMatcher(Matcher):
@@ -192,8 +195,8 @@ class NetworkMatcher(Matcher):
                     tested = tuple(_shared(checks, key, value) for key, value in fact.items() if key != "__bind__")
                     alpha = alphas.get((type(fact), tested))
                     if alpha is None:
-                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, not any(
-                            binds_negated(field_check(key, value)) for key, value in fact.items() if key != "__bind__"))
+                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, all(
+                            plain_bindings(field_check(key, value)) for key, value in fact.items() if key != "__bind__"))
                         literals[alpha] = _literals(fact)
                     steps.append((alpha, negated, fact.get("__bind__")))
                 branch = Branch(rule, steps)
@@ -246,16 +249,14 @@ class NetworkMatcher(Matcher):
             alpha.memory[key] = (fact, bound)
             for branch in alpha.alone:
                 capture = branch.steps[0][2]
-                if capture is None and alpha.plain:
-                    self._activate(branch, (fact,), bound)
-                else:
-                    self._activate(branch, (fact,), _names(_captured(bound, capture, fact)))
+                self._activate(branch, (fact,), bound if capture is None and branch.plain
+                               else _arguments(_captured(bound, capture, fact)))
             for branch, place, negated in alpha.readers:
                 if negated:
                     self._block(branch)
                 elif branch.complete_with(place):
                     for facts, context in branch.matches((place, key)):
-                        self._activate(branch, facts, context)
+                        self._activate(branch, facts, context if branch.plain else _arguments(context))
 
     def _remove(self, fact) -> None:
         key = fact["__factid__"]
@@ -268,7 +269,7 @@ class NetworkMatcher(Matcher):
                 self._rematch(branch)
 
     def _activate(self, branch: Branch, facts: tuple, context: dict) -> None:
-        """Hand a new full match over as an Activation (`context`: the names it binds, never changed after)."""
+        """Hand a new full match over as an Activation (`context`: the rule's keyword arguments, never changed)."""
         live = branch.live
         if facts in live:
             return
@@ -298,7 +299,7 @@ class NetworkMatcher(Matcher):
             self._deactivate(branch, facts)
         for facts, context in now.items():
             if facts not in branch.live:
-                self._activate(branch, facts, context)
+                self._activate(branch, facts, context if branch.plain else _arguments(context))
 
 
 class LiteralIndex:

@@ -30,7 +30,11 @@ class Triage:
         self._review = rulebase.review_counts(include_draft)
         # the vocabulary's lookups, once (the rule base finds a code by walking its list)
         self._disposition = {disposition.code: disposition for disposition in rulebase.dispositions}
+        self._rank = {disposition.code: disposition.rank for disposition in rulebase.dispositions}
+        self._by_rank = [disposition.code for disposition in rulebase.dispositions]
         self._supersedes = {item.code: item.supersedes for item in rulebase.plan_items}
+        self._plan_order = {item.code: index for index, item in enumerate(rulebase.plan_items)}
+        self._plan_attributes = {item.code: item.attributes for item in rulebase.plan_items}
         self._phase = {(disposition.code, item.code): rulebase.phase_under(disposition.code, item.code)
                        for disposition in rulebase.dispositions for item in rulebase.plan_items}
 
@@ -71,15 +75,17 @@ class Triage:
             FindingResult(rule.finding, rule.id, self._in_question_order(because), rule.source)
             for rule, because in firings if rule.finding
         ]
-        ranks = [self._disposition[rule.disposition].rank for rule, _ in firings if rule.disposition]
+        ranks = [self._rank[rule.disposition] for rule, _ in firings if rule.disposition]
         if ranks:
-            return self.rulebase.dispositions[min(ranks)].code, findings
+            return self._by_rank[min(ranks)], findings
         # A gap in the rule base: never fall back to "keep training".
         roles = self.rulebase.roles
         findings.append(FindingResult(roles.no_decision_finding, SAFETY_NET_RULE, {}, SAFETY_NET_SOURCE))
         return roles.no_decision_disposition, findings
 
     def _in_question_order(self, because: dict) -> dict:
+        if len(because) < 2:
+            return dict(because)
         last = len(self._question_order)
         return dict(sorted(because.items(), key=lambda item: self._question_order.get(item[0], last)))
 
@@ -87,14 +93,16 @@ class Triage:
         attributes: dict = {}
         for rule, _ in firings:
             for entry in rule.plan:
-                attributes.setdefault(entry.code, {}).update(entry.attributes)
+                if entry.code in attributes:
+                    attributes[entry.code].update(entry.attributes)
+                else:
+                    attributes[entry.code] = dict(entry.attributes)
         for code in self._disposition[disposition].required_plan:
             attributes.setdefault(code, {})
         superseded = {code for planned in attributes for code in self._supersedes[planned]}
         plan = []
-        for item in self.rulebase.plan_items:
-            if item.code in attributes and item.code not in superseded:
-                merged = {**item.attributes, **attributes[item.code]}
-                plan.append(PlanResult(item.code, merged, self._phase[disposition, item.code]))
+        for code in sorted(attributes, key=self._plan_order.__getitem__):
+            if code not in superseded:
+                merged = {**self._plan_attributes[code], **attributes[code]}
+                plan.append(PlanResult(code, merged, self._phase[disposition, code]))
         return tuple(plan)
-
