@@ -32,6 +32,24 @@ def plain_bindings(check: FeatureCheck) -> bool:
     return not (isinstance(name, str) and name.startswith("__"))
 
 
+def literal_test(check: FeatureCheck):
+    """(field, value, names) when the check is "the field equals this literal", binding the
+    field's value to `names` (`L(value)`, `L(value) & W(name)`, the shape the compiler writes),
+    else None. Only literals whose equality is their hash's (no float: NaN is not itself)."""
+    path = _path(check.what)
+    parts = check.expected if isinstance(check.how, ANDFC) else (check,)
+    if len(path) != 1 or not all(isinstance(part.how, (L, W)) for part in parts):
+        return None
+    literals = [part.how for part in parts if isinstance(part.how, L)]
+    if len(literals) != 1 or type(literals[0].value) not in _HASHED_LITERALS:
+        return None
+    names = tuple(dict.fromkeys(part.how.__bind__ for part in parts if part.how.__bind__ is not None))
+    return path[0], literals[0].value, names
+
+
+_HASHED_LITERALS = (str, int, bool, type(None))
+
+
 def compiled(check: FeatureCheck):
     """fn(fact) -> False, True or {name: value}: the check applied to the fact's field."""
     test = _value_test(check)

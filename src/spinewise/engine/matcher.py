@@ -31,64 +31,11 @@ from experta.abstract import Matcher  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.conditionalelement import AND, NOT, OR  # noqa: E402
 from experta.fact import Fact  # noqa: E402
-from experta.fieldconstraint import FieldConstraint, L  # noqa: E402
 from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
+from spinewise.engine.alpha import Alpha, AlphaIndex  # noqa: E402
 from spinewise.engine.checks import compiled, field_check, plain_bindings  # noqa: E402
-
-
-class Alpha:
-    """An alpha memory: the facts of one type that pass every field check of a pattern.
-
-    Patterns with the same checks share one (a named condition's test is copied into every
-    rule that reads it): the fact is tested once and stored once for all of them."""
-
-    __slots__ = ("fact_type", "checks", "memory", "readers", "alone", "plain")
-
-    def __init__(self, fact_type: type, checks: tuple, plain: bool):
-        self.fact_type = fact_type
-        self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
-        self.plain = plain  # every binding it makes is a keyword argument of the rule (see `_arguments`)
-        self.memory: dict = {}  # fact id -> (fact, bindings)
-        self.readers: list = []  # (branch, place in the branch, negated), for branches with joins or NOTs
-        self.alone: list = []  # branches of this pattern alone: a fact it accepts is a match
-
-    def match(self, fact, results: list):
-        """The bindings a fact makes in this pattern, or None when it does not pass.
-
-        A check's result is shared between alphas and never changed (it may be the bindings)."""
-        if len(self.checks) == 1:  # experta tests a check's bindings only against earlier checks'
-            slot, function = self.checks[0]
-            result = results[slot]
-            if result is None:
-                result = results[slot] = function(fact)
-            return None if result is False else _EMPTY if result is True else result
-        bound: dict = {}
-        for slot, function in self.checks:
-            result = results[slot]
-            if result is None:
-                result = results[slot] = function(fact)
-            if result is False:
-                return None
-            if result is not True:
-                for key, value in result.items():
-                    if not _agrees(bound, key, value):
-                        return None
-                bound.update(result)
-        return bound
-
-
-_EMPTY: dict = {}  # never changed
-
-
-def _agrees(context: dict, key, value) -> bool:
-    """experta's rule for adding a binding to a token: one name, one value."""
-    if isinstance(key, tuple):  # a negated binding: the name must not hold this value
-        return not (key[1] in context and context[key[1]] == value)
-    if context.get(key, value) != value:
-        return False
-    return not ((False, key) in context and context[(False, key)] == value)
 
 
 def _consistent(left: dict, right: dict) -> bool:
@@ -170,7 +117,6 @@ class NetworkMatcher(Matcher):
         super().__init__(engine)
         self.alphas_by_type: dict = {}  # fact type -> [Alpha]
         self.branches: list = []
-        self.slots = 0
         self._dirty_alphas: list = []
         self._dirty_branches: list = []
         self.added: dict = {}  # id -> Activation, in the order made (a removal before handing over cancels it)
@@ -182,7 +128,6 @@ class NetworkMatcher(Matcher):
     def build_network(self) -> None:
         checks: dict = {}
         alphas: dict = {}  # (fact type, check slots) -> Alpha
-        literals: dict = {}  # Alpha -> {field: the literal it must equal}
         for rule in self.engine.get_rules():
             rule = prepare_rule(rule)  # a new Rule, as experta's activations carry it (not bound to the engine)
             for conjunction in _branches(rule):
@@ -197,7 +142,6 @@ class NetworkMatcher(Matcher):
                     if alpha is None:
                         alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, all(
                             plain_bindings(field_check(key, value)) for key, value in fact.items() if key != "__bind__"))
-                        literals[alpha] = _literals(fact)
                     steps.append((alpha, negated, fact.get("__bind__")))
                 branch = Branch(rule, steps)
                 if branch.alone:
@@ -208,8 +152,7 @@ class NetworkMatcher(Matcher):
                 self.branches.append(branch)
         for alpha in alphas.values():
             self.alphas_by_type.setdefault(alpha.fact_type, []).append(alpha)
-        self.index = {kind: LiteralIndex(found, literals) for kind, found in self.alphas_by_type.items()}
-        self.slots = len(checks)
+        self.index = {kind: AlphaIndex(found, len(checks), checks) for kind, found in self.alphas_by_type.items()}
 
     # -- experta's Matcher interface --------------------------------------------------
 
@@ -239,8 +182,8 @@ class NetworkMatcher(Matcher):
         if index is None:
             return
         key = fact["__factid__"]
-        results = [None] * self.slots
-        for alpha in index.candidates(fact):
+        results, candidates = index.passing(fact)
+        for alpha in candidates:
             bound = alpha.match(fact, results)
             if bound is None:
                 continue
@@ -300,57 +243,6 @@ class NetworkMatcher(Matcher):
         for facts, context in now.items():
             if facts not in branch.live:
                 self._activate(branch, facts, context if branch.plain else _arguments(context))
-
-
-class LiteralIndex:
-    """The alpha memories of one fact type, found by the literal a field must equal (a Finding's `code`).
-
-    Without it every Finding would be tested against every Finding pattern; the test is
-    still made, this only skips the alphas whose literal the fact cannot equal."""
-
-    def __init__(self, alphas: list, literals: dict):
-        counts: dict = {}
-        for alpha in alphas:
-            for field in literals[alpha]:
-                counts[field] = counts.get(field, 0) + 1
-        self.field = max(counts, key=counts.get) if counts else None
-        self.by_value: dict = {}
-        self.others: list = []
-        for alpha in alphas:
-            if self.field in literals[alpha]:
-                self.by_value.setdefault(literals[alpha][self.field], []).append(alpha)
-            else:
-                self.others.append(alpha)
-
-    def candidates(self, fact) -> list:
-        if self.field is None or not self.by_value:
-            return self.others
-        try:
-            found = self.by_value.get(fact[self.field], [])
-        except (KeyError, TypeError):
-            return self.others
-        return self.others + found if self.others else found
-
-
-def _literals(pattern: Fact) -> dict:
-    """{field: value} for each field the pattern requires to equal a hashable literal, binding nothing."""
-    found = {}
-    for key, value in pattern.items():
-        if isinstance(key, str) and key.startswith("__"):
-            continue
-        literal = value if not isinstance(value, FieldConstraint) else (
-            value.value if isinstance(value, L) and value.__bind__ is None else _NO_LITERAL)
-        if literal is _NO_LITERAL:
-            continue
-        try:
-            hash(literal)
-        except TypeError:
-            continue
-        found[key] = literal
-    return found
-
-
-_NO_LITERAL = object()
 
 
 def _shared(checks: dict, key, value) -> tuple:
