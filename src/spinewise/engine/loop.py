@@ -18,11 +18,17 @@ from itertools import chain
 from spinewise.engine.compat import experta
 from experta import watchers  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
+from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 _WATCHERS = [getattr(watchers, name) for name in ("RULES", "AGENDA", "FACTS", "ACTIVATIONS", "MATCHER", "MATCH",
                                                     "ENGINE") if hasattr(watchers, name)]
+
+
+def _special(key) -> bool:
+    """experta's Fact.is_special: a "__name__" key experta keeps for itself (the fact id, a binding)."""
+    return isinstance(key, str) and key.startswith("__") and key.endswith("__")
 
 
 def watched() -> bool:
@@ -31,7 +37,11 @@ def watched() -> bool:
 
 
 class QuietFactList(FactList):
-    """experta's FactList.declare, without the log line per fact."""
+    """experta's FactList.declare, without the log line per fact (and its fact id without a call per field)."""
+
+    @staticmethod
+    def _get_fact_id(fact):
+        return frozenset([fact.__class__] + [(k, v) for k, v in fact.items() if not _special(k)])
 
     def declare(self, fact):
         if not isinstance(fact, experta.Fact):
@@ -54,7 +64,7 @@ class DepthFirst(DepthStrategy):
     """experta's depth strategy with the same key (salience, then newest facts first), computed directly."""
 
     def get_key(self, activation):
-        return (activation.rule.salience, sorted((fact["__factid__"] for fact in activation.facts), reverse=True))
+        return (activation.rule.salience, sorted([fact["__factid__"] for fact in activation.facts], reverse=True))
 
 
 class QuietEngine(experta.KnowledgeEngine):
@@ -90,10 +100,11 @@ class QuietEngine(experta.KnowledgeEngine):
         return self._declare_all(facts)
 
     def _declare_all(self, facts):
-        if any(fact.has_field_constraints() for fact in facts):
-            raise TypeError("Declared facts cannot contain conditional elements")
-        if any(fact.has_nested_accessor() for fact in facts):
-            raise KeyError("Cannot declare facts containing double underscores as keys.")
+        for fact in facts:  # experta's has_field_constraints and has_nested_accessor, one pass over the fields
+            if any(isinstance(value, ConditionalElement) for value in fact.values()):
+                raise TypeError("Declared facts cannot contain conditional elements")
+            if any("__" in str(key).strip("__") for key in fact):
+                raise KeyError("Cannot declare facts containing double underscores as keys.")
         last = None
         for fact in facts:
             last = self.facts.declare(fact)

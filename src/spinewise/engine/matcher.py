@@ -59,7 +59,7 @@ class Branch:
     def __init__(self, rule: Rule, steps: list):
         self.rule = rule
         self.steps = steps
-        self.live: dict = {}  # the facts of a full match -> its Activation
+        self.live: dict = {}  # the ids of a full match's facts -> its Activation
         # one positive pattern and nothing else: a fact it accepts is a match, no join to make
         self.alone = len(steps) == 1 and not steps[0][1]
         self.plain = all(alpha.plain and not (capture or "").startswith("__") for alpha, _, capture in steps)
@@ -102,6 +102,10 @@ class Branch:
 
 def _captured(bound: dict, capture, fact) -> dict:
     return bound if capture is None else {**bound, capture: fact}
+
+
+def _ids(facts: tuple) -> tuple:
+    return tuple([fact["__factid__"] for fact in facts])
 
 
 def _arguments(context: dict) -> dict:
@@ -193,7 +197,7 @@ class NetworkMatcher(Matcher):
             for branch in alpha.alone:
                 capture = branch.steps[0][2]
                 self._activate(branch, (fact,), bound if capture is None and branch.plain
-                               else _arguments(_captured(bound, capture, fact)))
+                               else _arguments(_captured(bound, capture, fact)), (key,))
             for branch, place, negated in alpha.readers:
                 if negated:
                     self._block(branch)
@@ -211,18 +215,19 @@ class NetworkMatcher(Matcher):
             for branch, _, _ in alpha.readers:
                 self._rematch(branch)
 
-    def _activate(self, branch: Branch, facts: tuple, context: dict) -> None:
+    def _activate(self, branch: Branch, facts: tuple, context: dict, ids: tuple | None = None) -> None:
         """Hand a new full match over as an Activation (`context`: the rule's keyword arguments, never changed)."""
         live = branch.live
-        if facts in live:
+        ids = ids or _ids(facts)
+        if ids in live:
             return
         if not live:
             self._dirty_branches.append(branch)
-        activation = live[facts] = Activation(branch.rule, facts, context)
+        activation = live[ids] = Activation(branch.rule, facts, context)
         self.added[id(activation)] = activation
 
-    def _deactivate(self, branch: Branch, facts: tuple) -> None:
-        activation = branch.live.pop(facts)
+    def _deactivate(self, branch: Branch, ids: tuple) -> None:
+        activation = branch.live.pop(ids)
         if id(activation) in self.added:
             del self.added[id(activation)]
         else:
@@ -237,12 +242,12 @@ class NetworkMatcher(Matcher):
 
     def _rematch(self, branch: Branch) -> None:
         """Bring a branch's matches up to date from its memories (after a removal or a block)."""
-        now = {facts: context for facts, context in branch.matches()}
-        for facts in [facts for facts in branch.live if facts not in now]:
-            self._deactivate(branch, facts)
-        for facts, context in now.items():
-            if facts not in branch.live:
-                self._activate(branch, facts, context if branch.plain else _arguments(context))
+        now = {_ids(facts): (facts, context) for facts, context in branch.matches()}
+        for ids in [ids for ids in branch.live if ids not in now]:
+            self._deactivate(branch, ids)
+        for ids, (facts, context) in now.items():
+            if ids not in branch.live:
+                self._activate(branch, facts, context if branch.plain else _arguments(context), ids)
 
 
 def _shared(checks: dict, key, value) -> tuple:
