@@ -27,7 +27,7 @@ class Alpha:
         self.fact_type = fact_type
         self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
         self.plain = plain  # every binding it makes is a keyword argument of the rule (no `~`, no "__")
-        self.memory: dict = {}  # fact id -> (fact, bindings)
+        self.memory: dict = {}  # fact id -> (fact, bindings), kept for the branches that join it (`readers`)
         self.readers: list = []  # (branch, place in the branch, negated), for branches with joins or NOTs
         self.alone: list = []  # branches of this pattern alone: a fact it accepts is a match
 

@@ -191,9 +191,10 @@ class NetworkMatcher(Matcher):
             bound = alpha.match(fact, results)
             if bound is None:
                 continue
-            if not alpha.memory:
-                self._dirty_alphas.append(alpha)
-            alpha.memory[key] = (fact, bound)
+            if alpha.readers:  # a branch of this pattern alone reads no memory: its match is the fact
+                if not alpha.memory:
+                    self._dirty_alphas.append(alpha)
+                alpha.memory[key] = (fact, bound)
             for branch in alpha.alone:
                 capture = branch.steps[0][2]
                 self._activate(branch, (fact,), bound if capture is None and branch.plain
@@ -208,10 +209,11 @@ class NetworkMatcher(Matcher):
     def _remove(self, fact) -> None:
         key = fact["__factid__"]
         for alpha in self.alphas_by_type.get(type(fact), ()):
+            for branch in alpha.alone:
+                if (key,) in branch.live:
+                    self._deactivate(branch, (key,))
             if alpha.memory.pop(key, None) is None:
                 continue
-            for branch in alpha.alone:
-                self._rematch(branch)
             for branch, _, _ in alpha.readers:
                 self._rematch(branch)
 
