@@ -4,7 +4,7 @@ its conclusions are declared as facts other rules match."""
 from __future__ import annotations
 
 from spinewise.engine.compat import experta
-from spinewise.engine.facts import SCALARS, Finding, Planned, new_fact, thawed
+from spinewise.engine.facts import Finding, Planned, new_fact
 from spinewise.engine.loop import QuietEngine
 from spinewise.engine.matcher import NetworkMatcher
 from spinewise.rulebase.model import Rule
@@ -27,18 +27,19 @@ class RecordingEngine(experta.KnowledgeEngine):
         """Record a firing with the answers it fired on; declare the conclusions (`concludes`:
         its (kind, code) pairs) that are new in this case and that some rule reads.
 
-        A `because` dict is never changed once stored: a second firing or producer stores a
-        merged copy, so one dict can stand for a firing and all its conclusions."""
+        `because` holds the answers as the fact holds them (experta freezes a list into a
+        tuple; `thawed` gives it back). A `because` dict is never changed once stored: a
+        second firing or producer stores a merged copy, so one dict stands for a firing,
+        its conclusions and the keyword arguments it came in as."""
         because_of = self.because_of
+        because = bound
         if fact_bindings:
-            because: dict = {}
+            because = {}
             for name, value in bound.items():
                 if name in fact_bindings:
                     because.update(because_of.get(fact_bindings[name], {}))
                 else:
-                    because[name] = thawed(value)
-        else:
-            because = {name: value if type(value) in SCALARS else thawed(value) for name, value in bound.items()}
+                    because[name] = value
         earlier = self.firings.get(rule.id)
         if earlier is not None:
             because = {**earlier[1], **because}

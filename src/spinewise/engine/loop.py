@@ -26,11 +26,6 @@ _WATCHERS = [getattr(watchers, name) for name in ("RULES", "AGENDA", "FACTS", "A
                                                     "ENGINE") if hasattr(watchers, name)]
 
 
-def _special(key) -> bool:
-    """experta's Fact.is_special: a "__name__" key experta keeps for itself (the fact id, a binding)."""
-    return isinstance(key, str) and key.startswith("__") and key.endswith("__")
-
-
 def watched() -> bool:
     """Whether any experta watcher has a level of its own (experta.watch sets one)."""
     return any(logger.level for logger in _WATCHERS)
@@ -41,7 +36,8 @@ class QuietFactList(FactList):
 
     @staticmethod
     def _get_fact_id(fact):
-        return frozenset([fact.__class__] + [(k, v) for k, v in fact.items() if not _special(k)])
+        return frozenset([fact.__class__] + [(k, v) for k, v in fact.items()
+                                             if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
 
     def declare(self, fact):
         if not isinstance(fact, experta.Fact):
@@ -100,11 +96,14 @@ class QuietEngine(experta.KnowledgeEngine):
         return self._declare_all(facts)
 
     def _declare_all(self, facts):
-        for fact in facts:  # experta's has_field_constraints and has_nested_accessor, one pass over the fields
-            if any(isinstance(value, ConditionalElement) for value in fact.values()):
-                raise TypeError("Declared facts cannot contain conditional elements")
-            if any("__" in str(key).strip("__") for key in fact):
-                raise KeyError("Cannot declare facts containing double underscores as keys.")
+        for fact in facts:  # experta's has_field_constraints and has_nested_accessor, without a call per field
+            for value in fact.values():
+                if isinstance(value, ConditionalElement):
+                    raise TypeError("Declared facts cannot contain conditional elements")
+        for fact in facts:
+            for key in fact:
+                if "__" in str(key).strip("__"):
+                    raise KeyError("Cannot declare facts containing double underscores as keys.")
         last = None
         for fact in facts:
             last = self.facts.declare(fact)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
-from spinewise.engine.facts import Answers, new_fact
+from spinewise.engine.facts import Answers, new_fact, thawed
 from spinewise.result import FindingResult, PlanResult, Result
 
 SAFETY_NET_RULE = "spinewise-safety-net"
@@ -84,10 +84,12 @@ class Triage:
         return roles.no_decision_disposition, findings
 
     def _in_question_order(self, because: dict) -> dict:
+        """A firing's answers as the lifter gave them, in the order the questions are asked."""
         if len(because) < 2:
-            return dict(because)
+            return {name: thawed(value) for name, value in because.items()}
         last = len(self._question_order)
-        return dict(sorted(because.items(), key=lambda item: self._question_order.get(item[0], last)))
+        ordered = sorted(because.items(), key=lambda item: self._question_order.get(item[0], last))
+        return {name: thawed(value) for name, value in ordered}
 
     def _plan(self, firings, disposition: str) -> tuple:
         attributes: dict = {}
