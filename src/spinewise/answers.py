@@ -103,18 +103,20 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
     undecided: dict[tuple, list[str]] = {}
     given, memo = {**context, **check.valid}, {}  # one truth per condition node, shared by the questions
     for question in rulebase.questions:
+        qid = question.id
         asked = _asked(question.asked_when, given, memo)
-        if question.id in answers and asked is False:
-            not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
-        elif question.id in answers and asked is None and question.id not in bad_values:
+        if qid not in answers:
+            if asked:
+                check.missing.append(qid)
+                check.missing_expected.append(question.describe_allowed())
+        elif asked is False:
+            not_asked.setdefault(_asked_when_words(rulebase, question), []).append(qid)
+        elif asked is None and qid not in bad_values:
             deciding = tuple(q for q in questions_read(question.asked_when) if q not in answers)
             if deciding:  # when a deciding answer is there but bad, that problem is named already
-                undecided.setdefault(deciding, []).append(question.id)
-        elif question.id in bad_values:
-            check.problems.append(f"{question.id}: {bad_values[question.id]}")
-        elif question.id not in answers and asked:
-            check.missing.append(question.id)
-            check.missing_expected.append(question.describe_allowed())
+                undecided.setdefault(deciding, []).append(qid)
+        elif qid in bad_values:
+            check.problems.append(f"{qid}: {bad_values[qid]}")
     check.problems.extend(_not_asked_clause(ids, condition) for condition, ids in not_asked.items())
     check.problems.extend(_undecided_clause(ids, deciding) for deciding, ids in undecided.items())
     return check
