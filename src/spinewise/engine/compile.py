@@ -12,6 +12,7 @@ check in the network (engine/alpha.py).
 
 from __future__ import annotations
 
+import functools
 import json
 
 from spinewise.engine.compat import experta
@@ -58,11 +59,13 @@ def engine_saliences(rules) -> list[int]:
 def _action(rule: Rule, fact_bindings: dict):
     concludes = tuple(([("finding", rule.finding)] if rule.finding else []) + [("plan", e.code) for e in rule.plan])
 
-    def fire(engine, **bound):
-        engine.on_fire(rule, bound, fact_bindings, concludes)
-
+    fire = functools.partial(_fire, rule, fact_bindings, concludes)  # no Python frame of its own
     fire.__name__ = rule.id
     return fire
+
+
+def _fire(rule: Rule, fact_bindings: dict, concludes: tuple, engine, **bound):
+    engine.on_fire(rule, bound, fact_bindings, concludes)
 
 
 def _pattern(condition, fact_bindings: dict):

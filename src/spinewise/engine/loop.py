@@ -12,8 +12,10 @@ own logging loop runs instead, so its trace is complete.
 
 from __future__ import annotations
 
+import bisect
 import inspect
 from itertools import chain
+from operator import attrgetter
 
 from spinewise.engine.compat import experta
 from experta import watchers  # noqa: E402
@@ -57,10 +59,27 @@ class QuietFactList(FactList):
 
 
 class DepthFirst(DepthStrategy):
-    """experta's depth strategy with the same key (salience, then newest facts first), computed directly."""
+    """experta's depth strategy: the same key (salience, then newest facts first), the same order.
+
+    experta inserts each new activation with `bisect.insort`, comparing activations through
+    their Python `__lt__`; here the keys are compared directly (the list stays sorted by key,
+    and an activation goes after those with an equal key, as insort puts it)."""
 
     def get_key(self, activation):
         return (activation.rule.salience, sorted([fact["__factid__"] for fact in activation.facts], reverse=True))
+
+    def _update_agenda(self, agenda, added, removed):
+        if removed:
+            super()._update_agenda(agenda, (), removed)
+        for activation in added:
+            activation.key = self.get_key(activation)
+        if len(added) == 1:
+            bisect.insort_right(agenda.activations, added[0], key=_KEY)
+        elif added:  # a stable sort keeps equal keys in the order insort would leave them
+            agenda.activations = sorted(agenda.activations + list(added), key=_KEY)
+
+
+_KEY = attrgetter("key")
 
 
 class QuietEngine(experta.KnowledgeEngine):
