@@ -21,12 +21,15 @@ MISSING = object()
 class Alpha:
     """An alpha memory: the facts of one type that pass every field check of a pattern."""
 
-    __slots__ = ("fact_type", "checks", "memory", "readers", "alone", "plain")
+    __slots__ = ("fact_type", "checks", "memory", "readers", "alone", "plain", "disjoint")
 
-    def __init__(self, fact_type: type, checks: tuple, plain: bool):
+    def __init__(self, fact_type: type, checks: tuple, names: list):
         self.fact_type = fact_type
         self.checks = checks  # (slot, compiled function): one slot per distinct check, shared between alphas
-        self.plain = plain  # every binding it makes is a keyword argument of the rule (no `~`, no "__")
+        # `names`: what each check may bind (None: a negated name). Plain: every binding is a
+        # keyword argument of the rule (no `~`, no "__"); disjoint: no name bound by two checks.
+        self.plain = all(found is not None and not any(name.startswith("__") for name in found) for found in names)
+        self.disjoint = self.plain and sum(len(found) for found in names) == len(frozenset().union(*names))
         self.memory: dict = {}  # fact id -> (fact, bindings), kept for the branches that join it (`readers`)
         self.readers: list = []  # (branch, place in the branch, negated), for branches with joins or NOTs
         self.alone: list = []  # branches of this pattern alone: a fact it accepts is a match
@@ -50,9 +53,10 @@ class Alpha:
             if result is False:
                 return None
             if result is not True:
-                for key, value in result.items():
-                    if not _agrees(bound, key, value):
-                        return None
+                if not self.disjoint:
+                    for key, value in result.items():
+                        if not _agrees(bound, key, value):
+                            return None
                 bound.update(result)
         return bound
 
@@ -113,7 +117,7 @@ class AlphaIndex:
                 continue
             if passed:
                 for slot, names in passed:
-                    results[slot] = {name: value for name in names} if names else True
+                    results[slot] = dict.fromkeys(names, value) if names else True
                     if slot in gated:
                         candidates.extend(gated[slot])
         return results, candidates

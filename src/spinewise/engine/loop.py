@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import inspect
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from spinewise.engine.compat import experta
 from experta import watchers  # noqa: E402
@@ -30,7 +30,10 @@ _WATCHERS = [getattr(watchers, name) for name in ("RULES", "AGENDA", "FACTS", "A
 
 def watched() -> bool:
     """Whether any experta watcher has a level of its own (experta.watch sets one)."""
-    return any(logger.level for logger in _WATCHERS)
+    for logger in _WATCHERS:
+        if logger.level:
+            return True
+    return False
 
 
 class QuietFactList(FactList):
@@ -40,6 +43,12 @@ class QuietFactList(FactList):
     def _get_fact_id(fact):
         return frozenset([fact.__class__] + [(k, v) for k, v in fact.items()
                                              if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
+
+    def empty(self) -> None:
+        """As a new FactList, without building its Counter again."""
+        self.clear()
+        self.reference_counter.clear()
+        self.last_index, self.added, self.removed, self.duplication = 0, [], [], False
 
     def declare(self, fact):
         if not isinstance(fact, experta.Fact):
@@ -66,7 +75,7 @@ class DepthFirst(DepthStrategy):
     and an activation goes after those with an equal key, as insort puts it)."""
 
     def get_key(self, activation):
-        return (activation.rule.salience, sorted([fact["__factid__"] for fact in activation.facts], reverse=True))
+        return (activation.rule.salience, sorted(map(_FACT_ID, activation.facts), reverse=True))
 
     def _update_agenda(self, agenda, added, removed):
         if removed:
@@ -80,6 +89,7 @@ class DepthFirst(DepthStrategy):
 
 
 _KEY = attrgetter("key")
+_FACT_ID = itemgetter("__factid__")
 
 
 class QuietEngine(experta.KnowledgeEngine):
@@ -89,7 +99,10 @@ class QuietEngine(experta.KnowledgeEngine):
         if watched():
             return super().reset(**kwargs)
         self.agenda = Agenda()
-        self.facts = QuietFactList()
+        if type(self.facts) is QuietFactList:
+            self.facts.empty()
+        else:
+            self.facts = QuietFactList()
         self.matcher.reset()
         facts = [deffacts(**(kwargs if takes_all else {k: v for k, v in kwargs.items() if k in names}))
                  for deffacts, takes_all, names in self._deffacts_calls()]

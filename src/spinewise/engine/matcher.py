@@ -35,7 +35,7 @@ from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
 from spinewise.engine.alpha import Alpha, AlphaIndex  # noqa: E402
-from spinewise.engine.checks import compiled, field_check, plain_bindings  # noqa: E402
+from spinewise.engine.checks import bound_names, compiled, field_check  # noqa: E402
 
 
 def _consistent(left: dict, right: dict) -> bool:
@@ -144,8 +144,8 @@ class NetworkMatcher(Matcher):
                     tested = tuple(_shared(checks, key, value) for key, value in fact.items() if key != "__bind__")
                     alpha = alphas.get((type(fact), tested))
                     if alpha is None:
-                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, all(
-                            plain_bindings(field_check(key, value)) for key, value in fact.items() if key != "__bind__"))
+                        alpha = alphas[type(fact), tested] = Alpha(type(fact), tested, [
+                            bound_names(field_check(key, value)) for key, value in fact.items() if key != "__bind__"])
                     steps.append((alpha, negated, fact.get("__bind__")))
                 branch = Branch(rule, steps)
                 if branch.alone:

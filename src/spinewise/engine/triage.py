@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
-from spinewise.engine.facts import Answers, new_fact, thawed
+from spinewise.engine.facts import SCALARS, Answers, new_fact, thawed
 from spinewise.result import FindingResult, PlanResult, Result
 
 SAFETY_NET_RULE = "spinewise-safety-net"
 SAFETY_NET_SOURCE = "spinewise: when no rule decides, triage up"
+
+
+class _Ranks(dict):
+    """Question id -> its place in the questionnaire; a value that is not a question comes last."""
+
+    def __missing__(self, key):
+        return len(self)
 
 
 class Triage:
@@ -24,7 +31,7 @@ class Triage:
         self.include_draft = include_draft
         self.rules = rulebase.active_rules(include_draft)
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
-        self._question_order = {question.id: index for index, question in enumerate(rulebase.questions)}
+        self._question_order = _Ranks({question.id: index for index, question in enumerate(rulebase.questions)})
         self.engine = compile_engine_class(self.rules)()
         self._stop = rulebase.roles.stop_disposition
         self._review = rulebase.review_counts(include_draft)
@@ -85,11 +92,8 @@ class Triage:
 
     def _in_question_order(self, because: dict) -> dict:
         """A firing's answers as the lifter gave them, in the order the questions are asked."""
-        if len(because) < 2:
-            return {name: thawed(value) for name, value in because.items()}
-        last = len(self._question_order)
-        ordered = sorted(because.items(), key=lambda item: self._question_order.get(item[0], last))
-        return {name: thawed(value) for name, value in ordered}
+        names = sorted(because, key=self._question_order.__getitem__) if len(because) > 1 else because
+        return {name: because[name] if type(because[name]) in SCALARS else thawed(because[name]) for name in names}
 
     def _plan(self, firings, disposition: str) -> tuple:
         attributes: dict = {}
