@@ -44,12 +44,6 @@ class QuietFactList(FactList):
         return frozenset([fact.__class__] + [(k, v) for k, v in fact.items()
                                              if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
 
-    def empty(self) -> None:
-        """As a new FactList, without building its Counter again."""
-        self.clear()
-        self.reference_counter.clear()
-        self.last_index, self.added, self.removed, self.duplication = 0, [], [], False
-
     def declare(self, fact):
         if not isinstance(fact, experta.Fact):
             raise ValueError("The fact must descend the Fact class.")
@@ -99,10 +93,7 @@ class QuietEngine(experta.KnowledgeEngine):
         if watched():
             return super().reset(**kwargs)
         self.agenda = Agenda()
-        if type(self.facts) is QuietFactList:
-            self.facts.empty()
-        else:
-            self.facts = QuietFactList()
+        self.facts = QuietFactList()
         self.matcher.reset()
         facts = [deffacts(**(kwargs if takes_all else {k: v for k, v in kwargs.items() if k in names}))
                  for deffacts, takes_all, names in self._deffacts_calls()]
