@@ -91,20 +91,22 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
     unknown = [qid for qid in answers if qid not in known]
     if unknown:
         check.problems.append(_unknown_clause(unknown, known))
-    bad_values = {}
+    bad_values, valid = {}, check.valid
     for qid, value in answers.items():
-        if qid in known:
-            problem = _value_problem(known[qid], value)
+        question = known.get(qid)
+        if question is not None:
+            problem = _value_problem(question, value)
             if problem:
                 bad_values[qid] = problem
             else:
-                check.valid[qid] = value
+                valid[qid] = value
     not_asked: dict[str, list[str]] = {}
     undecided: dict[tuple, list[str]] = {}
-    given, memo = {**context, **check.valid}, {}  # one truth per condition node, shared by the questions
+    given, memo = {**context, **valid}, {}  # one truth per condition node, shared by the questions
     for question in rulebase.questions:
-        qid = question.id
-        asked = _asked(question.asked_when, given, memo)
+        qid, condition = question.id, question.asked_when
+        # Whether it is asked, or None while an answer its condition reads is missing or invalid.
+        asked = True if condition is None else truth(condition, given, unanswered=None, memo=memo)
         if qid not in answers:
             if asked:
                 check.missing.append(qid)
@@ -125,11 +127,6 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
 def check_given(rulebase, answers: dict) -> None:
     """Check every given answer: known id, right type, allowed value, and a question that is asked."""
     check_answers(rulebase, answers).raise_problems(missing_allowed=True)
-
-
-def _asked(condition, answers: dict, memo: dict | None = None) -> bool | None:
-    """Whether a question is asked, or None while an answer its condition reads is missing or invalid."""
-    return True if condition is None else truth(condition, answers, unanswered=None, memo=memo)
 
 
 def _asked_when_words(rulebase, question) -> str:
@@ -165,6 +162,8 @@ def _list_problem(question, value) -> str | None:
     wrong = [_show(item) for item in value if not isinstance(item, str) or item not in question.allowed_values]
     if wrong:
         return f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not allowed {expected}"
+    if len(set(value)) == len(value):  # every item is a choice (a string) by now
+        return None
     twice = sorted({item for item in value if value.count(item) > 1})
     if twice:
         return f"{', '.join(map(_show, twice))} listed more than once {expected}"

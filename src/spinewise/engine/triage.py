@@ -41,6 +41,7 @@ class Triage:
         self._by_rank = [disposition.code for disposition in rulebase.dispositions]
         self._supersedes = {item.code: item.supersedes for item in rulebase.plan_items}
         self._plan_order = {item.code: index for index, item in enumerate(rulebase.plan_items)}
+        self._plan_entries = {rule.id: tuple((entry.code, entry.attributes) for entry in rule.plan) for rule in self.rules}
         self._plan_attributes = {item.code: item.attributes for item in rulebase.plan_items}
         self._phase = {(disposition.code, item.code): rulebase.phase_under(disposition.code, item.code)
                        for disposition in rulebase.dispositions for item in rulebase.plan_items}
@@ -92,20 +93,26 @@ class Triage:
 
     def _in_question_order(self, because: dict) -> dict:
         """A firing's answers as the lifter gave them, in the order the questions are asked."""
-        names = sorted(because, key=self._question_order.__getitem__) if len(because) > 1 else because
-        return {name: because[name] if type(because[name]) in SCALARS else thawed(because[name]) for name in names}
+        ordered = {}
+        for name in sorted(because, key=self._question_order.__getitem__) if len(because) > 1 else because:
+            value = because[name]
+            ordered[name] = value if type(value) in SCALARS else thawed(value)
+        return ordered
 
     def _plan(self, firings, disposition: str) -> tuple:
-        attributes: dict = {}
+        attributes: dict = {}  # plan code -> the attributes the rules give it (the rules' dicts, never changed)
         for rule, _ in firings:
-            for entry in rule.plan:
-                if entry.code in attributes:
-                    attributes[entry.code].update(entry.attributes)
-                else:
-                    attributes[entry.code] = dict(entry.attributes)
+            for code, given in self._plan_entries[rule.id]:
+                earlier = attributes.get(code)
+                if earlier is None:
+                    attributes[code] = given
+                elif given:
+                    attributes[code] = {**earlier, **given}
         for code in self._disposition[disposition].required_plan:
             attributes.setdefault(code, {})
-        superseded = {code for planned in attributes for code in self._supersedes[planned]}
+        superseded = set()
+        for planned in attributes:
+            superseded.update(self._supersedes[planned])
         plan = []
         for code in sorted(attributes, key=self._plan_order.__getitem__):
             if code not in superseded:
