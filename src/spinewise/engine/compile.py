@@ -59,13 +59,9 @@ def engine_saliences(rules) -> list[int]:
 def _action(rule: Rule, fact_bindings: dict):
     concludes = tuple(([("finding", rule.finding)] if rule.finding else []) + [("plan", e.code) for e in rule.plan])
 
-    fire = functools.partial(_fire, rule, fact_bindings, concludes)  # no Python frame of its own
+    fire = functools.partial(TriageEngine.on_fire, rule, fact_bindings, concludes)
     fire.__name__ = rule.id
     return fire
-
-
-def _fire(rule: Rule, fact_bindings: dict, concludes: tuple, engine, **bound):
-    engine.on_fire(rule, bound, fact_bindings, concludes)
 
 
 def _pattern(condition, fact_bindings: dict):

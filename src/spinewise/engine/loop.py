@@ -74,8 +74,8 @@ class DepthFirst(DepthStrategy):
     def _update_agenda(self, agenda, added, removed):
         if removed:
             super()._update_agenda(agenda, (), removed)
-        for activation in added:
-            activation.key = self.get_key(activation)
+        for activation in added:  # self.get_key, without a call each
+            activation.key = (activation.rule.salience, sorted(map(_FACT_ID, activation.facts), reverse=True))
         if len(added) == 1:
             bisect.insort_right(agenda.activations, added[0], key=_KEY)
         elif added:  # a stable sort keeps equal keys in the order insort would leave them
@@ -151,7 +151,8 @@ class QuietEngine(experta.KnowledgeEngine):
         self.running = self._quiet_run = True
         try:
             while steps > 0 and self.running:
-                self._update_agenda()
+                if self.facts.added or self.facts.removed:  # the last firing declared or retracted
+                    self._update_agenda()
                 activation = self.agenda.get_next()
                 if activation is None:
                     break
