@@ -50,11 +50,13 @@ def _position(text: str, exc: json.JSONDecodeError) -> str:
 
 
 def _unique_keys(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"{key!r} is given twice")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) < len(pairs):  # name the first key given twice
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"{key!r} is given twice")
+            seen.add(key)
     return result
 
 
