@@ -13,6 +13,7 @@ check in the network (engine/alpha.py).
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 
 from spinewise.engine.compat import experta
@@ -61,7 +62,14 @@ def _action(rule: Rule, fact_bindings: dict):
 
     fire = functools.partial(TriageEngine.on_fire, rule, fact_bindings, concludes)
     fire.__name__ = rule.id
+    # experta reads the action's signature each time it copies a rule (dozens of times per
+    # rule as it builds the network); a partial's is slow to work out, so it is given.
+    fire.__signature__ = _ACTION_SIGNATURE
     return fire
+
+
+_ACTION_SIGNATURE = inspect.Signature([inspect.Parameter("engine", inspect.Parameter.POSITIONAL_ONLY),
+                                       inspect.Parameter("bound", inspect.Parameter.VAR_KEYWORD)])
 
 
 def _pattern(condition, fact_bindings: dict):
