@@ -31,7 +31,7 @@ def new_fact(kind: type, values: dict):
 
 def _frozen(value):
     """experta.utils.freeze; a list of plain values (a multiple-choice answer) without the dispatch per item."""
-    if type(value) is list and all(type(item) in SCALARS for item in value):
+    if type(value) is list and SCALARS.issuperset(map(type, value)):
         return _FROZENLIST(value)
     return experta.utils.freeze(value)
 
@@ -40,7 +40,7 @@ def thawed(value):
     """experta.utils.unfreeze, without the dispatch for plain values."""
     if type(value) in SCALARS:
         return value
-    if type(value) is _FROZENLIST and all(type(item) in SCALARS for item in value):
+    if type(value) is _FROZENLIST and SCALARS.issuperset(map(type, value)):
         return list(value)
     return experta.utils.unfreeze(value)
 

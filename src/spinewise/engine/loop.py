@@ -86,6 +86,14 @@ _KEY = attrgetter("key")
 _FACT_ID = itemgetter("__factid__")
 
 
+def _refuse(facts) -> None:
+    """experta's checks of facts about to be declared, in experta's order (a "__name__" key passes)."""
+    if any(fact.has_field_constraints() for fact in facts):
+        raise TypeError("Declared facts cannot contain conditional elements")
+    if any(fact.has_nested_accessor() for fact in facts):
+        raise KeyError("Cannot declare facts containing double underscores as keys.")
+
+
 class QuietEngine(experta.KnowledgeEngine):
     __strategy__ = DepthFirst
 
@@ -119,14 +127,10 @@ class QuietEngine(experta.KnowledgeEngine):
         return self._declare_all(facts)
 
     def _declare_all(self, facts):
-        for fact in facts:  # experta's has_field_constraints and has_nested_accessor, without a call per field
-            for value in fact.values():
-                if isinstance(value, ConditionalElement):
-                    raise TypeError("Declared facts cannot contain conditional elements")
-        for fact in facts:
-            for key in fact:
-                if "__" in str(key).strip("__"):
-                    raise KeyError("Cannot declare facts containing double underscores as keys.")
+        for fact in facts:  # a field experta's has_field_constraints or has_nested_accessor could refuse
+            for key, value in fact.items():
+                if isinstance(value, ConditionalElement) or "__" in str(key):
+                    _refuse(facts)
         last = None
         for fact in facts:
             last = self.facts.declare(fact)
