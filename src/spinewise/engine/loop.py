@@ -149,7 +149,8 @@ class QuietEngine(experta.KnowledgeEngine):
 
     def run(self, steps=float("inf")):
         """experta's run loop. The matcher hands each activation over with exactly the keyword
-        arguments of its rule (NetworkMatcher does), so the context is passed as it is."""
+        arguments of its rule (NetworkMatcher does), so the context is passed as it is, and an
+        action that takes any keyword is called as experta's Rule.__call__ calls it."""
         if watched():
             return super().run(steps)
         self.running = self._quiet_run = True
@@ -161,6 +162,10 @@ class QuietEngine(experta.KnowledgeEngine):
                 if activation is None:
                     break
                 steps -= 1
-                activation.rule(self, **activation.context)
+                rule = activation.rule
+                if rule._wrapped_args or rule._wrapped_self is not None or rule._wrapped is None:
+                    rule(self, **activation.context)
+                else:  # what Rule.__call__ does for an action that takes every keyword (a compiled rule's)
+                    rule._wrapped(self, **activation.context)
         finally:
             self.running = self._quiet_run = False
