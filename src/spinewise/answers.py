@@ -96,12 +96,16 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
     bad_values, valid = {}, check.valid
     for qid, value in answers.items():
         question = known.get(qid)
-        if question is not None:
-            problem = _value_problem(question, value)
-            if problem:
-                bad_values[qid] = problem
-            else:
-                valid[qid] = value
+        if question is None:
+            continue
+        if type(value) is bool and question.type == "bool":  # most answers: nothing more to check
+            valid[qid] = value
+            continue
+        problem = _value_problem(question, value)
+        if problem:
+            bad_values[qid] = problem
+        else:
+            valid[qid] = value
     not_asked: dict[str, list[str]] = {}
     undecided: dict[tuple, list[str]] = {}
     given, memo = {**context, **valid}, {}  # one truth per condition node, shared by the questions
