@@ -36,13 +36,16 @@ from answers import random_answers  # noqa: E402
 HIDDEN = re.compile(r'<input type="hidden" name="(question)" value="([^"]*)">')
 BARE_APP = """
 import sys
-from flask import Flask
+from flask import Flask, redirect
 from spinewise.web.serve import make_server, address
 app = Flask(__name__)
 BODY = "x" * int(sys.argv[1])
 @app.route("/", methods=["GET", "POST"])
 def page():
     return BODY
+@app.post("/answer")
+def answer():  # the same page behind Post/Redirect/Get, as spinewise answers a question
+    return redirect("/", 303)
 server = make_server(app, "127.0.0.1", 0)
 print(address(server), flush=True)
 server.run()
@@ -172,7 +175,8 @@ async def run_lifters(address: str, rulebase, concurrency: int, seconds: float, 
     return stats
 
 
-async def run_bare(address: str, concurrency: int, seconds: float, size: int) -> Stats:
+async def run_bare(address: str, concurrency: int, seconds: float, size: int, path: str = "/") -> Stats:
+    """The bare page at `concurrency`; with path "/answer" each page is a POST, its 303 and a GET."""
     host, port = urllib.parse.urlsplit(address).netloc.rsplit(":", 1)
     stats = Stats()
     deadline = time.perf_counter() + seconds
@@ -182,7 +186,7 @@ async def run_bare(address: str, concurrency: int, seconds: float, size: int) ->
         connection = Connection(host, int(port))
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            status, page = await connection.request("POST", "/", fields)
+            status, page = await connection.request("POST", path, fields)
             stats.add("bare", time.perf_counter() - start, len(page))
             stats.errors += status != 200 or len(page) != size
         connection.close()
