@@ -409,6 +409,11 @@ class RuleBase:
     def questions_by_id(self) -> dict:
         return {q.id: q for q in self.questions}
 
+    @cached_property
+    def question_places(self) -> dict:
+        """Question id -> its place in the order questions are asked (0 first)."""
+        return {q.id: place for place, q in enumerate(self.questions)}
+
     def disposition(self, code: str) -> Disposition:
         return _by_code(self.dispositions, code, "disposition")
 

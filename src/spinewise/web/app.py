@@ -11,6 +11,7 @@ from flask import Flask, render_template, request
 from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
+from spinewise.web import urls
 from spinewise.web.policy import CSP
 from spinewise.web.state import Signer, StateError, process_secret
 
@@ -80,6 +81,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
                       SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["url_for"] = urls.url_for
     app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
     app.register_blueprint(views.web)
     app.register_blueprint(checkin.checkin_web)

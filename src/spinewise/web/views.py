@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from spinewise.errors import AnswersError
 from spinewise.questionnaire import flow
@@ -18,6 +18,7 @@ from spinewise.web import pages, report_page
 from spinewise.web.forms import FieldError, read_answer, typed_text
 from spinewise.web.policy import CSP
 from spinewise.web.state import MAX_AGE, Refused, State, StateError, forget_cookie, read_cookie, write_cookie
+from spinewise.web.urls import url_for
 
 web = Blueprint("web", __name__)
 
