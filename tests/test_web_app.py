@@ -171,6 +171,21 @@ def test_back_shows_the_previous_question_with_its_answer_and_keeps_later_ones(c
     assert heading(onward) == rulebase.question("leg_weakness").text
 
 
+def test_a_page_shown_to_one_lifter_never_shows_another_lifters_answer(app, rulebase, healthy):
+    """Question pages with nothing chosen are rendered once and reused (web/app.py); a lifter
+    going back to an answered question, or a refused answer, must get their own page."""
+    first, second = app.test_client(), app.test_client()
+    walk_to(first, rulebase, healthy, "leg_weakness")
+    walk_to(second, rulebase, {**healthy, "bladder_bowel_change": True}, "bladder_bowel_change")
+    fresh = show(second, "bladder_bowel_change")
+    assert "checked" not in fresh.text, "the second lifter has not answered it yet"
+    assert re.search(r'value="false" checked', show(first, "bladder_bowel_change").text)
+    refused = answer(second, fresh, "maybe")
+    assert refused.status_code == 422 and "error-summary" in refused.text
+    assert not any("checked" in page or "error-summary" in page
+                   for page in app.extensions["spinewise"]._unanswered.values())
+
+
 def test_the_first_question_goes_back_to_the_start_page(client):
     assert '<a href="/" class="back-link">Back</a>' in first_question(client).text
 

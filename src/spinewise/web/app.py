@@ -16,6 +16,7 @@ from spinewise.web.policy import CSP
 from spinewise.web.state import Signer, StateError, process_secret
 
 _ABSENT = object()
+UNANSWERED_PAGES = 2048  # about 3 KB each; the shipped questions reach fewer than a hundred
 MAX_BODY = 64 * 1024  # bytes: the longest honest form is one answer, a few hundred bytes
 
 
@@ -42,7 +43,21 @@ class Questionnaire:
         self.signer = Signer(secret, triage.rulebase)
         self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
         self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
+        self._unanswered: dict = {}  # (mount point, QuestionPage, warned) -> HTML
         self._why = {q.id: tuple(plain_why(q, triage.rulebase, triage.rules)) for q in triage.rulebase.questions}
+
+    def unanswered_page(self, page, warned: bool, render) -> str:
+        """A question's page with nothing yet chosen on it, rendered once for every lifter who
+        reaches it the same way (same count, same back link, same warning): it holds no answer.
+
+        A page with an answer shown or an error is never kept here."""
+        key = (request.script_root, page, warned)
+        html = self._unanswered.get(key)
+        if html is None:
+            if len(self._unanswered) >= UNANSWERED_PAGES:
+                self._unanswered.clear()
+            html = self._unanswered[key] = render()
+        return html
 
     def why(self, question) -> tuple:
         """The plain "why are we asking this" lines, made once per question at start-up."""

@@ -211,7 +211,11 @@ def _ask(question, state: State):
                                error=refused.error if refused else "",
                                typed=refused.typed if refused else None,
                                given=list(refused.ticked) if refused and question.type == "multi" else None)
-    response = _page("question.html.j2", 422 if refused else 200, state=state, page=page)
+    if refused or any(option.checked for option in page.options) or page.typed:
+        response = _page("question.html.j2", 422 if refused else 200, state=state, page=page)
+    else:
+        response = Response(q.unanswered_page(page, state.stop_shown, lambda: _page(
+            "question.html.j2", state=state, page=page).get_data(as_text=True)))
     if state.refused:
         write_cookie(response, request, q.signer, State(state.answers, state.stop_shown))
     return response
