@@ -307,6 +307,16 @@ def set_state(client, value):
     client.set_cookie(COOKIE, value)
 
 
+def test_answers_are_found_among_other_cookies_of_the_same_site(client, rulebase, healthy):
+    """A reverse proxy or another app on the same host may set cookies of its own, before or after ours."""
+    page = walk_to(client, rulebase, healthy, "leg_weakness")
+    client.set_cookie("a_proxy", "x=1")
+    client.set_cookie("spinewise_answers_old", "stale")
+    client.set_cookie("z_other", "y")
+    assert heading(client.get("/question", follow_redirects=True)) == heading(page)
+    assert cookie_state(client).answers == {qid: healthy[qid] for qid in ("saddle_numbness", "bladder_bowel_change")}
+
+
 @pytest.mark.parametrize("paths", [("/question", "/check", "/report", "/download/answers", "/stop")])
 def test_no_answers_in_progress_is_said_plainly(client, paths):
     for path in paths:

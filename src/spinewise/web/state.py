@@ -6,7 +6,7 @@ page rendered from the answers as they are now, and no answer is ever in an addr
 
 The cookie holds what the forms held before: the answers so far, whether the stop
 advice was shown, and (once) a refused answer to show again with its error, as compact
-JSON in URL-safe base64. It is signed and timestamped with itsdangerous (Flask's signer)
+JSON in URL-safe base64. It is signed (HMAC-SHA256) and timestamped with itsdangerous (Flask's signer)
 under a secret that is random per process unless SPINEWISE_SECRET is set, and under the
 rule base's content hash (not compressed: trying zlib on every answer cost more than the
 rest of signing, for a cookie well under a kilobyte either way); it is HttpOnly,
@@ -69,7 +69,9 @@ class Signer:
     def __init__(self, secret: str, rulebase, max_age: int = MAX_AGE):
         self.rulebase = rulebase
         self.max_age = max_age
-        self._signer = TimestampSigner(secret, salt=f"spinewise-web {rulebase.content_hash}")
+        # hashlib.sha256 itself, not itsdangerous's lazy SHA-1 wrapper: hmac then takes OpenSSL's path
+        self._signer = TimestampSigner(secret, salt=f"spinewise-web {rulebase.content_hash}",
+                                       digest_method=hashlib.sha256)
         self._key_id = hmac.new(secret.encode(), b"spinewise key id", hashlib.sha256).hexdigest()[:8]
         self._rules_id = rulebase.content_hash[:8]
 
@@ -123,7 +125,18 @@ COOKIE = "spinewise_answers"
 
 
 def read_cookie(request, signer: Signer, name: str = COOKIE) -> State:
-    return signer.load(request.cookies.get(name))
+    return signer.load(_cookie_value(request.environ.get("HTTP_COOKIE", ""), name))
+
+
+def _cookie_value(header: str, name: str) -> str | None:
+    """The first value of cookie `name` in a Cookie header. What this server signs is base64 and
+    dots, never quoted, so werkzeug's full cookie parser (a few percent of a page) is not needed."""
+    prefix = name + "="
+    for part in header.split(";"):
+        part = part.strip()
+        if part.startswith(prefix):
+            return part[len(prefix):]
+    return None
 
 
 def write_cookie(response, request, signer: Signer, state: State, name: str = COOKIE):
