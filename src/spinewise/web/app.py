@@ -107,13 +107,19 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     return app
 
 
+PAGE_CSP = CSP.format(styles="")
+SECURITY_HEADERS = (("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"),
+                    ("X-Frame-Options", "DENY"))
+
+
 def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP.format(styles=""))
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    headers = response.headers
+    if "Content-Security-Policy" not in headers:  # the report page sets its own (its style hashes)
+        headers.add("Content-Security-Policy", PAGE_CSP)
+    for name, value in SECURITY_HEADERS:  # set only here: added, not searched for and replaced
+        headers.add(name, value)
     if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
 
 
