@@ -50,11 +50,13 @@ def _position(text: str, exc: json.JSONDecodeError) -> str:
 
 
 def _unique_keys(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"{key!r} is given twice")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) < len(pairs):  # name the first key given twice
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"{key!r} is given twice")
+            seen.add(key)
     return result
 
 
@@ -91,29 +93,38 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
     unknown = [qid for qid in answers if qid not in known]
     if unknown:
         check.problems.append(_unknown_clause(unknown, known))
-    bad_values = {}
+    bad_values, valid = {}, check.valid
     for qid, value in answers.items():
-        if qid in known:
-            problem = _value_problem(known[qid], value)
-            if problem:
-                bad_values[qid] = problem
-            else:
-                check.valid[qid] = value
+        question = known.get(qid)
+        if question is None:
+            continue
+        if type(value) is bool and question.type == "bool":  # most answers: nothing more to check
+            valid[qid] = value
+            continue
+        problem = _value_problem(question, value)
+        if problem:
+            bad_values[qid] = problem
+        else:
+            valid[qid] = value
     not_asked: dict[str, list[str]] = {}
     undecided: dict[tuple, list[str]] = {}
+    given, memo = {**context, **valid}, {}  # one truth per condition node, shared by the questions
     for question in rulebase.questions:
-        asked = _asked(question.asked_when, {**context, **check.valid})
-        if question.id in answers and asked is False:
-            not_asked.setdefault(_asked_when_words(rulebase, question), []).append(question.id)
-        elif question.id in answers and asked is None and question.id not in bad_values:
+        qid, condition = question.id, question.asked_when
+        # Whether it is asked, or None while an answer its condition reads is missing or invalid.
+        asked = True if condition is None else truth(condition, given, unanswered=None, memo=memo)
+        if qid not in answers:
+            if asked:
+                check.missing.append(qid)
+                check.missing_expected.append(question.describe_allowed())
+        elif asked is False:
+            not_asked.setdefault(_asked_when_words(rulebase, question), []).append(qid)
+        elif asked is None and qid not in bad_values:
             deciding = tuple(q for q in questions_read(question.asked_when) if q not in answers)
             if deciding:  # when a deciding answer is there but bad, that problem is named already
-                undecided.setdefault(deciding, []).append(question.id)
-        elif question.id in bad_values:
-            check.problems.append(f"{question.id}: {bad_values[question.id]}")
-        elif question.id not in answers and asked:
-            check.missing.append(question.id)
-            check.missing_expected.append(question.describe_allowed())
+                undecided.setdefault(deciding, []).append(qid)
+        elif qid in bad_values:
+            check.problems.append(f"{qid}: {bad_values[qid]}")
     check.problems.extend(_not_asked_clause(ids, condition) for condition, ids in not_asked.items())
     check.problems.extend(_undecided_clause(ids, deciding) for deciding, ids in undecided.items())
     return check
@@ -122,11 +133,6 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
 def check_given(rulebase, answers: dict) -> None:
     """Check every given answer: known id, right type, allowed value, and a question that is asked."""
     check_answers(rulebase, answers).raise_problems(missing_allowed=True)
-
-
-def _asked(condition, answers: dict) -> bool | None:
-    """Whether a question is asked, or None while an answer its condition reads is missing or invalid."""
-    return True if condition is None else truth(condition, answers, unanswered=None)
 
 
 def _asked_when_words(rulebase, question) -> str:
@@ -162,6 +168,8 @@ def _list_problem(question, value) -> str | None:
     wrong = [_show(item) for item in value if not isinstance(item, str) or item not in question.allowed_values]
     if wrong:
         return f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not allowed {expected}"
+    if len(set(value)) == len(value):  # every item is a choice (a string) by now
+        return None
     twice = sorted({item for item in value if value.count(item) > 1})
     if twice:
         return f"{', '.join(map(_show, twice))} listed more than once {expected}"

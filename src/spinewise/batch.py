@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
 
+# json.dumps(record, ensure_ascii=False), made once; a record is a fresh tree (no cycles to look for)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 MAX_LINE_BYTES = 1 << 20  # an answers object is a few hundred bytes; anything near this is not one
 CHUNK_LINES = 100
 CHUNKS_IN_FLIGHT_PER_JOB = 4
@@ -92,6 +94,8 @@ def line_outcome(triage, raw: str | bytes | None, number: int):
 
 
 def _checked_id(record_id):
+    if type(record_id) in (int, str, bool, type(None)):  # always valid JSON (only a float can be NaN)
+        return record_id
     try:
         json.dumps(record_id, allow_nan=False)
     except ValueError:  # NaN or Infinity would make the output line invalid JSON
@@ -120,7 +124,7 @@ def assess_chunk(triage, chunk, fmt: str = "json") -> tuple[str, int, int, int]:
         record_id, outcome, response = line_outcome(triage, raw, number)
         failed += isinstance(outcome, AnswersError)
         size += length
-        out.append(json.dumps(output_record(triage, record_id, outcome, number, fmt, date, response), ensure_ascii=False) + "\n")
+        out.append(_ENCODER.encode(output_record(triage, record_id, outcome, number, fmt, date, response)) + "\n")
     return "".join(out), len(chunk) - failed, failed, size
 
 

@@ -21,12 +21,52 @@ def field_check(key, constraint) -> FeatureCheck:
     return FeatureCheck(key, constraint)
 
 
+def bound_names(check: FeatureCheck) -> frozenset | None:
+    """The names the check may bind, or None when it may bind one under a `~` (a negated
+    binding, which only constrains the match and is never a rule's argument)."""
+    if isinstance(check.how, NOTFC):
+        return None
+    if isinstance(check.how, (ANDFC, ORFC)):
+        parts = [bound_names(part) for part in check.expected]
+        return None if None in parts else frozenset().union(*parts)
+    name = getattr(check.how, "__bind__", None)
+    return frozenset() if name is None else frozenset({name})
+
+
+def literal_test(check: FeatureCheck):
+    """(field, value, names) when the check is "the field equals this literal", binding the
+    field's value to `names` (`L(value)`, `L(value) & W(name)`, the shape the compiler writes),
+    else None. Only literals whose equality is their hash's (no float: NaN is not itself)."""
+    path = _path(check.what)
+    parts = check.expected if isinstance(check.how, ANDFC) else (check,)
+    if len(path) != 1 or not all(isinstance(part.how, (L, W)) for part in parts):
+        return None
+    literals = [part.how for part in parts if isinstance(part.how, L)]
+    if len(literals) != 1 or type(literals[0].value) not in _HASHED_LITERALS:
+        return None
+    names = tuple(dict.fromkeys(part.how.__bind__ for part in parts if part.how.__bind__ is not None))
+    return path[0], literals[0].value, names
+
+
+_HASHED_LITERALS = (str, int, bool, type(None))
+
+
 def compiled(check: FeatureCheck):
     """fn(fact) -> False, True or {name: value}: the check applied to the fact's field."""
     test = _value_test(check)
     path = _path(check.what)
+    single = _single_test(check)
 
-    if len(path) == 1:
+    if len(path) == 1 and single is not None:  # `P(f) & W(name)`: one function, no second call
+        key, (passes, name) = path[0], single
+
+        def on_fact(fact):
+            try:
+                value = fact[key]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return {name: value} if passes(value) else False
+    elif len(path) == 1:
         key = path[0]
 
         def on_fact(fact):
@@ -73,11 +113,16 @@ def _value_test(check: FeatureCheck):
     raise TypeError(f"unknown field constraint {how!r}")
 
 
-def _conjunction(checks):
-    """`L(x) & P(f) & W(name)`, the shape the compiler writes: every test holds, then every name is bound.
+def _single_test(check: FeatureCheck):
+    """(test, name) when the check is one literal or predicate test binding one name, else None."""
+    parts = check.expected if isinstance(check.how, ANDFC) else (check,)
+    if not all(isinstance(part.how, (L, P, W)) for part in parts):
+        return None
+    tests, names = _tests_and_names(parts)
+    return (tests[0], names[0]) if len(tests) == 1 and len(names) == 1 else None
 
-    experta's `equal_literal` and `match_predicate` compare `expected == actual` and call
-    the predicate; a binding on either binds the value, as a `W` does."""
+
+def _tests_and_names(checks) -> tuple[list, list]:
     tests, names = [], []
     for part in checks:
         how = part.how
@@ -87,6 +132,15 @@ def _conjunction(checks):
             tests.append(how.match)
         if how.__bind__ is not None:
             names.append(how.__bind__)
+    return tests, names
+
+
+def _conjunction(checks):
+    """`L(x) & P(f) & W(name)`, the shape the compiler writes: every test holds, then every name is bound.
+
+    experta's `equal_literal` and `match_predicate` compare `expected == actual` and call
+    the predicate; a binding on either binds the value, as a `W` does."""
+    tests, names = _tests_and_names(checks)
     if len(tests) == 1 and len(names) == 1:
         test, name = tests[0], names[0]
         return lambda value: {name: value} if test(value) else False

@@ -1,18 +1,23 @@
 """Compile rule-base rules into an experta KnowledgeEngine: one RETE rule per rule-file rule.
 
-Each condition leaf becomes a pattern on the `Answers` fact (a literal or a whitelisted
-operator's predicate, binding the answer under its question id so the rule can say which
-answers it fired on), or on the `Finding`/`Planned` facts other rules declare. `all`
-becomes AND (its answer tests merged into one `Answers` pattern), `any` becomes OR, and
-negated finding or plan tests become NOT, which the rules' strata make independent of the
-firing order (rulebase/strata.py). Named conditions are compiled as what they stand for.
+A rule's condition is read as experta reads a rule, in disjunctive normal form: an OR of
+conjunctions. In each conjunction the answer tests (a literal or a whitelisted operator's
+predicate, binding the answer under its question id so the rule can say which answers it
+fired on) are the fields of one `Answers` pattern, and each test of a conclusion another
+rule drew is a pattern on the `Finding`/`Planned` facts; a negated one is a NOT, which
+the rules' strata make independent of the firing order (rulebase/strata.py). Named
+conditions are compiled as what they stand for; equal tests, wherever they stand, are one
+check in the network (engine/alpha.py).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 
 from spinewise.engine.compat import experta
+from experta.fieldconstraint import ANDFC  # noqa: E402  (experta's `&` of two ANDs fails: it misses an import)
 from spinewise.engine.conclusions import TriageEngine
 from spinewise.engine.facts import Answers, Finding, Planned
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest, fact_tests, flattened
@@ -53,41 +58,67 @@ def engine_saliences(rules) -> list[int]:
 
 
 def _action(rule: Rule, fact_bindings: dict):
-    def fire(engine, **bound):
-        engine.on_fire(rule, bound, fact_bindings)
+    concludes = tuple(([("finding", rule.finding)] if rule.finding else []) + [("plan", e.code) for e in rule.plan])
 
+    fire = functools.partial(TriageEngine.on_fire, rule, fact_bindings, concludes)
     fire.__name__ = rule.id
+    # experta reads the action's signature each time it copies a rule (dozens of times per
+    # rule as it builds the network); a partial's is slow to work out, so it is given.
+    fire.__signature__ = _ACTION_SIGNATURE
     return fire
 
 
+_ACTION_SIGNATURE = inspect.Signature([inspect.Parameter("engine", inspect.Parameter.POSITIONAL_ONLY),
+                                       inspect.Parameter("bound", inspect.Parameter.VAR_KEYWORD)])
+
+
 def _pattern(condition, fact_bindings: dict):
-    if isinstance(condition, AllOf):
-        return _all_of(condition.items, fact_bindings)
+    """The rule's pattern: an OR of its conjunctions (disjunctive normal form, as experta reads
+    a rule), each one `Answers` pattern testing every answer the conjunction tests, then its
+    finding and plan patterns. A case declares one Answers fact, so the conjunction's
+    answer tests hold of it together or not at all: one pattern, no join on the same fact."""
+    named: dict = {}  # a finding or plan test, compiled once however many conjunctions hold it
+    conjunctions = []
+    for leaves in _disjunctive_normal_form(condition):
+        answers = _answers_pattern([leaf for leaf in leaves if isinstance(leaf, AnswerTest)])
+        facts = [_fact_pattern(leaf, fact_bindings, named) for leaf in leaves if isinstance(leaf, FactTest)]
+        parts = ([answers] if answers is not None else []) + facts
+        conjunctions.append(parts[0] if len(parts) == 1 else experta.AND(*parts))
+    return conjunctions[0] if len(conjunctions) == 1 else experta.OR(*conjunctions)
+
+
+def _disjunctive_normal_form(condition) -> list[list]:
+    """The condition as alternatives, each a list of leaves that must all hold."""
     if isinstance(condition, AnyOf):
-        return experta.OR(*(_pattern(item, fact_bindings) for item in condition.items))
-    if isinstance(condition, FactTest):
-        return _fact_pattern(condition, fact_bindings)
-    return Answers(**{condition.question: _answer_constraint(condition)})
+        return [leaves for item in condition.items for leaves in _disjunctive_normal_form(item)]
+    if isinstance(condition, AllOf):
+        alternatives: list[list] = [[]]
+        for item in condition.items:
+            alternatives = [leaves + more for leaves in alternatives for more in _disjunctive_normal_form(item)]
+        return alternatives
+    return [[condition]]
 
 
-def _all_of(items, fact_bindings: dict):
-    # A case declares one Answers fact, so answer tests on distinct questions ANDed together
-    # are one pattern with several fields: the same matches, without a join node per test.
-    tests = [item for item in items if isinstance(item, AnswerTest)]
-    if len(tests) < 2 or len({test.question for test in tests}) < len(tests):
-        return experta.AND(*(_pattern(item, fact_bindings) for item in items))
-    answers = Answers(**{test.question: _answer_constraint(test) for test in tests})
-    rest = [_pattern(item, fact_bindings) for item in items if not isinstance(item, AnswerTest)]
-    return experta.AND(answers, *rest) if rest else answers
+def _answers_pattern(tests: list):
+    """One Answers pattern for answer tests that must hold together (a question tested twice: both, on its field)."""
+    if not tests:
+        return None
+    fields: dict = {}
+    for test in tests:
+        fields.setdefault(test.question, []).extend(_answer_constraint(test))  # each is `test & W(question)`
+    return Answers(**{question: ANDFC(*parts) for question, parts in fields.items()})
 
 
-def _fact_pattern(test: FactTest, fact_bindings: dict):
-    fact = (Finding if test.kind == "finding" else Planned)(code=test.code)
-    if test.negated:
-        return experta.NOT(fact)
-    name = f"{FACT_BINDING_PREFIX}{len(fact_bindings)}"
-    fact_bindings[name] = (test.kind, test.code)
-    return getattr(experta.AS, name) << fact
+def _fact_pattern(test: FactTest, fact_bindings: dict, named: dict):
+    if id(test) not in named:
+        fact = (Finding if test.kind == "finding" else Planned)(code=test.code)
+        if test.negated:
+            named[id(test)] = experta.NOT(fact)
+        else:
+            name = f"{FACT_BINDING_PREFIX}{len(fact_bindings)}"
+            fact_bindings[name] = (test.kind, test.code)
+            named[id(test)] = getattr(experta.AS, name) << fact
+    return named[id(test)]
 
 
 def _answer_constraint(test: AnswerTest):

@@ -2,7 +2,7 @@
 
 from spinewise.engine.compat import experta
 
-_SCALARS = frozenset({str, int, bool, float, type(None)})
+SCALARS = frozenset({str, int, bool, float, type(None)})
 
 
 class Answers(experta.Fact):
@@ -24,12 +24,25 @@ def new_fact(kind: type, values: dict):
     a check that the fact is not declared yet; a fresh fact of plain values needs neither.
     """
     fact = kind.__new__(kind)
-    freeze = experta.utils.freeze
-    dict.update(fact, {key: value if type(value) in _SCALARS else freeze(value) for key, value in values.items()})
+    dict.update(fact, {key: value if type(value) in SCALARS else _frozen(value) for key, value in values.items()})
     fact._Fact__defaults = {}
     return fact
 
 
+def _frozen(value):
+    """experta.utils.freeze; a list of plain values (a multiple-choice answer) without the dispatch per item."""
+    if type(value) is list and SCALARS.issuperset(map(type, value)):
+        return _FROZENLIST(value)
+    return experta.utils.freeze(value)
+
+
 def thawed(value):
     """experta.utils.unfreeze, without the dispatch for plain values."""
-    return value if type(value) in _SCALARS else experta.utils.unfreeze(value)
+    if type(value) in SCALARS:
+        return value
+    if type(value) is _FROZENLIST and SCALARS.issuperset(map(type, value)):
+        return list(value)
+    return experta.utils.unfreeze(value)
+
+
+_FROZENLIST = experta.utils.frozenlist

@@ -56,7 +56,7 @@ class Question:
             answer = self.answer_text(value)
         return self.says.format(answer=answer)
 
-    @property
+    @cached_property  # read for every answer checked
     def allowed_values(self) -> tuple:
         return tuple(choice.value for choice in self.choices)
 
