@@ -9,7 +9,7 @@ plan with attributes and phases, rules fired) without the answers, which it stor
 and without the rule base's version, SHA-256 and review counts, which name the rule files rather than
 say what the engine concluded (a reworded question changes the hash, not a result).
 
-    python tests/engine_golden.py write tests/golden/engine-results.jsonl.gz 2000
+    python tests/engine_golden.py write tests/golden/engine-results.jsonl.gz 20000
     python tests/engine_golden.py compare tests/golden/engine-results.jsonl.gz 20000
 
 `write` records what the installed spinewise concludes; `compare` re-runs those cases

@@ -428,3 +428,23 @@ def test_when_answers_cannot_be_kept_the_questionnaire_says_so_and_goes_on(ruleb
     assert json.loads(finished.stdout)["answers"] == healthy
     assert stopped.exit_code == 130
     assert "Your answers could not be kept: cannot create" in stopped.stderr
+
+
+def test_question_counts_match_what_is_asked_and_what_could_still_be_asked(rulebase):
+    """'Question 6 of 13 to 22': the count taken in one pass equals the questions still to ask
+    (fewest) and those later answers could still open (most), after every answer of every worked case."""
+    from spinewise.questionnaire import flow
+
+    checked = 0
+    for case in sorted((TESTS / "cases").glob("*.json")):
+        answers = json.loads(case.read_text()).get("answers", {})
+        given: dict = {}
+        for question in rulebase.questions:
+            if question.id not in answers:
+                continue
+            given[question.id] = answers[question.id]
+            count = flow.remaining(rulebase, given)
+            assert (count.fewest, count.most) == (sum(1 for _ in flow.still_to_ask(rulebase, given)),
+                                                  sum(1 for _ in flow.may_still_ask(rulebase, given))), case.name
+            checked += 1
+    assert checked > 500

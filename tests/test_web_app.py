@@ -171,6 +171,22 @@ def test_back_shows_the_previous_question_with_its_answer_and_keeps_later_ones(c
     assert heading(onward) == rulebase.question("leg_weakness").text
 
 
+def test_a_page_shown_to_one_lifter_never_shows_another_lifters_answer(app, rulebase, healthy):
+    """Question pages with nothing chosen are rendered once and reused (web/app.py); a lifter
+    going back to an answered question, or a refused answer, must get their own page."""
+    first, second = app.test_client(), app.test_client()
+    walk_to(first, rulebase, healthy, "leg_weakness")
+    walk_to(second, rulebase, {**healthy, "bladder_bowel_change": True}, "bladder_bowel_change")
+    fresh = show(second, "bladder_bowel_change")
+    assert "checked" not in fresh.text, "the second lifter has not answered it yet"
+    assert re.search(r'value="false" checked', show(first, "bladder_bowel_change").text)
+    refused = answer(second, fresh, "maybe")
+    assert refused.status_code == 422 and "error-summary" in refused.text
+    kept = [page for page in app.extensions["spinewise"]._unanswered.values()
+            if re.search(r" checked>|error-summary", page)]
+    assert not kept, kept[0]
+
+
 def test_the_first_question_goes_back_to_the_start_page(client):
     assert '<a href="/" class="back-link">Back</a>' in first_question(client).text
 
@@ -289,6 +305,16 @@ def set_state(client, value):
     from spinewise.web.state import COOKIE
 
     client.set_cookie(COOKIE, value)
+
+
+def test_answers_are_found_among_other_cookies_of_the_same_site(client, rulebase, healthy):
+    """A reverse proxy or another app on the same host may set cookies of its own, before or after ours."""
+    page = walk_to(client, rulebase, healthy, "leg_weakness")
+    client.set_cookie("a_proxy", "x=1")
+    client.set_cookie("spinewise_answers_old", "stale")
+    client.set_cookie("z_other", "y")
+    assert heading(client.get("/question", follow_redirects=True)) == heading(page)
+    assert cookie_state(client).answers == {qid: healthy[qid] for qid in ("saddle_numbness", "bladder_bowel_change")}
 
 
 @pytest.mark.parametrize("paths", [("/question", "/check", "/report", "/download/answers", "/stop")])

@@ -7,8 +7,6 @@ most severe disposition any fired rule asked for wins, and every finding is kept
 
 from __future__ import annotations
 
-import dataclasses
-
 from spinewise.answers import check_answers
 from spinewise.engine.compile import compile_engine_class
 from spinewise.engine.facts import SCALARS, Answers, new_fact, thawed
@@ -16,28 +14,6 @@ from spinewise.result import FindingResult, PlanResult, Result
 
 SAFETY_NET_RULE = "spinewise-safety-net"
 SAFETY_NET_SOURCE = "spinewise: when no rule decides, triage up"
-
-
-def _finding(code: str, rule: str, because: dict, source: str) -> FindingResult:
-    """FindingResult(code, rule, because, source): the same frozen value, its fields stored in one
-    step rather than through one object.__setattr__ call each, as a frozen dataclass's __init__
-    does (a third less time, for the dozen findings and plan items of every case)."""
-    made = object.__new__(FindingResult)
-    made.__dict__.update(code=code, rule=rule, because=because, source=source)
-    return made
-
-
-def _plan_item(code: str, attributes: dict, phase: str) -> PlanResult:
-    """PlanResult(code, attributes, phase), made as `_finding` makes a finding."""
-    made = object.__new__(PlanResult)
-    made.__dict__.update(code=code, attributes=attributes, phase=phase)
-    return made
-
-
-# The two makers above store every field and nothing else, as the classes' __init__ would.
-assert [f.name for f in dataclasses.fields(FindingResult)] == ["code", "rule", "because", "source"]
-assert [f.name for f in dataclasses.fields(PlanResult)] == ["code", "attributes", "phase"]
-assert not hasattr(FindingResult, "__post_init__") and not hasattr(PlanResult, "__post_init__")
 
 
 class _Ranks(dict):
@@ -104,7 +80,7 @@ class Triage:
 
     def _decide(self, firings):
         findings = [
-            _finding(rule.finding, rule.id, self._in_question_order(because), rule.source)
+            FindingResult(rule.finding, rule.id, self._in_question_order(because), rule.source)
             for rule, because in firings if rule.finding
         ]
         ranks = [self._rank[rule.disposition] for rule, _ in firings if rule.disposition]
@@ -141,5 +117,5 @@ class Triage:
         for code in sorted(attributes, key=self._plan_order.__getitem__):
             if code not in superseded:
                 merged = {**self._plan_attributes[code], **attributes[code]}
-                plan.append(_plan_item(code, merged, self._phase[disposition, code]))
+                plan.append(PlanResult(code, merged, self._phase[disposition, code]))
         return tuple(plan)

@@ -34,8 +34,8 @@ def answered(rulebase, answers: dict) -> list:
 
 def previous_question(rulebase, answers: dict, question_id: str):
     """The answered question asked just before `question_id`, or None at the first one."""
-    order = {q.id: index for index, q in enumerate(rulebase.questions)}
-    before = [q for q in answered(rulebase, answers) if order[q.id] < order[question_id]]
+    places = rulebase.question_places
+    before = [q for q in answered(rulebase, answers) if places[q.id] < places[question_id]]
     return before[-1] if before else None
 
 
@@ -61,8 +61,20 @@ class Count:
 
 
 def remaining(rulebase, answers: dict) -> Count:
-    """The questions still to come after `answers`, as the lifter will be asked them."""
-    return Count(sum(1 for _ in still_to_ask(rulebase, answers)), sum(1 for _ in may_still_ask(rulebase, answers)))
+    """The questions still to come after `answers`, as the lifter will be asked them.
+
+    `still_to_ask` and `may_still_ask` counted in one pass: a condition that holds (or
+    fails) while answers are missing holds (or fails) whatever they turn out to be, so
+    only an undecided one is read again as the answers stand."""
+    fewest = most = 0
+    for question in rulebase.questions:
+        if question.id in answers:
+            continue
+        could = True if question.asked_when is None else truth(question.asked_when, answers, unanswered=None)
+        if could is not False:
+            most += 1
+            fewest += could is True or question.is_asked(answers)
+    return Count(fewest, most)
 
 
 @dataclass(frozen=True)
@@ -77,8 +89,8 @@ class Progress:
 def progress(rulebase, answers: dict, question_id: str) -> Progress:
     """Where `question_id` stands: "Question N of M" (or "of M to K") for the answers so far."""
     others = {qid: value for qid, value in answers.items() if qid != question_id}
-    order = [q.id for q in rulebase.questions]
-    number = 1 + sum(1 for qid in others if order.index(qid) < order.index(question_id))
+    places = rulebase.question_places
+    number = 1 + sum(1 for qid in others if places[qid] < places[question_id])
     left = remaining(rulebase, others)
     return Progress(number, Count(len(others) + left.fewest, len(others) + left.most))
 

@@ -33,6 +33,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_escape_markdown_html,
+        auto_reload=False,  # templates ship with the package: no stat of each one on every report
     )
     env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
     return env

@@ -409,6 +409,11 @@ class RuleBase:
     def questions_by_id(self) -> dict:
         return {q.id: q for q in self.questions}
 
+    @cached_property
+    def question_places(self) -> dict:
+        """Question id -> its place in the order questions are asked (0 first)."""
+        return {q.id: place for place, q in enumerate(self.questions)}
+
     def disposition(self, code: str) -> Disposition:
         return _by_code(self.dispositions, code, "disposition")
 
@@ -430,7 +435,20 @@ class RuleBase:
         return self.phase_under(disposition, plan_code) == self.phases[0].code
 
     def rule_review(self, rule_id: str) -> RuleReview:
-        """Where one rule stands: signed off, changes requested, out of date since an edit, or not reviewed."""
+        """Where one rule stands: signed off, changes requested, out of date since an edit, or not reviewed.
+
+        Worked out once per rule: the sign-offs were checked against the files when this rule
+        base was loaded, and a rule base never changes (every report asks, for every rule)."""
+        found = self._reviews.get(rule_id)
+        if found is None:
+            found = self._reviews[rule_id] = self._review_of(rule_id)
+        return found
+
+    @cached_property
+    def _reviews(self) -> dict:
+        return {}
+
+    def _review_of(self, rule_id: str) -> RuleReview:
         records = [s for s in self.signoffs if s.rule == rule_id]
         clinical = [s for s in records if s.licensed and s.state in ("valid", "out_of_date")]
         current = [s for s in clinical if s.state == "valid"]

@@ -11,10 +11,12 @@ from flask import Flask, render_template, request
 from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
+from spinewise.web import urls
 from spinewise.web.policy import CSP
 from spinewise.web.state import Signer, StateError, process_secret
 
 _ABSENT = object()
+UNANSWERED_PAGES = 2048  # about 3 KB each; the shipped questions reach fewer than a hundred
 MAX_BODY = 64 * 1024  # bytes: the longest honest form is one answer, a few hundred bytes
 
 
@@ -41,7 +43,21 @@ class Questionnaire:
         self.signer = Signer(secret, triage.rulebase)
         self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
         self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
+        self._unanswered: dict = {}  # (mount point, QuestionPage, warned) -> HTML
         self._why = {q.id: tuple(plain_why(q, triage.rulebase, triage.rules)) for q in triage.rulebase.questions}
+
+    def unanswered_page(self, page, warned: bool, render) -> str:
+        """A question's page with nothing yet chosen on it, rendered once for every lifter who
+        reaches it the same way (same count, same back link, same warning): it holds no answer.
+
+        A page with an answer shown or an error is never kept here."""
+        key = (request.script_root, page, warned)
+        html = self._unanswered.get(key)
+        if html is None:
+            if len(self._unanswered) >= UNANSWERED_PAGES:
+                self._unanswered.clear()
+            html = self._unanswered[key] = render()
+        return html
 
     def why(self, question) -> tuple:
         """The plain "why are we asking this" lines, made once per question at start-up."""
@@ -80,6 +96,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
                       SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["url_for"] = urls.url_for
     app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
     app.register_blueprint(views.web)
     app.register_blueprint(checkin.checkin_web)
@@ -90,13 +107,19 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     return app
 
 
+PAGE_CSP = CSP.format(styles="")
+SECURITY_HEADERS = (("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"),
+                    ("X-Frame-Options", "DENY"))
+
+
 def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP.format(styles=""))
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    headers = response.headers
+    if "Content-Security-Policy" not in headers:  # the report page sets its own (its style hashes)
+        headers.add("Content-Security-Policy", PAGE_CSP)
+    for name, value in SECURITY_HEADERS:  # set only here: added, not searched for and replaced
+        headers.add(name, value)
     if request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from spinewise.errors import AnswersError
 from spinewise.questionnaire import flow
@@ -18,6 +18,7 @@ from spinewise.web import pages, report_page
 from spinewise.web.forms import FieldError, read_answer, typed_text
 from spinewise.web.policy import CSP
 from spinewise.web.state import MAX_AGE, Refused, State, StateError, forget_cookie, read_cookie, write_cookie
+from spinewise.web.urls import url_for
 
 web = Blueprint("web", __name__)
 
@@ -210,7 +211,11 @@ def _ask(question, state: State):
                                error=refused.error if refused else "",
                                typed=refused.typed if refused else None,
                                given=list(refused.ticked) if refused and question.type == "multi" else None)
-    response = _page("question.html.j2", 422 if refused else 200, state=state, page=page)
+    if refused or any(option.checked for option in page.options) or page.typed:
+        response = _page("question.html.j2", 422 if refused else 200, state=state, page=page)
+    else:
+        response = Response(q.unanswered_page(page, state.stop_shown, lambda: _page(
+            "question.html.j2", state=state, page=page).get_data(as_text=True)))
     if state.refused:
         write_cookie(response, request, q.signer, State(state.answers, state.stop_shown))
     return response
