@@ -62,8 +62,8 @@ def _action(rule: Rule, fact_bindings: dict):
 
     fire = functools.partial(TriageEngine.on_fire, rule, fact_bindings, concludes)
     fire.__name__ = rule.id
-    # experta reads the action's signature each time it copies a rule (dozens of times per
-    # rule as it builds the network); a partial's is slow to work out, so it is given.
+    # experta reads the action's signature each time it copies a rule (about ten times per
+    # rule as it prepares the network); a partial's is slow to work out, so it is given.
     fire.__signature__ = _ACTION_SIGNATURE
     return fire
 
