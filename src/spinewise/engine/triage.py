@@ -31,7 +31,7 @@ class Triage:
         self.include_draft = include_draft
         self.rules = rulebase.active_rules(include_draft)
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
-        self._question_order = _Ranks({question.id: index for index, question in enumerate(rulebase.questions)})
+        self._question_order = _Ranks(rulebase.question_places)
         self.engine = compile_engine_class(self.rules)()
         self._stop = rulebase.roles.stop_disposition
         self._review = rulebase.review_counts(include_draft)

@@ -101,7 +101,7 @@ def stop_rules(rulebase) -> tuple:
 def stop_condition(rulebase, before: int | None = None):
     """Any of the stopping rules' conditions (None when there is none); with `before`, only the rules
     that read nothing but the questions before that position, which is what a question there can follow."""
-    order = {question.id: index for index, question in enumerate(rulebase.questions)}
+    order = rulebase.question_places
     whens = [when for when in stop_rules(rulebase)
              if before is None or max(order[qid] for qid in questions_read(when)) < before]
     if not whens:
@@ -111,7 +111,7 @@ def stop_condition(rulebase, before: int | None = None):
 
 def _items(rulebase) -> list:
     stop = stop_condition(rulebase)
-    order = {question.id: index for index, question in enumerate(rulebase.questions)}
+    order = rulebase.question_places
     read = [order[qid] for qid in questions_read(stop)] if stop else [len(order)]
     screen_end = max(read)
     gate = _gate(stop, rulebase) if stop else None
