@@ -31,7 +31,10 @@ def _check_read(derived, values: dict) -> None:
         return
     problem = _value_problem(derived.question, values[name])
     if problem:
-        raise JournalError(f"the journal holds a value spinewise cannot use for {name} "
+        spec = derived.how[1]
+        paths = spec.get("last", spec.get("first", spec.get("any", "")))
+        where = " or ".join([paths] if isinstance(paths, str) else paths)
+        raise JournalError(f"the journal's {where} is not a value spinewise can use for {name} "
                            f"({derived.question.text.rstrip('.')}): {problem}; the journal was left as it is")
 
 
