@@ -213,6 +213,19 @@ def read_checkin_journal(journal_file):
     return read_journal(journal_file)
 
 
+def checkin_answers(answers: dict, source: str, rules_dir=None) -> dict:
+    """Check-in answers as given, or read from a QuestionnaireResponse to the check-in Questionnaire
+    (`questions --format fhir-checkin`); its "From your journal" values are dropped: the journal decides."""
+    if "resourceType" not in answers:
+        return answers
+    from spinewise.fhir.checkin import checkin_form_view
+    from spinewise.fhir.response import answers_from_response
+
+    form = checkin_form_view(load_rulebase(rules_dir))
+    read = answers_from_response(form, answers, "standard input" if source == "-" else source)
+    return {qid: value for qid, value in read.items() if qid not in form.journal_items}
+
+
 def checkin_refusal(journal, day, rules_dir=None, include_draft: bool = False) -> str | None:
     """Why no check-in can be added on `day` (what to run instead), or None: asked before any question."""
     from spinewise.checkin.run import refusal
