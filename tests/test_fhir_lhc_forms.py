@@ -174,3 +174,12 @@ def test_groups_show_only_with_their_questions(form, rulebase, questionnaire):
     assert conditional
     for group in conditional:
         assert form.get_by_text(group["text"], exact=True).count() == 0
+
+
+def test_lhc_forms_own_validity_check_passes_on_the_emergency_path(form, rulebase):
+    """LHC-Forms skips, in its validity check, the items plain enableWhen hides but not those an
+    enableWhenExpression hides; after an emergency answer nothing it hides may be required."""
+    _item(form, rulebase.questions[0].id).get_by_text("Yes", exact=True).click()
+    form.get_by_text(rulebase.stop_disposition.title).first.wait_for()
+    errors = form.evaluate("() => LForms.Util.checkValidity(document.getElementById('form'))")
+    assert errors is None, errors
