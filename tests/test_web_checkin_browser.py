@@ -125,3 +125,37 @@ def test_the_assessment_reports_weekly_tracker_fits_its_column(browser, server, 
     assert table_right <= column_right + 0.5 and scroll_width <= viewport, widths
     tracker.screenshot(path=str(shots / f"report-tracker-{width}.png"))
     page.context.close()
+
+
+def test_every_checkin_page_passes_axe(browser, server, tmp_path):
+    """axe-core, as for the questionnaire's pages: the upload form, its error, each page of questions,
+    a page's error summary, the report and the check-in's 404."""
+    from axe_playwright_python.sync_playwright import Axe
+    from test_web_browser import AXE_OPTIONS
+
+    axe, problems = Axe(), []
+
+    def check(page, kind):
+        page.wait_for_load_state()
+        for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+            problems.append(f"{kind}: {violation['id']} ({violation['impact']}): "
+                            f"{[node['target'] for node in violation['nodes']][:3]}")
+
+    journal = started_journal(tmp_path)
+    page = new_page(browser)
+    page.goto(f"{server}/checkin/")
+    check(page, "upload")
+    upload(page, server, journal, "2027-12-12")
+    check(page, "upload error")
+    upload(page, server, journal, "2026-11-09")
+    check(page, "page 1")
+    page.get_by_role("button", name="Continue").click()
+    check(page, "page 1 error")
+    answer_page(page, WEEK)
+    check(page, "page 2")
+    answer_page(page, WEEK)
+    check(page, "report")
+    page.goto(f"{server}/checkin/nowhere")
+    check(page, "404")
+    page.context.close()
+    assert problems == []

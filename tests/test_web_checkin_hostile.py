@@ -220,3 +220,29 @@ def test_the_journal_is_not_offered_after_keep_training(client):
     report = Lifter(client, load_rulebase(rules), healthy).walk()
     assert 'data-disposition="continue_training"' in report.text
     assert "/checkin/start-journal" not in report.text
+
+
+def test_through_waitress_a_body_over_the_apps_limit_gets_the_apps_page_with_its_headers(journal_text):
+    """The one limit is the app's: waitress lets a 1.5 MB upload through for the app to refuse in words."""
+    import http.client
+    import threading
+
+    from spinewise.web.serve import make_server
+
+    waitress = make_server(create_app(RULES, secret="test"), "127.0.0.1", 0)
+    threading.Thread(target=waitress.run, daemon=True).start()
+    try:
+        boundary = "xyz"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"journal\"; filename=\"j.json\"\r\n"
+                f"Content-Type: application/json\r\n\r\n").encode() + journal_text.encode() + b" " * 1_500_000 + \
+            f"\r\n--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", waitress.effective_port, timeout=30)
+        connection.request("POST", "/checkin/start", body,
+                           {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        text = response.read().decode()
+    finally:
+        waitress.close()
+    assert response.status == 413
+    assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
+    assert "The file was too large" in text and 'href="/checkin/"' in text
