@@ -246,3 +246,15 @@ def test_through_waitress_a_body_over_the_apps_limit_gets_the_apps_page_with_its
     assert response.status == 413
     assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
     assert "The file was too large" in text and 'href="/checkin/"' in text
+
+
+@pytest.mark.parametrize("value", ["garbage", "0123456789abcdef.AAAA", ""])
+def test_a_forged_checkin_cookie_is_refused_in_words_and_dropped(client, journal_text, value):
+    upload(client, journal_text)
+    real = client.get_cookie("spinewise_checkin", path="/checkin").value
+    forged = value or real[:-2] + ("AA" if real[-2:] != "AA" else "BB")
+    client.set_cookie("spinewise_checkin", forged, path="/checkin")
+    response = client.get("/checkin/page/1")
+    text = app_page(response, 400)
+    assert "This check-in cannot go on" in text and "upload it again" in text
+    assert "spinewise_checkin=;" in response.headers["Set-Cookie"]

@@ -407,6 +407,7 @@ def start_journal():
     """A new journal holding the assessment just made (from the report page), to keep for the check-ins."""
     from spinewise.journal import journal_text, new_entry
     from spinewise.report.dates import report_day
+    from spinewise.web.report_page import journal_offered
     from spinewise.web.views import _result, _state
 
     result = _result(_state())
@@ -414,11 +415,6 @@ def start_journal():
         abort(404)
     entry = new_entry("assessment", report_day(), dict(result.answers), result.to_json())
     return _attachment(journal_text([entry]), JOURNAL_NAME)
-
-
-def journal_offered(rulebase, disposition: str) -> bool:
-    """Whether a weekly check-in follows this advice: only then is a journal worth keeping."""
-    return disposition in rulebase.checkin.roles.follows
 
 
 def _attachment(body, name: str) -> Response:

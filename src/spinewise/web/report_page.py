@@ -63,6 +63,11 @@ def fhir_available() -> bool:
     return importlib.util.find_spec("spinewise.fhir") is not None
 
 
+def journal_offered(rulebase, disposition: str) -> bool:
+    """Whether a weekly check-in follows this advice: only then is a journal worth keeping."""
+    return rulebase.checkin is not None and disposition in rulebase.checkin.roles.follows
+
+
 def downloads(journal: bool = True) -> tuple:
     """The downloads the report page offers; only formats this installation can make, and the
     journal only when a weekly check-in follows the advice (`journal`)."""

@@ -145,9 +145,7 @@ def report():
     q = _questionnaire()
     from spinewise.report.render import render_report
 
-    from spinewise.web.checkin import journal_offered
-
-    values = {"downloads": report_page.downloads(journal_offered(q.rulebase, result.disposition))}
+    values = {"downloads": report_page.downloads(report_page.journal_offered(q.rulebase, result.disposition))}
     page = report_page.embed(render_report(result, q.rulebase, "html"), result.disposition,
                              render_template("report_head.html.j2"),
                              render_template("report_top.html.j2", rulebase=q.rulebase, **values),
