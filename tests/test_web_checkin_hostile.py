@@ -258,3 +258,9 @@ def test_a_forged_checkin_cookie_is_refused_in_words_and_dropped(client, journal
     text = app_page(response, 400)
     assert "This check-in cannot go on" in text and "upload it again" in text
     assert "spinewise_checkin=;" in response.headers["Set-Cookie"]
+
+
+def test_a_journal_dated_after_today_is_named_as_such(client, journal_text):
+    future = resealed(journal_text, lambda entry: entry.__setitem__("date", "2099-01-01"))
+    text = app_page(upload(client, future, date=""), 422)
+    assert "The last entry in your journal is dated 2099-01-01, after today" in text

@@ -162,6 +162,10 @@ def upload():
         return refuse(_sentence(str(exc)), "journal")
     journal = _journal(entries)
     last = journal.last
+    if last is not None and parse_date(last["date"]) > _today():
+        return refuse(f"The last entry in your journal is dated {last['date']}, after today "
+                      f"({_today().isoformat()}), so no day can follow it yet: check that this is your journal, "
+                      f"and the date on the device that wrote it", "journal")
     if last is not None and day < parse_date(last["date"]):
         return refuse(f"The day of this check-in, {day.isoformat()}, is before the last entry in your journal "
                       f"({last['date']}): enter {last['date']} or a later day", "date")
