@@ -1,6 +1,6 @@
 """The questionnaire's pages, Post/Redirect/Get: answers arrive POSTed, every page is a GET.
 
-A POST changes the answers, keeps them in the signed cookie (web/state.py) and redirects;
+A POST changes the answers, keeps them in the encrypted cookie (web/state.py) and redirects;
 the page it redirects to is rendered from the cookie. So the browser's Back, Forward and
 reload never resubmit a form, and no address holds an answer: addresses name a page or
 a question, never what was answered. Nothing is stored on the server.
