@@ -66,7 +66,7 @@ def rule_card(rulebase, rule) -> RuleCard:
 
 def rule_hashes(rulebase) -> dict:
     """Rule id -> the SHA-256 of its card, for every rule."""
-    return {rule.id: rule_card(rulebase, rule).sha256 for rule in rulebase.rules}
+    return {rule.id: rule_card(rulebase, rule).sha256 for rule in (*rulebase.rules, *rulebase.checkin_rules)}
 
 
 def _plan_lines(rulebase, entry) -> list:
