@@ -40,7 +40,9 @@ def test_markdown_rulebook_reads_each_rule_in_plain_words():
 def test_the_rulebook_says_no_clinician_reviewed_the_rules_and_never_shows_approved_alone():
     for fmt in ("markdown", "html"):
         book = " ".join(invoke("rules", "doc", "--format", fmt).stdout.split())
-        assert "Review status." in book and "No licensed clinician has reviewed the rules in use yet" in book
+        assert "Review status." in book and "No clinic's trust file was read, so no rule counts as reviewed by a " \
+            "clinician" in book
+        assert "No clinic has approved this rule base for use" in book
         assert "**approved**" not in book and ">approved<" not in book
 
 

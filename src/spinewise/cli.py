@@ -676,6 +676,43 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolv
     click.echo(summary(session, decisions), err=True)
 
 
+@rules.command("approve", short_help="Approve the whole rule folder for use (clinical safety officer).")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--reviewer", "reviewer_name", required=True, metavar="NAME",
+              help="Your name as the clinic's trust file lists it (with approves: true).")
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Your OpenSSH ed25519 private key.")
+@click.option("--note", default="", metavar="TEXT", help="A note recorded with the approval.")
+@rules_option
+@user_errors
+def rules_approve(directory, reviewer_name, key_file, note, rules_dir):
+    """Approve this release of the rule base for use in your clinic.
+
+    Signs the SHA-256 of every file of the rule folder (rules, questions, plan, settings,
+    check-in vocabulary, safety case, catalogues, sign-off records) into approval.yaml. Only
+    a person whose trust-file entry says approves: true may approve, and not while `rules
+    check` finds errors. Any later change of any file voids the approval.
+
+    \b
+    Example:
+        spinewise rules approve rules/ --reviewer "Ann Lee" --key ~/.ssh/id_ed25519 --note "Release 2.0 checked"
+    """
+    from spinewise.review.approve import approve_release
+    from spinewise.review.signoff import NeedPassphrase, key_warning
+
+    try:
+        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note)
+    except NeedPassphrase as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}; run the approval in a terminal to type it") from None
+        passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
+        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note, passphrase)
+    if key_warning(key_file):
+        click.echo(key_warning(key_file), err=True)
+    click.echo(f"{approval.by} approved this rule base for use on {approval.date} "
+               f"(SHA-256 of its files {approval.sha256[:12]}); any change of a file voids it.", err=True)
+
+
 def _ask_decision() -> str:
     choice = click.prompt("Approve, request changes, or skip? [a/r/s]", type=click.Choice(("a", "r", "s")),
                           show_choices=False)
