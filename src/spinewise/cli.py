@@ -171,6 +171,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, journ
     fmt = _pick_format(fmt, output)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+    api.refuse_broken_rules(rules_dir)
     interview, response = None, None
     if answers_source is None:
         interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
@@ -298,9 +299,12 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
     """
     from spinewise import api
 
+    api.refuse_broken_rules(rules_dir)
+
     fmt = _pick_format(fmt, output)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+    api.refuse_broken_rules(rules_dir)
     day = api.checkin_day(date_text)
     journal = api.read_checkin_journal(journal_file)
     why_not = api.checkin_refusal(journal, day, rules_dir, include_draft)
@@ -418,6 +422,8 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
         spinewise batch responses.fhir.jsonl --format fhir --output results.fhir.jsonl
     """
     from spinewise import api
+
+    api.refuse_broken_rules(rules_dir)
     from spinewise.batch_progress import batch_progress
 
     with batch_progress(input_path, output) as progress:
@@ -481,8 +487,10 @@ def serve(host, port, rules_dir):
         spinewise serve
         spinewise serve --host 0.0.0.0 --port 8080 --rules my-rules/
     """
+    from spinewise import api
     from spinewise.web.serve import serve as run
 
+    api.refuse_broken_rules(rules_dir)
     run(rules_dir, host, port, lambda line: click.echo(line, err=True))
 
 
@@ -517,9 +525,9 @@ def rules_check(directory, rules_dir):
     Example:
         spinewise rules check my-rules/
     """
-    from spinewise.review.check import check_rules
+    from spinewise.review.verdict import check_and_keep
 
-    problems, summary = check_rules(directory or rules_dir)
+    problems, summary = check_and_keep(directory or rules_dir)
     for line in summary:
         click.echo(line, err=True)
     for problem in problems:
@@ -628,7 +636,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @click.option("--yes", is_flag=True, help="Approve every rule shown without asking (the records say so: bulk).")
 @click.option("--resolves", "resolves", default="", metavar="DIGEST",
               help="With one --rule: the request for changes this decision resolves (the start of its digest, as "
-                   "`rules doc` shows it).")
+                   "the rulebook shows it).")
 @rules_option
 @user_errors
 def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolves, rules_dir):

@@ -45,7 +45,7 @@ def read_approval(folder) -> Approval | None:
 
 def check_approval(approval: Approval | None, people, folder, trusted: bool) -> Approval | None:
     from spinewise.rulebase.signoff import verifies
-    from spinewise.rulebase.trust import person_named
+    from spinewise.rulebase.names import person_named
 
     if approval is None or approval.state == "unreadable":
         return approval

@@ -35,7 +35,7 @@ MAX_ENTRIES = 32
 # must not reuse a rule base the old code built.
 _LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_checkin.py", "load_conditions.py", "load_fields.py", "load_roles.py",
                    "load_rules.py", "load_safety.py", "load_vocabulary.py", "model.py", "operators.py", "shown.py",
-                   "signoff.py", "yamlsource.py", "trust.py", "approval.py")
+                   "signoff.py", "yamlsource.py", "trust.py", "approval.py", "names.py")
 # The classes a rule base is made of: the model's, and the condition trees' (conditions.py).
 _MODEL_CLASSES = frozenset((module.__name__, name) for module in (model, conditions)
                            for name, value in vars(module).items()

@@ -139,7 +139,7 @@ def _plain_text(value) -> str:
 
 def check_signoffs(records, people, hashes: dict, trusted: bool) -> tuple:
     """Each record with its `state` against the trust file's people and the rule cards as they are now."""
-    from spinewise.rulebase.trust import same_name
+    from spinewise.rulebase.names import same_name
 
     checked = []
     for record in records:

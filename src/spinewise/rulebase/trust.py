@@ -27,37 +27,16 @@ from pathlib import Path
 
 from spinewise.errors import SpinewiseError
 from spinewise.rulebase.model import SIGNER_ROLES, Reviewer
+from spinewise.rulebase.names import person_named, same_name, scripts, skeleton  # noqa: F401 (same_name: re-exported)
 
 TRUST_VARIABLE = "SPINEWISE_TRUST"
 PERSON_KEYS = ("name", "role", "registration", "public_key")
 OPTIONAL_KEYS = ("languages", "approves", "valid_after", "valid_before")
-# Letters of other scripts that look like Latin ones (Unicode's confusables, the common ones).
-_LOOK_ALIKES = str.maketrans("асеіјорѕхуАВСЕНІЈКМНОРЅТХУαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ",
-                             "aceijopsxyABCEHIJKMHOPSTXYabeikvoptuxABEHIKMNOPTYX")
+
 
 
 class TrustError(SpinewiseError):
     """The trust file cannot be used: missing, inside the rule folder, or with a wrong entry."""
-
-
-def compared(name: str) -> str:
-    """A name as names are compared: NFKC, case folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def same_name(a: str, b: str) -> bool:
-    return compared(a) == compared(b)
-
-
-def skeleton(name: str) -> str:
-    """What a name looks like: no accents, no invisible characters, look-alike letters as Latin ones."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
-    return " ".join(kept.translate(_LOOK_ALIKES).casefold().split())
-
-
-def _scripts(name: str) -> set:
-    return {unicodedata.name(ch, "?").split()[0] for ch in unicodedata.normalize("NFKC", name) if ch.isalpha()}
 
 
 def trust_path(rules_folder=None) -> Path | None:
@@ -138,7 +117,7 @@ def _people(data, report) -> list:
             report.error(node.line_of("public_key"), f"{name}: public_key must be one OpenSSH ssh-ed25519 public "
                                                      "key line (the .pub file ssh-keygen -t ed25519 writes)")
             continue
-        if not name or len(_scripts(name)) > 1 or any(unicodedata.category(ch) == "Cf" for ch in name):
+        if not name or len(scripts(name)) > 1 or any(unicodedata.category(ch) == "Cf" for ch in name):
             report.error(node.line_of("name"), f"name {name!r} mixes scripts or holds invisible characters: "
                                                "write it in one script")
             continue
@@ -181,11 +160,6 @@ def _date(report, node, key: str) -> str:
     except ValueError:
         report.error(node.line_of(key), f"{key} must be a date like 2026-12-01, not {value!r}")
         return ""
-
-
-def person_named(people, name: str) -> list:
-    """The trust entries of the person called `name` (several when their key was replaced)."""
-    return [person for person in people if same_name(person.name, name)]
 
 
 def apply_trust(rulebase, folder=None):
