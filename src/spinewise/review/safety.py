@@ -22,7 +22,7 @@ from pathlib import Path
 from spinewise.review.analysis.inline import inline_facts
 from spinewise.review.analysis.search import TooLarge, satisfiable
 from spinewise.review.analysis.space import build_space
-from spinewise.rulebase.conditions import AllOf, AnyOf, Const, Not
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, Named, Not, answer_tests, truth
 from spinewise.rulebase.yamlsource import Problem
 
 
@@ -50,6 +50,10 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
         if hazard.scope != "assessment":
             proofs.append(checkins[id(hazard)])
             continue
+        unasked = _unasked(rulebase, space, hazard)
+        if unasked is not None:
+            proofs.append(unasked)
+            continue
         broken = AllOf((hazard.when or Const(True), logic.violation(hazard)))
         try:
             found = satisfiable(space, broken, budget=200_000)
@@ -61,6 +65,40 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
         else:
             proofs.append(Proof(hazard, "broken", "broken", space.complete(found)))
     return proofs
+
+
+def _unasked(rulebase, space, hazard) -> Proof | None:
+    """A hazard that reads a question some of the lifters it is about are never asked could never be
+    broken for them: it would "prove" vacuously (a fever asked only without leg pain). Found as a lifter
+    its other conditions name who is not asked the question and whom the hazard then leaves out; None
+    when there is none."""
+    if hazard.when is None:
+        return None
+    for qid in dict.fromkeys(test.question for test in answer_tests(hazard.when)):
+        question = rulebase.questions_by_id.get(qid)
+        if question is None or question.asked_when is None:
+            continue
+        about = _without(hazard.when, qid)
+        if truth(about, {}, unanswered=None) is True:
+            continue  # about everyone who answers it: its own asked_when says who that is
+        try:
+            found = satisfiable(space, AllOf((about, Not(question.asked_when), Not(hazard.when))), budget=200_000)
+        except TooLarge:
+            return Proof(hazard, "not_proved", f"the answer space was too large to search whether {qid} is always asked")
+        if found is not None:
+            return Proof(hazard, "unasked", qid, space.complete(found))
+    return None
+
+
+def _without(condition, qid: str):
+    """`condition` with every test of question `qid` taken as holding."""
+    if isinstance(condition, AnswerTest):
+        return Const(True) if condition.question == qid else condition
+    if isinstance(condition, Named):
+        return _without(condition.condition, qid)
+    if isinstance(condition, (AllOf, AnyOf)):
+        return type(condition)(tuple(_without(item, qid) for item in condition.items))
+    return condition
 
 
 def _checkin_proofs(rulebase, hazards, include_draft: bool) -> dict:
@@ -94,7 +132,7 @@ def safety_summary(proofs) -> str:
     """One line for `rules check`: how the safety case was verified, the check-in sample said as a sample."""
     proved = sum(1 for p in proofs if p.status == "proved")
     sampled = sum(1 for p in proofs if p.status == "sampled")
-    broken = sum(1 for p in proofs if p.status in ("broken", "not_proved"))
+    broken = sum(1 for p in proofs if p.status in ("broken", "not_proved", "unasked"))
     drawn = max((p.drawn for p in proofs), default=0)
     parts = [f"{proved} assessment hazard(s) proved over every answers set"]
     if sampled:
@@ -127,6 +165,12 @@ def hazard_problems(rulebase, proofs, triage=None) -> list[Problem]:
                 f"hazard {hazard.id} is not prevented: {hazard.hazard.rstrip('.')}; guarantee broken: {guarantee_words(rulebase, hazard)}. "
                 f"For example these answers{got}: {json.dumps(proof.answers, separators=(',', ':'))}; "
                 f"controlling rules: {', '.join(hazard.controls)}")))
+        elif proof.status == "unasked":
+            problems.append(Problem(hazard.file, hazard.line, (
+                f"hazard {hazard.id} reads {proof.how}, which is not asked of some of the lifters it is about, so it "
+                f"could never be broken for them and proves nothing: for example these answers "
+                f"{json.dumps(proof.answers, separators=(',', ':'))}; ask {proof.how} of all of them (questions.yaml) "
+                "or state the hazard for the lifters who are asked")))
         elif proof.status == "not_proved":
             problems.append(Problem(hazard.file, hazard.line, f"hazard {hazard.id} could not be proved: {proof.how}"))
     return problems
