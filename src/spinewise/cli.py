@@ -621,7 +621,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
     old_dir, new_dir = folders if len(folders) == 2 else (rules_dir, folders[0])
     report = diff_rules(old_dir, new_dir, cases_path, include_draft)
     click.echo(render_diff(report, fmt, generated=cases_path is None), nl=False)
-    if report.lowering:
+    if report.alarming:
         sys.exit(1)
 
 

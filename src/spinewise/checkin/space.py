@@ -70,3 +70,10 @@ def run_drawn(triage, history: dict, answers: dict):
     values = week_values(triage.rulebase.checkin, values)
     result = triage.conclude(values)
     return dataclasses.replace(result, plan=resolved_plan(result.plan, values)), values
+
+
+def checkin_states(view, follows: tuple, draws: int = 600, seed: int = 20261127):
+    """The check-ins the safety case is checked over, as (history, answers): the same every run."""
+    rng = random.Random(seed)
+    for _ in range(draws):
+        yield draw_checkin(view, rng, follows)
