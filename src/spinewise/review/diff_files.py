@@ -220,7 +220,6 @@ def checkin_changes(old, new, old_triage, new_triage) -> tuple:
     old_run = Triage(checkin_view(old), old_triage.include_draft)
     new_run = Triage(checkin_view(new), new_triage.include_draft)
     counts: dict = {}
-    examples: dict = {}
     for history, answers in checkin_states(new_run.rulebase, new.checkin.roles.follows):
         try:
             before, _ = run_drawn(old_run, history, answers)
@@ -232,12 +231,10 @@ def checkin_changes(old, new, old_triage, new_triage) -> tuple:
         if key[0] == key[1] and not key[2]:
             continue
         counts[key] = counts.get(key, 0) + 1
-        examples.setdefault(key, {"journal": history, "answers": answers})
     lines = []
-    for (was, now, other), count in counts.items():
+    for (was, now, _), count in counts.items():
         lowers = _rank(new, now) > _rank(new, was)
         what = f"{_title(old, was)} -> {_title(new, now)}" if was != now else \
             f"{_title(new, now)} (other findings or plan)"
-        lines.append(Line(f"check-ins: {what}: {count} of the check-ins replayed, e.g. "
-                          f"{json.dumps(examples[(was, now, other)], separators=(',', ':'))}", lowers))
+        lines.append(Line(f"check-ins: {what}: {count} of the check-ins replayed", lowers))
     return tuple(sorted(lines, key=lambda line: not line.alarming))
