@@ -6,8 +6,9 @@ the old hazard was about is not covered by the new one) or its guarantee weakene
 guards nothing. Then what changed in the questions (labels, choices, when they are asked), the
 order of the dispositions and how they are shown, the plan items (phases, conflicts, texts),
 and any other file of the folder, byte for byte (catalogues, README, sign-off records). The
-check-ins are replayed through both rule bases over the same journal states the safety case's
-check-in hazards are checked over.
+check-ins are compared over every journal state: the check-in space is split until every
+check-in rule that differs is decided, and one check-in of each region where one fires is
+replayed through both rule bases (the rest of that check-in as a healthy week).
 """
 
 from __future__ import annotations
@@ -210,31 +211,52 @@ def _files(old: Path, new: Path) -> list:
 
 
 def checkin_changes(old, new, old_triage, new_triage) -> tuple:
-    """Check-ins whose outcome differs between the two rule bases, over the safety case's journal states."""
+    """Check-ins whose outcome differs between the two rule bases: every region of the check-in space
+    (every journal state, analysis/checkin_search.py) where a check-in rule that differs decides
+    differently, one check-in of each replayed through both."""
     if old.checkin is None or new.checkin is None or new.checkin.roles is None or old.checkin.roles is None:
         return ()
-    from spinewise.checkin.space import checkin_states, run_drawn
+    from spinewise.checkin.space import run_drawn
     from spinewise.checkin.view import checkin_view
     from spinewise.engine.triage import Triage
+    from spinewise.review.analysis.checkin_search import CheckinSpace, search
+    from spinewise.review.analysis.inline import inline_facts, outcome, shape
 
-    old_run = Triage(checkin_view(old), old_triage.include_draft)
-    new_run = Triage(checkin_view(new), new_triage.include_draft)
+    old_view, new_view = checkin_view(old), checkin_view(new)
+    old_run, new_run = Triage(old_view, old_triage.include_draft), Triage(new_view, new_triage.include_draft)
+    old_c, new_c = inline_facts(old_run.rules), inline_facts(new_run.rules)
+    old_rules, new_rules = {r.id: r for r in old_run.rules}, {r.id: r for r in new_run.rules}
+    differing = [rid for rid in dict.fromkeys([*old_rules, *new_rules])
+                 if rid not in old_rules or rid not in new_rules or shape(old_c[rid]) != shape(new_c[rid])
+                 or outcome(old_rules[rid]) != outcome(new_rules[rid])]
+    if not differing and [d.question.id for d in old.checkin.derived] == [d.question.id for d in new.checkin.derived]:
+        return ()
+    conditions = [old_c[rid] for rid in differing if rid in old_c] + [new_c[rid] for rid in differing if rid in new_c]
+    try:
+        space = CheckinSpace(new_view, conditions + list(new_c.values()), new.checkin.roles.follows)
+        regions = list(search(space, conditions, lambda t: all(v is not None for v in t), budget=20_000))
+    except (TooLarge, LookupError, RuntimeError):
+        return (Line("check-ins: too many to compare exactly; replay saved journals with spinewise checkin", True),)
     counts: dict = {}
-    for history, answers in checkin_states(new_run.rulebase, new.checkin.roles.follows):
+    for assignment, truths in regions:
+        if truths and not any(truths):
+            continue  # no differing rule fires in either rule base here
+        history, answers = space.complete(assignment)
         try:
             before, _ = run_drawn(old_run, history, answers)
             after, _ = run_drawn(new_run, history, answers)
         except Exception:  # noqa: BLE001 - answers one of the two rule bases does not take
             continue
-        key = (before.disposition, after.disposition, tuple(before.finding_codes) != tuple(after.finding_codes)
-               or [p.code for p in before.plan] != [p.code for p in after.plan])
-        if key[0] == key[1] and not key[2]:
+        other = tuple(before.finding_codes) != tuple(after.finding_codes) or \
+            [p.code for p in before.plan] != [p.code for p in after.plan]
+        if before.disposition == after.disposition and not other:
             continue
+        key = (before.disposition, after.disposition)
         counts[key] = counts.get(key, 0) + 1
     lines = []
-    for (was, now, _), count in counts.items():
+    for (was, now), count in counts.items():
         lowers = _rank(new, now) > _rank(new, was)
         what = f"{_title(old, was)} -> {_title(new, now)}" if was != now else \
             f"{_title(new, now)} (other findings or plan)"
-        lines.append(Line(f"check-ins: {what}: {count} of the check-ins replayed", lowers))
+        lines.append(Line(f"check-ins: {what}: {count} group(s) of check-ins", lowers))
     return tuple(sorted(lines, key=lambda line: not line.alarming))

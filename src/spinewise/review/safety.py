@@ -8,9 +8,9 @@ search (analysis/search.py) then either finds no answers set that satisfies it (
 over the whole space) or returns one; that answers set is replayed through the engine to
 confirm it and is printed, so a clinician can see the lifter it fails.
 
-Check-in hazards (`scope: checkin`) depend on the journal as well as the answers, which
-the answer-space search does not model: they are checked over a seeded sample of
-check-ins drawn across journal states (checkin/guarantees.py), and say so.
+Check-in hazards (`scope: checkin`) depend on the journal as well as the answers: they are
+proved the same way over every check-in after every journal state, each journal value over
+its whole declared range (analysis/checkin_search.py), with no sample.
 """
 
 from __future__ import annotations
@@ -102,39 +102,55 @@ def _without(condition, qid: str):
 
 
 def _checkin_proofs(rulebase, hazards, include_draft: bool) -> dict:
-    """The check-in hazards' proofs by id(hazard): each checked over the same seeded draws of check-ins."""
+    """The check-in hazards' proofs by id(hazard): each proved over every check-in after every journal
+    state (analysis/checkin_search.py)."""
     if not hazards:
         return {}
     if rulebase.checkin is None or rulebase.checkin.roles is None:
         return {id(h): Proof(h, "not_proved", "the rule base has no weekly check-in (checkin.yaml) to check it over")
                 for h in hazards}
-    from spinewise.checkin.guarantees import check_checkin_hazards
+    from spinewise.checkin.guarantees import guarantee_broken
     from spinewise.checkin.view import checkin_view
     from spinewise.engine.triage import Triage
+    from spinewise.review.analysis.checkin_search import CheckinSpace, prove_checkin_hazard
 
+    view = checkin_view(rulebase)
+    triage = Triage(view, include_draft)
+    rules = view.active_rules(include_draft)
+    conditions = inline_facts(rules)
+    logic = _Logic(view, rules, conditions)
     proofs = {}
-    for verdict in check_checkin_hazards(Triage(checkin_view(rulebase), include_draft), hazards):
-        hazard = verdict.hazard
-        if verdict.broken_by is not None:
-            proofs[id(hazard)] = Proof(hazard, "broken", "broken", verdict.broken_by, verdict.got, verdict.draws)
-        elif not verdict.checked:
-            proofs[id(hazard)] = Proof(hazard, "not_proved", (
-                f"none of {verdict.draws:,} seeded check-ins drawn across journal states had the answers it is about"),
-                drawn=verdict.draws)
+    try:
+        space = CheckinSpace(view, list(conditions.values()) + [h.when for h in hazards if h.when is not None],
+                             view.checkin.roles.follows)
+    except TooLarge as exc:
+        return {id(h): Proof(h, "not_proved", f"the value {exc} ranges too far to split exactly") for h in hazards}
+    for hazard in hazards:
+        try:
+            status, broken_by, got = prove_checkin_hazard(
+                view, triage, space, logic, conditions, hazard,
+                lambda result, values, hazard=hazard: guarantee_broken(view, hazard.guarantee, result, values))
+        except TooLarge:
+            proofs[id(hazard)] = Proof(hazard, "not_proved", "the check-ins were too many to search")
+            continue
+        if status == "broken":
+            proofs[id(hazard)] = Proof(hazard, "broken", "broken", broken_by, got)
         else:
-            proofs[id(hazard)] = Proof(hazard, "sampled", (
-                f"kept by all {verdict.checked:,} of {verdict.draws:,} seeded check-ins drawn across journal states "
-                f"that it applies to: a sample of the journal states, not a proof over every one"), drawn=verdict.draws)
+            proofs[id(hazard)] = Proof(hazard, "proved", "proved over every check-in after every journal state "
+                                                         "(each journal value over its whole range)")
     return proofs
 
 
 def safety_summary(proofs) -> str:
     """One line for `rules check`: how the safety case was verified, the check-in sample said as a sample."""
-    proved = sum(1 for p in proofs if p.status == "proved")
+    proved = sum(1 for p in proofs if p.status == "proved" and p.hazard.scope == "assessment")
+    proved_checkins = sum(1 for p in proofs if p.status == "proved" and p.hazard.scope == "checkin")
     sampled = sum(1 for p in proofs if p.status == "sampled")
     broken = sum(1 for p in proofs if p.status in ("broken", "not_proved", "unasked"))
     drawn = max((p.drawn for p in proofs), default=0)
     parts = [f"{proved} assessment hazard(s) proved over every answers set"]
+    if proved_checkins:
+        parts.append(f"{proved_checkins} check-in hazard(s) proved over every check-in after every journal state")
     if sampled:
         parts.append(f"{sampled} check-in hazard(s) kept over {drawn:,} seeded check-ins drawn across journal "
                      f"states (a sample, not a proof)")
@@ -268,6 +284,10 @@ class _Logic:
                 breaks += [self.shown_now(code) for code in value]
             elif kind == "safety_net":
                 breaks.append(self._no_safety_net())
+            elif kind == "plan_change_never":  # the engine confirms it (conflicts may drop the item)
+                breaks += [_any(self.conditions[r.id] for r in self.rules
+                                if any(e.code == code and e.attributes.get("change") == change for e in r.plan))
+                           for code, change in value]
         return AllOf((scope, _any(breaks)))
 
     def _no_safety_net(self):

@@ -593,8 +593,8 @@ class RuleBase:
         if not self.trust:
             return "No clinic has approved this rule base for use (no clinic's trust file was read)."
         if self.approval is not None and self.approval.state == "void":
-            return (f"No clinic has approved this rule base for use as it is now: the approval by "
-                    f"{self.approval.by} on {self.approval.date} was for files that have changed since.")
+            return (f"No clinic has approved this rule base for use as it is now: it changed after it was "
+                    f"approved on {self.approval.date}.")
         return "No clinic has approved this rule base for use."
 
     def review_in_brief(self, include_draft: bool = False) -> str:

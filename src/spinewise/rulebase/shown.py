@@ -61,6 +61,11 @@ def rule_card(rulebase, rule) -> RuleCard:
         lines += _asked_lines(rulebase, qid)
     if "checkin" in rule.at and rulebase.checkin is not None:
         lines += _derived_lines(rulebase)
+        # The derived values read the check-in's own questions (worded for the week), not the assessment's.
+        for question in rulebase.checkin.questions:
+            lines += [(f"Check-in {label.lower()}", text) for label, text in _question_lines(question)]
+            if question.asked_when is not None:
+                lines.append(("Check-in asked when", words(question.asked_when, rulebase, expand=True).sentence()))
     for name in dict.fromkeys(node.name for node in nodes(rule.when) if isinstance(node, Named)):
         named = rulebase.condition(name)
         if named.says:

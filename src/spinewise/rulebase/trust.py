@@ -46,11 +46,16 @@ def trust_path(rules_folder=None) -> Path | None:
         path = Path(given).expanduser()
         if not path.is_file():
             raise TrustError(f"the trust file {given} ({TRUST_VARIABLE} or --trust) does not exist or is not a file")
-        return path
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".config"
-    path = root / "spinewise" / "trust.yaml"
-    return path if path.is_file() else None
+    else:
+        base = os.environ.get("XDG_CONFIG_HOME", "")
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".config"
+        path = root / "spinewise" / "trust.yaml"
+        if not path.is_file():
+            return None
+    if rules_folder is not None and path.resolve().is_relative_to(Path(rules_folder).resolve()):
+        raise TrustError(f"the trust file {path} is inside the rule folder {rules_folder}, which it would vouch for: "
+                         "keep it where only the clinic edits it (e.g. ~/.config/spinewise/trust.yaml)")
+    return path
 
 
 def trust_key(folder) -> str:
@@ -71,9 +76,6 @@ def read_trust(folder) -> tuple[Path | None, tuple]:
     path = trust_path(folder)
     if path is None:
         return None, ()
-    if path.resolve().is_relative_to(Path(folder).resolve()):
-        raise TrustError(f"the trust file {path} is inside the rule folder {folder}, which it would vouch for: "
-                         "keep it where only the clinic edits it (e.g. ~/.config/spinewise/trust.yaml)")
     from spinewise.rulebase.load_fields import Reporter
     from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 
