@@ -375,11 +375,12 @@ class RuleReview:
     signers: tuple = ()  # of (reviewer described, date) of the valid clinical approvals
     voided: tuple = ()  # of (reviewer described, date) of clinical approvals an edit voided
     other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
-    requests: tuple = ()  # of (reviewer described, date, note) of the requests for changes still standing
+    requests: tuple = ()  # of (reviewer described, date, note, digest) of the requests for changes still standing
 
     def words(self) -> str:
         if self.state == "changes_requested":
-            asked = "; ".join(f"{who} on {date} asked: {note}" for who, date, note in self.requests)
+            asked = "; ".join(f"{who} on {date} asked: {note} (request {digest[:12]})"
+                              for who, date, note, digest in self.requests)
             return f"changes requested, not signed off ({asked})"
         if self.state == "signed":
             return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
@@ -498,7 +499,7 @@ class RuleBase:
                        and s.decision == "approve")
         other = tuple((self._described(s), s.date, s.decision) for s in records if not s.licensed and s.state == "valid")
         standing = standing_requests(records)
-        requests = tuple((self._described(s), s.date, s.note) for s in standing)
+        requests = tuple((self._described(s), s.date, s.note, s.digest) for s in standing)
         if standing:
             state = "changes_requested"
         elif signers:
@@ -545,7 +546,7 @@ class RuleBase:
 
     def changes_requested(self, include_draft: bool = False) -> tuple:
         """(rule id, reviewer described, date, what to change) of every request for changes still standing."""
-        return tuple((rule.id, *request) for rule in self.reviewable_rules(include_draft)
+        return tuple((rule.id, *request[:3]) for rule in self.reviewable_rules(include_draft)
                      for request in self.rule_review(rule.id).requests)
 
     def review_status(self, include_draft: bool = False) -> str:
