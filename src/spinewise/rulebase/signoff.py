@@ -174,8 +174,10 @@ def signoff_problems(rulebase) -> list:
     file = str(Path(rulebase.directory) / SIGNOFFS_FILE)
     trust = rulebase.trust_file or "the trust file"
     problems = []
-    for record in rulebase.signoffs:
+    for place, record in enumerate(rulebase.signoffs):
         what = f"sign-off of rule {record.rule} by {record.reviewer} on {record.date}"
+        signed_again = any(later.rule == record.rule and later.reviewer == record.reviewer and later.state == "valid"
+                           for later in rulebase.signoffs[place + 1:])
         if record.state == "broken_chain":
             problems.append(Problem(file, record.line, (
                 f"{what}: does not follow the record before it (a record was removed, moved or edited above it, "
@@ -194,7 +196,7 @@ def signoff_problems(rulebase) -> list:
         elif record.state == "no_rule":
             problems.append(Problem(file, record.line, f"{what}: there is no rule {record.rule} any more",
                                     "warning"))
-        elif record.state == "out_of_date" and record.licensed and record.decision == "approve":
+        elif record.state == "out_of_date" and record.licensed and record.decision == "approve" and not signed_again:
             problems.append(Problem(file, record.line, (
                 f"{what} is out of date: rule {record.rule} or a text it shows was edited since, so it counts as not "
                 f"reviewed until a clinician signs it again (spinewise rules review --rule {record.rule})"), "warning"))
