@@ -180,7 +180,8 @@ def test_a_record_by_someone_not_listed_is_an_error(signed):
     run = check(folder)
     assert run.exit_code == 1
     assert f"Jane Doe is not in {folder.parent / 'trust.yaml'}; it counts for nothing" in run.stdout
-    assert review_counts(folder)["signed_off"] == 0
+    refused = invoke("assess", "--answers", ANSWERS, "--format", "json", "--rules", folder)
+    assert refused.exit_code == 2 and "spinewise rules check" in refused.stderr and refused.stdout == ""
 
 
 def test_an_engineers_sign_off_is_shown_as_such_and_does_not_count_as_clinical(rules_copy, tmp_path):

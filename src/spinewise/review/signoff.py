@@ -13,8 +13,8 @@ makes builds reproducible, must not backdate a signature.
 from __future__ import annotations
 
 import base64
-import datetime
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -171,7 +171,7 @@ def record(session: Session, rule, decision: str, note: str = "", bulk: bool = F
 
 def today() -> str:
     """The real date (UTC). Never SOURCE_DATE_EPOCH: a signature's date must not be set by the environment."""
-    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    return time.strftime("%Y-%m-%d", time.gmtime())
 
 
 def standing_request(session: Session, rule_id: str, digest_start: str):

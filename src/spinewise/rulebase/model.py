@@ -592,7 +592,7 @@ class RuleBase:
             who = ", ".join(part for part in (approval.role, approval.registration) if part)
             return f"{approval.by} ({who}) approved this rule base for use on {approval.date}."
         if not self.trust:
-            return "No clinic has approved this rule base for use (no clinic's trust file was read)."
+            return "No clinic has approved this rule base for use."
         if self.approval is not None and self.approval.state == "void":
             return (f"No clinic has approved this rule base for use as it is now: it changed after it was "
                     f"approved on {self.approval.date}.")
@@ -600,11 +600,12 @@ class RuleBase:
 
     def review_in_brief(self, include_draft: bool = False) -> str:
         """One sentence for the lifter's part of a report: who signed the rules behind the advice."""
-        return self._reviewed_in_brief(include_draft) + " " + self.approval_status()
+        approved = self.valid_approval
+        return self._reviewed_in_brief(include_draft) + (" " + self.approval_status() if approved else "")
 
     def _reviewed_in_brief(self, include_draft: bool) -> str:
         if not self.trust:
-            return "No clinician's review of the rules behind this advice could be verified."
+            return "No clinician's review of these rules could be verified."
         counts = self.review_counts(include_draft)
         total, signed = counts["rules_in_use"], counts["signed_off"]
         who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
