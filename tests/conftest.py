@@ -19,16 +19,25 @@ EXAMPLES = REPO / "examples"
 def private_home(tmp_path_factory):
     """Rule cache and resume files go to a temporary folder, never the real home (subprocesses too)."""
     home = tmp_path_factory.mktemp("home")
-    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME")}
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME",
+                                                     "XDG_CONFIG_HOME", "SPINEWISE_TRUST")}
     os.environ["XDG_CACHE_HOME"] = str(home / "cache")
     os.environ["XDG_STATE_HOME"] = str(home / "state")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")  # no clinic's trust file unless a test writes one
+    os.environ.pop("SPINEWISE_TRUST", None)
     yield home
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def no_trust_file_left_behind(monkeypatch):
+    """`--trust FILE` puts the file in SPINEWISE_TRUST for the run: forget it after each test."""
+    monkeypatch.setenv("SPINEWISE_TRUST", "")  # empty: no trust file; restored to absent after the test
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,16 @@ def assess_json(answers, *options):
     return json.loads(run.stdout)
 
 
+def engine_json(answers, rules):
+    """The engine's result, below the commands' gate (which refuses these rule bases: their examples fail)."""
+    from spinewise.api import load_triage
+
+    return load_triage(rules).assess(answers).to_json()
+
+
 def test_a_gap_in_the_rules_triages_up_not_down(rules_copy, healthy):
     set_status(rules_copy, "prog-continue-training", "retired")
-    result = assess_json(healthy, "--rules", rules_copy)
+    result = engine_json(healthy, rules_copy)
     assert result["disposition"] == "consultation"
     assert [f["code"] for f in result["findings"]] == ["no_rule_decided"]
     assert {"consult_practitioner", "stop_hip_thrusts"} <= {p["code"] for p in result["plan"]}
@@ -55,7 +62,10 @@ def test_a_changed_threshold_changes_the_result_without_code(rules_copy, healthy
     path.write_text(path.read_text().replace("value: 7\n", "value: 6\n", 1))
     answers = with_pain(healthy, pain_intensity=6)
     assert assess_json(answers)["disposition"] == "corrective_program"
-    assert assess_json(answers, "--rules", rules_copy)["disposition"] == "consultation"
+    assert engine_json(answers, rules_copy)["disposition"] == "consultation"
+    # The rule's own example still expects the old threshold: the commands refuse to advise from it.
+    run = invoke("assess", "--answers", "-", "--format", "json", "--rules", rules_copy, input=json.dumps(answers))
+    assert run.exit_code == 2 and "rule pain-severe #2 fails" in run.stderr and "spinewise rules check" in run.stderr
 
 
 def test_the_engine_is_built_once_for_a_whole_batch(rules_copy, healthy, tmp_path, monkeypatch):
@@ -94,16 +104,16 @@ TIE_RULE = """
     rationale: test
     when: {when}
     then: {{finding: {finding}}}
-    examples: [{{given: {{arched_back: true}}, expect: {{findings: [{finding}]}}}}]
+    examples: [{{given: {{{given}: true}}, expect: {{findings: [{finding}]}}}}]
 """
 
 
 def test_equal_salience_gives_the_same_result_in_every_process(rules_copy, healthy, tmp_path):
-    rules = [("tie-a", "{question: tailbone_tuck, operator: is_true}", "core_control_deficit"),
-             ("tie-b", "{question: arched_back, operator: is_true}", "core_control_deficit"),
-             ("tie-c", "{finding: core_control_deficit}", "excessive_load")]
+    rules = [("tie-a", "{question: tailbone_tuck, operator: is_true}", "core_control_deficit", "tailbone_tuck"),
+             ("tie-b", "{question: arched_back, operator: is_true}", "core_control_deficit", "arched_back"),
+             ("tie-c", "{finding: core_control_deficit}", "excessive_load", "arched_back")]
     (rules_copy / "70-ties.yaml").write_text("topic: ties\nsalience: 5\nrules:" + "".join(
-        TIE_RULE.format(id=rid, when=when, finding=finding) for rid, when, finding in rules))
+        TIE_RULE.format(id=rid, when=when, finding=finding, given=given) for rid, when, finding, given in rules))
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({**healthy, "tailbone_tuck": True, "arched_back": True}))
     command = [sys.executable, "-m", "spinewise", "assess", "--rules", str(rules_copy), "--answers", str(answers),

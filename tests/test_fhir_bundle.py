@@ -156,7 +156,7 @@ def test_the_clinical_impression_says_it_is_not_a_diagnosis_and_who_reviewed_the
     (impression,) = entries(assess(answers, tmp_path, "fhir"), "ClinicalImpression")
     notes = [note["text"] for note in impression["note"]]
     assert "not a diagnosis" in notes[0]
-    assert notes[1].startswith("No licensed clinician has reviewed the rules in use yet")
+    assert notes[1].startswith("No clinic's trust file was read, so no rule counts as reviewed by a clinician")
 
 
 def test_a_response_still_in_progress_gives_an_assessment_in_progress_and_a_draft_plan(rulebase, healthy, tmp_path):

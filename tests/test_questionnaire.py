@@ -143,7 +143,8 @@ def test_emergency_questions_are_found_from_the_rules(tmp_path):
     fever_rule = text.index("id: rf-fever")
     end = text.index("id: rf-cancer-history")
     red_flags.write_text(text[:fever_rule] + text[fever_rule:end].replace(
-        "disposition: urgent_consultation", "disposition: emergency") + text[end:])
+        "disposition: urgent_consultation", "disposition: emergency").replace(
+        "plan: [urgent_consultation]}", "plan: [emergency_care]}") + text[end:])  # its example follows it
 
     # fever is asked once the back is involved: felt in the lower back, no pain
     result = ask("--rules", rules, "--format", "json", lines=["n", "n", "n", "n", "1,5", "n", "y", "n"])

@@ -24,7 +24,9 @@ def shipped_answer_sets() -> str:
 def test_shipped_rules_verify_clean_over_the_whole_answer_space():
     run = check(RULES)
     assert run.exit_code == 0
-    assert run.stdout == ""
+    # The one warning: no clinic has approved the shipped rules (a clinic's safety officer does).
+    assert run.stdout == f"{RULES / 'approval.yaml'}:1: warning: no clinic has approved this rule base for use " \
+                         "(spinewise rules approve)\n"
     assert f"static verification: checked every one of the {shipped_answer_sets()} possible answer sets" in run.stderr
     assert int(shipped_answer_sets().replace(",", "")) > 1_000_000
 

@@ -144,6 +144,9 @@ def test_a_new_process_sees_a_rule_edit_made_after_the_cache_was_written(tmp_pat
 
     assert disposition() == "corrective_program"
     set_severe_pain_threshold(rules_copy, 5)
+    pain = rules_copy / "20-pain.yaml"  # and the rule's example just below the new threshold, so it passes
+    pain.write_text(pain.read_text().replace("{back_pain: true, pain_intensity: 6, pain_weeks: 1,",
+                                             "{back_pain: true, pain_intensity: 4, pain_weeks: 1,"))
     assert disposition() == "consultation"
 
 

@@ -2,6 +2,7 @@
 and what the JSON result, the reports and the rulebook then say."""
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -24,9 +25,13 @@ def keygen(path, passphrase=""):
 
 
 def list_reviewers(folder, *reviewers):
+    """The clinic's trust file, beside (not inside) the rule folder, in SPINEWISE_TRUST for the test."""
     entries = [{"name": name, "role": role, "registration": "HCPC PH12345" if role == "physiotherapist" else "",
                 "public_key": (key.with_suffix(".pub")).read_text().strip()} for name, role, key in reviewers]
-    (folder / "reviewers.yaml").write_text(yaml.safe_dump({"reviewers": entries}, sort_keys=False))
+    trust = folder.parent / "trust.yaml"
+    trust.write_text(yaml.safe_dump({"people": entries}, sort_keys=False))
+    os.environ["SPINEWISE_TRUST"] = str(trust)  # conftest's autouse fixture restores it after the test
+    return trust
 
 
 @pytest.fixture
@@ -70,7 +75,8 @@ def rule_section(book, title):
 def test_two_signed_rules_show_in_the_json_the_reports_and_the_rulebook(signed):
     folder, _ = signed
     counts = review_counts(folder)
-    assert counts == {"rules_in_use": counts["rules_in_use"], "signed_off": 2, "out_of_date": 0}
+    assert counts == {"rules_in_use": counts["rules_in_use"], "signed_off": 2, "out_of_date": 0, "approved": None,
+                      "trust": True}
     assert counts["rules_in_use"] > 30
     for fmt in ("text", "markdown", "html"):
         text = report(folder, fmt)
@@ -120,7 +126,8 @@ def test_editing_a_signed_rule_voids_its_sign_off_and_check_names_it(signed):
 def test_editing_a_text_the_rule_shows_voids_it_too(signed):
     folder, _ = signed
     edit(folder / "findings.yaml", "needs a doctor soon.", "needs a doctor today.")
-    assert review_counts(folder) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 1, "out_of_date": 1}
+    assert review_counts(folder) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 1, "out_of_date": 1,
+                                                           "approved": None, "trust": True}
 
 
 def test_editing_a_text_said_instead_to_some_lifters_voids_it_too(rules_copy, tmp_path):
@@ -129,7 +136,8 @@ def test_editing_a_text_said_instead_to_some_lifters_voids_it_too(rules_copy, tm
     assert review(rules_copy, CLINICIAN, key, "pattern-pain-lowering", "--yes").exit_code == 0
     edit(rules_copy / "findings.yaml", "Cue: lower slowly with the thumb distance unchanged.",
          "Cue: lower slowly and keep the thumb distance the same.")
-    assert review_counts(rules_copy) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 0, "out_of_date": 1}
+    assert review_counts(rules_copy) | {"rules_in_use": 0} == {"rules_in_use": 0, "signed_off": 0, "out_of_date": 1,
+                                                               "approved": None, "trust": True}
 
 
 def test_the_lifters_part_says_who_signed_how_many_rules_without_contradicting_itself(signed):
@@ -161,16 +169,19 @@ def test_a_date_changed_by_hand_breaks_the_signature_fails_check_and_no_longer_c
     assert run.exit_code == 1
     assert f"{path}:" in run.stdout
     assert "sign-off of rule rf-fever by Jane Doe on 2020-01-01: the signature does not verify" in run.stdout
-    assert review_counts(folder)["signed_off"] == 1
+    # The record after it named the edited one as its predecessor: the chain is broken there too.
+    assert f"sign-off of rule felt-secondary-muscles by Jane Doe on {date}: does not follow the record before it" \
+        in run.stdout
 
 
 def test_a_record_by_someone_not_listed_is_an_error(signed):
     folder, key = signed
-    (folder / "reviewers.yaml").write_text("reviewers: []\n")
+    (folder.parent / "trust.yaml").write_text("people: []\n")
     run = check(folder)
     assert run.exit_code == 1
-    assert "Jane Doe is not listed in reviewers.yaml; it counts for nothing" in run.stdout
-    assert review_counts(folder)["signed_off"] == 0
+    assert f"Jane Doe is not in {folder.parent / 'trust.yaml'}; it counts for nothing" in run.stdout
+    refused = invoke("assess", "--answers", ANSWERS, "--format", "json", "--rules", folder)
+    assert refused.exit_code == 2 and "spinewise rules check" in refused.stderr and refused.stdout == ""
 
 
 def test_an_engineers_sign_off_is_shown_as_such_and_does_not_count_as_clinical(rules_copy, tmp_path):
@@ -241,7 +252,7 @@ def test_an_unknown_reviewer_or_rule_is_one_clear_line(rules_copy, tmp_path):
     list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
     run = review(rules_copy, "Jane Do", key, "rf-fever", "--yes")
     assert run.exit_code == 2
-    assert "'Jane Do' is not a reviewer" in run.stderr and "(did you mean 'Jane Doe'?)" in run.stderr
+    assert "'Jane Do' is not in the trust file" in run.stderr and "(did you mean 'Jane Doe'?)" in run.stderr
     run = review(rules_copy, CLINICIAN, key, "rf-fevr", "--yes")
     assert run.exit_code == 2 and "no rule 'rf-fevr' (did you mean 'rf-fever'?)" in run.stderr
     assert not (rules_copy / "signoffs.yaml").exists()

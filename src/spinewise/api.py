@@ -12,6 +12,13 @@ from spinewise.engine import load_triage  # noqa: F401  (re-exported: the engine
 from spinewise.errors import AnswersError
 
 
+def refuse_broken_rules(rules_dir=None) -> None:
+    """Raise (BrokenRules, RuleBaseError) when `rules check` finds errors: such a rule base gives no advice."""
+    from spinewise.review.verdict import refuse_broken_rules as refuse
+
+    refuse(rules_dir)
+
+
 def load_rulebase(rules_dir=None):
     """The rule base alone, without compiling the engine (for the vocabulary forms)."""
     from spinewise.rulebase import load_rulebase_cached

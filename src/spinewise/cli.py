@@ -84,10 +84,34 @@ def _example_name(param) -> str:
     return "answers.json"
 
 
-rules_option = click.option(
+_rules_dir_option = click.option(
     "--rules", "rules_dir", type=click.Path(), default=None, metavar="DIR", callback=a_folder,
     help="Rule-base folder to use (default: the rule base shipped with spinewise).",
 )
+
+
+def _use_trust_file(ctx, param, value):  # noqa: ARG001 - Click's callback signature
+    """--trust FILE: put in SPINEWISE_TRUST, where every part of the run (batch's workers too) reads it."""
+    import os
+
+    if value is not None:
+        if not os.path.isfile(value):
+            raise UserError(f"--trust: there is no file {value!r}; give the clinic's trust file (a YAML `people:` list)")
+        os.environ["SPINEWISE_TRUST"] = os.path.abspath(value)
+    return value
+
+
+_trust_option = click.option(
+    "--trust", type=click.Path(dir_okay=False), default=None, metavar="FILE", expose_value=False,
+    callback=_use_trust_file, is_eager=True,
+    help="The clinic's trust file: whose sign-offs and approval count (default: SPINEWISE_TRUST, else "
+         "$XDG_CONFIG_HOME/spinewise/trust.yaml).",
+)
+
+
+def rules_option(command):
+    """--rules DIR, and --trust FILE, which decides whose signatures on those rules count."""
+    return _rules_dir_option(_trust_option(command))
 draft_option = click.option(
     "--include-draft", is_flag=True,
     help="Also run rules whose status is draft; the result is marked as produced with unapproved rules.",
@@ -147,6 +171,7 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, journ
     fmt = _pick_format(fmt, output)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+    api.refuse_broken_rules(rules_dir)
     interview, response = None, None
     if answers_source is None:
         interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
@@ -274,9 +299,12 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
     """
     from spinewise import api
 
+    api.refuse_broken_rules(rules_dir)
+
     fmt = _pick_format(fmt, output)
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
+    api.refuse_broken_rules(rules_dir)
     day = api.checkin_day(date_text)
     journal = api.read_checkin_journal(journal_file)
     why_not = api.checkin_refusal(journal, day, rules_dir, include_draft)
@@ -395,6 +423,8 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
         spinewise batch responses.fhir.jsonl --format fhir --output results.fhir.jsonl
     """
     from spinewise import api
+
+    api.refuse_broken_rules(rules_dir)
     from spinewise.batch_progress import batch_progress
 
     with batch_progress(input_path, output) as progress:
@@ -458,8 +488,10 @@ def serve(host, port, rules_dir):
         spinewise serve
         spinewise serve --host 0.0.0.0 --port 8080 --rules my-rules/
     """
+    from spinewise import api
     from spinewise.web.serve import serve as run
 
+    api.refuse_broken_rules(rules_dir)
     run(rules_dir, host, port, lambda line: click.echo(line, err=True))
 
 
@@ -494,9 +526,9 @@ def rules_check(directory, rules_dir):
     Example:
         spinewise rules check my-rules/
     """
-    from spinewise.review.check import check_rules
+    from spinewise.review.verdict import check_and_keep
 
-    problems, summary = check_rules(directory or rules_dir)
+    problems, summary = check_and_keep(directory or rules_dir)
     for line in summary:
         click.echo(line, err=True)
     for problem in problems:
@@ -590,37 +622,46 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
     old_dir, new_dir = folders if len(folders) == 2 else (rules_dir, folders[0])
     report = diff_rules(old_dir, new_dir, cases_path, include_draft)
     click.echo(render_diff(report, fmt, generated=cases_path is None), nl=False)
-    if report.lowering:
+    if report.alarming:
         sys.exit(1)
 
 
 @rules.command("review", short_help="Review rules and sign each decision with your key.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--reviewer", "reviewer_name", required=True, metavar="NAME",
-              help="Your name exactly as reviewers.yaml lists it.")
+              help="Your name as the clinic's trust file lists it.")
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Your OpenSSH ed25519 private key (ssh-keygen -t ed25519 makes one).")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Review only this rule (repeatable).")
 @click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
-@click.option("--yes", is_flag=True, help="Approve every rule shown without asking.")
+@click.option("--yes", is_flag=True, help="Approve every rule shown without asking (the records say so: bulk).")
+@click.option("--resolves", "resolves", default="", metavar="DIGEST",
+              help="With one --rule: the request for changes this decision resolves (the start of its digest, as "
+                   "the rulebook shows it).")
 @rules_option
 @user_errors
-def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, rules_dir):
+def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolves, rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.
 
     Without --rule it shows every rule in use you have not yet decided on as it is now.
     Each rule is shown with every text it puts in front of a lifter. A decision is stored
     in the rule folder's signoffs.yaml with the date, bound to the SHA-256 of what you saw
-    and signed; editing the rule or one of its texts later voids it. Only reviewers whose
-    role is physiotherapist, doctor, chiropractor or osteopath count as clinical sign-off.
+    and signed; editing the rule or one of its texts later voids it. Only people in the clinic's
+    trust file sign, and only physiotherapists, doctors, chiropractors and osteopaths count as
+    clinical sign-off. A request for changes must say what to change; it stands until you, or
+    a later decision naming it (--resolves), resolve it.
 
     \b
     Examples:
         spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
         spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
     """
-    from spinewise.review.signoff import NeedPassphrase, record, show_rule, start_review, summary
+    from spinewise.review.signoff import (
+        NeedPassphrase, key_warning, record, show_rule, standing_request, start_review, summary,
+    )
 
+    if resolves and len(rule_ids) != 1:
+        raise UserError("--resolves names a request for changes to one rule: give exactly one --rule with it")
     try:
         session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids)
     except NeedPassphrase as exc:
@@ -628,17 +669,57 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, rules_
             raise UserError(f"{exc}; run the review in a terminal to type it") from None
         passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
         session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids, passphrase)
+    if key_warning(key_file):
+        click.echo(key_warning(key_file), err=True)
+    resolved = standing_request(session, rule_ids[0], resolves).digest if resolves else ""
     decisions = []
     for number, rule in enumerate(session.rules, 1):
         click.echo(show_rule(session, rule, number))
         decision = "approve" if yes else _ask_decision()
         said = note
-        if decision == "request_changes" and not note:
-            said = click.prompt("What should change", default="", show_default=False)
+        while decision == "request_changes" and not said.strip():
+            said = click.prompt("What should change (required)", default="", show_default=False)
         if decision != "skip":
-            record(session, rule, decision, said)
+            record(session, rule, decision, said, bulk=yes, resolves=resolved)
         decisions.append(decision)
     click.echo(summary(session, decisions), err=True)
+
+
+@rules.command("approve", short_help="Approve the whole rule folder for use (clinical safety officer).")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--reviewer", "reviewer_name", required=True, metavar="NAME",
+              help="Your name as the clinic's trust file lists it (with approves: true).")
+@click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Your OpenSSH ed25519 private key.")
+@click.option("--note", default="", metavar="TEXT", help="A note recorded with the approval.")
+@rules_option
+@user_errors
+def rules_approve(directory, reviewer_name, key_file, note, rules_dir):
+    """Approve this release of the rule base for use in your clinic.
+
+    Signs the SHA-256 of every file of the rule folder (rules, questions, plan, settings,
+    check-in vocabulary, safety case, catalogues, sign-off records) into approval.yaml. Only
+    a person whose trust-file entry says approves: true may approve, and not while `rules
+    check` finds errors. Any later change of any file voids the approval.
+
+    \b
+    Example:
+        spinewise rules approve rules/ --reviewer "Ann Lee" --key ~/.ssh/id_ed25519 --note "Release 2.0 checked"
+    """
+    from spinewise.review.approve import approve_release
+    from spinewise.review.signoff import NeedPassphrase, key_warning
+
+    try:
+        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note)
+    except NeedPassphrase as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}; run the approval in a terminal to type it") from None
+        passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
+        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note, passphrase)
+    if key_warning(key_file):
+        click.echo(key_warning(key_file), err=True)
+    click.echo(f"{approval.by} approved this rule base for use on {approval.date} "
+               f"(SHA-256 of its files {approval.sha256[:12]}); any change of a file voids it.", err=True)
 
 
 def _ask_decision() -> str:

@@ -213,11 +213,21 @@ def result_schema(rulebase) -> dict:
                                         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                         "included_drafts": {"type": "boolean"}},
                          "additionalProperties": False},
-            "review": {"type": "object", "required": ["rules_in_use", "signed_off", "out_of_date"],
+            "review": {"type": "object",
+                       "required": ["rules_in_use", "signed_off", "out_of_date", "approved", "trust"],
                        "description": "rules in use; those with a valid clinical sign-off; those whose clinical "
-                                      "sign-off an edit made out of date",
-                       "properties": {name: {"type": "integer", "minimum": 0}
-                                      for name in ("rules_in_use", "signed_off", "out_of_date")},
+                                      "sign-off an edit made out of date; who approved this rule base for use (null: "
+                                      "no clinic has); whether a clinic's trust file was read",
+                       "properties": {**{name: {"type": "integer", "minimum": 0}
+                                         for name in ("rules_in_use", "signed_off", "out_of_date")},
+                                      "approved": {"oneOf": [
+                                          {"type": "null"},
+                                          {"type": "object", "required": ["by", "role", "registration", "date"],
+                                           "properties": {"by": {"type": "string"}, "role": {"type": "string"},
+                                                          "registration": {"type": "string"},
+                                                          "date": {"type": "string", "format": "date"}},
+                                           "additionalProperties": False}]},
+                                      "trust": {"type": "boolean"}},
                        "additionalProperties": False},
             "answers": answers,
         },

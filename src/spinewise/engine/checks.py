@@ -33,6 +33,17 @@ def bound_names(check: FeatureCheck) -> frozenset | None:
     return frozenset() if name is None else frozenset({name})
 
 
+def negated_names(check: FeatureCheck, negated: bool = False) -> set:
+    """The names a check binds under a `~` (`~W('x')`): it only constrains the match, and reads
+    `x` as bound before it."""
+    if isinstance(check.how, NOTFC):
+        return negated_names(check.expected, True)
+    if isinstance(check.how, (ANDFC, ORFC)):
+        return set().union(*(negated_names(part, negated) for part in check.expected))
+    name = getattr(check.how, "__bind__", None)
+    return {name} if negated and name else set()
+
+
 def literal_test(check: FeatureCheck):
     """(field, value, names) when the check is "the field equals this literal", binding the
     field's value to `names` (`L(value)`, `L(value) & W(name)`, the shape the compiler writes),

@@ -35,7 +35,7 @@ from experta.matchers.rete.utils import prepare_rule  # noqa: E402
 from experta.rule import Rule  # noqa: E402
 
 from spinewise.engine.alpha import Alpha, AlphaIndex  # noqa: E402
-from spinewise.engine.checks import bound_names, compiled, field_check  # noqa: E402
+from spinewise.engine.checks import bound_names, compiled, field_check, negated_names  # noqa: E402
 
 
 def _consistent(left: dict, right: dict) -> bool:
@@ -133,14 +133,30 @@ class NetworkMatcher(Matcher):
         checks: dict = {}
         alphas: dict = {}  # (fact type, check slots) -> Alpha
         for rule in self.engine.get_rules():
+            name = _rule_name(rule)
             rule = prepare_rule(rule)  # a new Rule, as experta's activations carry it (not bound to the engine)
-            for conjunction in _branches(rule):
+            try:
+                conjunctions = _branches(rule)
+            except TypeError as exc:
+                raise TypeError(f"rule {name}: {exc}") from None
+            for conjunction in conjunctions:
                 steps = []
+                bound: set = set()
                 for element in conjunction:
                     negated = isinstance(element, NOT)
                     fact = element[0] if negated else element
                     if not isinstance(fact, Fact):
-                        raise TypeError(f"rule {rule!r}: {type(fact).__name__} is not supported by this matcher")
+                        raise TypeError(f"rule {name}: {type(fact).__name__} is not supported by this matcher")
+                    checks_here = [field_check(key, value) for key, value in fact.items() if key != "__bind__"]
+                    early = sorted(set().union(*(negated_names(check) for check in checks_here)) - bound
+                                   - set().union(*(bound_names(check) or set() for check in checks_here)))
+                    if early and not negated:
+                        raise TypeError(f"rule {name}: ~W({early[0]!r}) comes before {early[0]!r} is bound; experta "
+                                        "refuses this shape and this matcher would not follow it exactly: bind the name "
+                                        "in an earlier pattern")
+                    if not negated:
+                        bound |= set().union(*(bound_names(check) or set() for check in checks_here))
+                        bound |= {fact.get("__bind__")} - {None}
                     tested = tuple(_shared(checks, key, value) for key, value in fact.items() if key != "__bind__")
                     alpha = alphas.get((type(fact), tested))
                     if alpha is None:
@@ -252,6 +268,12 @@ class NetworkMatcher(Matcher):
                 self._activate(branch, facts, context if branch.plain else _arguments(context), ids)
 
 
+def _rule_name(rule) -> str:
+    """The name a rule is known by in its engine class (the function it decorates)."""
+    wrapped = getattr(rule, "_wrapped", None)
+    return getattr(wrapped, "__name__", None) or repr(rule)
+
+
 def _shared(checks: dict, key, value) -> tuple:
     check = field_check(key, value)
     if check not in checks:
@@ -271,7 +293,7 @@ def _flat(element) -> list:
         return [element]
     if isinstance(element, (AND, Rule)):
         return [part for item in element for part in _flat(item)]
-    raise TypeError(f"{type(element).__name__} is not supported by this matcher")
+    raise TypeError(f"{type(element).__name__} is not supported by this matcher (only patterns, AND, OR and NOT are)")
 
 
 __all__ = ["NetworkMatcher"]

@@ -123,6 +123,7 @@ class ReportView:
     review_status: str  # whether a clinician reviewed the rules in use, in plain words
     clinician_reviewed: bool
     review_in_brief: str  # the same, in one sentence for the lifter's part
+    approval_status: str  # who approved this rule base for use and when, or that no clinic has
     included_drafts: bool
     draft_rules_fired: tuple  # of rule ids
 
@@ -164,6 +165,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
         review_status=rulebase.review_status(result.included_drafts),
         clinician_reviewed=rulebase.clinician_reviewed(result.included_drafts),
         review_in_brief=rulebase.review_in_brief(result.included_drafts),
+        approval_status=rulebase.approval_status(),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
     )

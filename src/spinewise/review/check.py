@@ -25,11 +25,14 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
     # Uncached on purpose: the cache keeps only valid rule bases, without their warnings.
     from spinewise.engine.triage import Triage
     from spinewise.review.safety import hazard_problems, prove_hazards, safety_summary
+    from spinewise.rulebase.approval import approval_problems
     from spinewise.rulebase.signoff import signoff_problems
+    from spinewise.rulebase.trust import apply_trust
 
     rulebase, problems = read_rulebase(rules_folder(rules_dir))
     summary = []
     if rulebase is not None:
+        rulebase = apply_trust(rulebase)
         invalid = check_examples(rulebase)
         problems.extend(invalid)
         problems.extend(check_checkin_examples(rulebase))
@@ -45,6 +48,7 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
         if proofs:
             summary.append(f"safety case: {safety_summary(proofs)}")
         problems.extend(signoff_problems(rulebase))
+        problems.extend(approval_problems(rulebase))
     return sorted(problems, key=lambda p: (p.file, p.line)), summary
 
 

@@ -27,9 +27,15 @@ from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, Not, 
 
 
 def diff_rules(old_dir, new_dir, cases_path=None, include_draft: bool = False):
-    """What changes between two rule bases, on saved cases or on a generated covering set."""
+    """What changes between two rule bases, on saved cases or on a generated covering set, and in
+    the safety case, every file and the check-ins (diff_files.py)."""
+    from spinewise.review.diff_files import checkin_changes, content_changes, safety_changes
+
     old, new = load_triage(old_dir, include_draft), load_triage(new_dir, include_draft)
-    return diff_cases(old, new, cases_path) if cases_path else diff_generated(old, new)
+    report = diff_cases(old, new, cases_path) if cases_path else diff_generated(old, new)
+    return replace(report, safety=safety_changes(old.rulebase, new.rulebase),
+                   files=content_changes(old.rulebase, new.rulebase),
+                   checkins=checkin_changes(old.rulebase, new.rulebase, old, new))
 
 
 def render_diff(report, fmt: str, generated: bool) -> str:
@@ -140,6 +146,14 @@ class DiffReport:
     parameters: tuple = ()  # of (name, old value, new value, meaning) for every parameter that changed
     questions: tuple = ()  # of sentences: questions only one of the two asks, and how they were compared
     titles: dict = field(default_factory=dict, hash=False, compare=False)  # disposition code -> title
+    safety: tuple = ()  # of diff_files.Line: the safety case's changes, hazards removed or weakened first
+    files: tuple = ()  # of diff_files.Line: questions, dispositions, plan items and every other file
+    checkins: tuple = ()  # of diff_files.Line: check-ins whose outcome changes
+
+    @property
+    def alarming(self) -> bool:
+        """Whether `rules diff` exits 1: advice made less urgent, or a hazard removed or weakened."""
+        return bool(self.lowering) or any(line.alarming for line in self.safety + self.files + self.checkins)
 
     @property
     def transitions(self) -> tuple:
@@ -247,6 +261,16 @@ def diff_generated(old_triage, new_triage) -> DiffReport:
                                 budget=5_000, samples=5_000)
     replay = [region for region in regions if plan.everywhere or _differs(plan.delta, region.truths)]
     changes = _replay(old_triage, new_triage, plan.space, replay, coverage.method == "exhaustive", differing)
+    if _asked_differently(old_base, new_base) and not (added or removed):
+        # Lifters the old rules asked and the new do not (or the other way) are only in the old
+        # rule base's answer space: replay its regions too, each answers set adapted to both.
+        back = _covering_plan(new_triage.rules, old_triage.rules, new_base, old_base, True)
+        more, extra = explore(back.space, back.conditions, _enough(back.delta, True), budget=5_000, samples=5_000)
+        seen = {(c.transition, tuple(c.differences())) for c in changes}
+        changes += [c for c in _replay(old_triage, new_triage, back.space, more, extra.method == "exhaustive", True,
+                                       adapt_new=True)
+                    if (c.transition, tuple(c.differences())) not in seen]
+        replay += more
     total = plan.space.answer_sets()
     if not plan.delta and not plan.everywhere:
         source = (f"no case: the two rule bases run the same rules, so none of the {total:,} possible "
@@ -304,13 +328,14 @@ def _fixed(condition, fixed: dict, asked: set):
     return condition
 
 
-def _replay(old_triage, new_triage, space, regions, exhaustive: bool, differing: bool = False) -> list:
+def _replay(old_triage, new_triage, space, regions, exhaustive: bool, differing: bool = False,
+            adapt_new: bool = False) -> list:
     """Run one answer set per region through both engines; regions that change alike are merged."""
     groups: dict = {}
     for region in regions:
         region = replace(region, combinations=space.answer_sets(region.assignment))
         answers = space.complete(region.assignment)
-        old, new = Outcome.of(old_triage, answers, adapt=differing), Outcome.of(new_triage, answers)
+        old, new = Outcome.of(old_triage, answers, adapt=differing), Outcome.of(new_triage, answers, adapt=adapt_new)
         if old != new:
             change = _change("", answers, old, new, region.combinations, new_triage.rulebase)
             groups.setdefault((change.transition, tuple(change.differences())), []).append((region, change))
@@ -407,6 +432,9 @@ class DiffView:
     same_advice: str  # how many changed only findings or plan, in words ("" when none)
     changes: tuple
     lowering: int
+    safety: tuple = ()
+    files: tuple = ()
+    checkins: tuple = ()
 
 
 def diff_view(report: DiffReport, generated: bool) -> DiffView:
@@ -426,7 +454,7 @@ def diff_view(report: DiffReport, generated: bool) -> DiffView:
                     for number, change in enumerate(report.changes, start=1))
     return DiffView(report.old_dir, report.new_dir, report.source, report.included_drafts, report.invalid_in_both,
                     generated, report.parameters, report.questions, advice, same_advice, changes,
-                    len(report.lowering))
+                    len(report.lowering), report.safety, report.files, report.checkins)
 
 
 def _in_words(change, report) -> list:
@@ -474,6 +502,9 @@ def diff_json(report: DiffReport) -> dict:
         "invalid_in_both": report.invalid_in_both, "included_drafts": report.included_drafts,
         "parameters": [{"name": n, "old": o, "new": v, "meaning": m} for n, o, v, m in report.parameters],
         "questions": list(report.questions),
+        "safety": [{"change": line.text, "weakens": line.alarming} for line in report.safety],
+        "files": [{"change": line.text, "alarming": line.alarming} for line in report.files],
+        "checkins": [{"change": line.text, "lowers_urgency": line.alarming} for line in report.checkins],
         "transitions": [{"old": t.old, "new": t.new, "cases": t.cases, "answer_sets": t.combinations,
                          "lowers_urgency": t.lowers_urgency} for t in report.transitions],
         "changes": [{"case": c.label, "answers": c.answers, "answer_sets": c.combinations,

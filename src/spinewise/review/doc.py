@@ -153,12 +153,12 @@ def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
         info = _topic_info(Path(file))
         topics.append(TopicView(info.get("topic", Path(file).stem), info.get("description", ""), Path(file).name, rules))
     labels = {"approved": "in use (approved)", "draft": "draft", "retired": "retired"}
-    counts = tuple((labels[status], sum(1 for rule in rulebase.rules if rule.status == status))
+    counts = tuple((labels[status], sum(1 for rule in every if rule.status == status))
                    for status in ("approved", "draft", "retired"))
     return Rulebook(
         name=rulebase.name, version=rulebase.version, content_hash=rulebase.content_hash,
         description=_topic_info(folder / "rulebase.yaml").get("description", ""),
-        review_status=rulebase.review_status(),
+        review_status=rulebase.review_status() + " " + rulebase.approval_status(),
         counts=counts + (("questions", len(rulebase.questions)),),
         dispositions=tuple(_disposition_view(d, approved, rulebase) for d in rulebase.dispositions),
         topics=tuple(topics),

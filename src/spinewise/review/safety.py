@@ -8,9 +8,9 @@ search (analysis/search.py) then either finds no answers set that satisfies it (
 over the whole space) or returns one; that answers set is replayed through the engine to
 confirm it and is printed, so a clinician can see the lifter it fails.
 
-Check-in hazards (`scope: checkin`) depend on the journal as well as the answers, which
-the answer-space search does not model: they are checked over a seeded sample of
-check-ins drawn across journal states (checkin/guarantees.py), and say so.
+Check-in hazards (`scope: checkin`) depend on the journal as well as the answers: they are
+proved the same way over every check-in after every journal state, each journal value over
+its whole declared range (analysis/checkin_search.py), with no sample.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from spinewise.review.analysis.inline import inline_facts
 from spinewise.review.analysis.search import TooLarge, satisfiable
 from spinewise.review.analysis.space import build_space
-from spinewise.rulebase.conditions import AllOf, AnyOf, Const, Not
+from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, Const, Named, Not, answer_tests, truth
 from spinewise.rulebase.yamlsource import Problem
 
 
@@ -50,6 +50,10 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
         if hazard.scope != "assessment":
             proofs.append(checkins[id(hazard)])
             continue
+        unasked = _unasked(rulebase, space, hazard)
+        if unasked is not None:
+            proofs.append(unasked)
+            continue
         broken = AllOf((hazard.when or Const(True), logic.violation(hazard)))
         try:
             found = satisfiable(space, broken, budget=200_000)
@@ -63,40 +67,90 @@ def prove_hazards(rulebase, include_draft: bool = False) -> list[Proof]:
     return proofs
 
 
+def _unasked(rulebase, space, hazard) -> Proof | None:
+    """A hazard that reads a question some of the lifters it is about are never asked could never be
+    broken for them: it would "prove" vacuously (a fever asked only without leg pain). Found as a lifter
+    its other conditions name who is not asked the question and whom the hazard then leaves out; None
+    when there is none."""
+    if hazard.when is None:
+        return None
+    for qid in dict.fromkeys(test.question for test in answer_tests(hazard.when)):
+        question = rulebase.questions_by_id.get(qid)
+        if question is None or question.asked_when is None:
+            continue
+        about = _without(hazard.when, qid)
+        if truth(about, {}, unanswered=None) is True:
+            continue  # about everyone who answers it: its own asked_when says who that is
+        try:
+            found = satisfiable(space, AllOf((about, Not(question.asked_when), Not(hazard.when))), budget=200_000)
+        except TooLarge:
+            return Proof(hazard, "not_proved", f"the answer space was too large to search whether {qid} is always asked")
+        if found is not None:
+            return Proof(hazard, "unasked", qid, space.complete(found))
+    return None
+
+
+def _without(condition, qid: str):
+    """`condition` with every test of question `qid` taken as holding."""
+    if isinstance(condition, AnswerTest):
+        return Const(True) if condition.question == qid else condition
+    if isinstance(condition, Named):
+        return _without(condition.condition, qid)
+    if isinstance(condition, (AllOf, AnyOf)):
+        return type(condition)(tuple(_without(item, qid) for item in condition.items))
+    return condition
+
+
 def _checkin_proofs(rulebase, hazards, include_draft: bool) -> dict:
-    """The check-in hazards' proofs by id(hazard): each checked over the same seeded draws of check-ins."""
+    """The check-in hazards' proofs by id(hazard): each proved over every check-in after every journal
+    state (analysis/checkin_search.py)."""
     if not hazards:
         return {}
     if rulebase.checkin is None or rulebase.checkin.roles is None:
         return {id(h): Proof(h, "not_proved", "the rule base has no weekly check-in (checkin.yaml) to check it over")
                 for h in hazards}
-    from spinewise.checkin.guarantees import check_checkin_hazards
+    from spinewise.checkin.guarantees import guarantee_broken
     from spinewise.checkin.view import checkin_view
     from spinewise.engine.triage import Triage
+    from spinewise.review.analysis.checkin_search import CheckinSpace, prove_checkin_hazard
 
+    view = checkin_view(rulebase)
+    triage = Triage(view, include_draft)
+    rules = view.active_rules(include_draft)
+    conditions = inline_facts(rules)
+    logic = _Logic(view, rules, conditions)
     proofs = {}
-    for verdict in check_checkin_hazards(Triage(checkin_view(rulebase), include_draft), hazards):
-        hazard = verdict.hazard
-        if verdict.broken_by is not None:
-            proofs[id(hazard)] = Proof(hazard, "broken", "broken", verdict.broken_by, verdict.got, verdict.draws)
-        elif not verdict.checked:
-            proofs[id(hazard)] = Proof(hazard, "not_proved", (
-                f"none of {verdict.draws:,} seeded check-ins drawn across journal states had the answers it is about"),
-                drawn=verdict.draws)
+    try:
+        space = CheckinSpace(view, list(conditions.values()) + [h.when for h in hazards if h.when is not None],
+                             view.checkin.roles.follows)
+    except TooLarge as exc:
+        return {id(h): Proof(h, "not_proved", f"the value {exc} ranges too far to split exactly") for h in hazards}
+    for hazard in hazards:
+        try:
+            status, broken_by, got = prove_checkin_hazard(
+                view, triage, space, logic, conditions, hazard,
+                lambda result, values, hazard=hazard: guarantee_broken(view, hazard.guarantee, result, values))
+        except TooLarge:
+            proofs[id(hazard)] = Proof(hazard, "not_proved", "the check-ins were too many to search")
+            continue
+        if status == "broken":
+            proofs[id(hazard)] = Proof(hazard, "broken", "broken", broken_by, got)
         else:
-            proofs[id(hazard)] = Proof(hazard, "sampled", (
-                f"kept by all {verdict.checked:,} of {verdict.draws:,} seeded check-ins drawn across journal states "
-                f"that it applies to: a sample of the journal states, not a proof over every one"), drawn=verdict.draws)
+            proofs[id(hazard)] = Proof(hazard, "proved", "proved over every check-in after every journal state "
+                                                         "(each journal value over its whole range)")
     return proofs
 
 
 def safety_summary(proofs) -> str:
     """One line for `rules check`: how the safety case was verified, the check-in sample said as a sample."""
-    proved = sum(1 for p in proofs if p.status == "proved")
+    proved = sum(1 for p in proofs if p.status == "proved" and p.hazard.scope == "assessment")
+    proved_checkins = sum(1 for p in proofs if p.status == "proved" and p.hazard.scope == "checkin")
     sampled = sum(1 for p in proofs if p.status == "sampled")
-    broken = sum(1 for p in proofs if p.status in ("broken", "not_proved"))
+    broken = sum(1 for p in proofs if p.status in ("broken", "not_proved", "unasked"))
     drawn = max((p.drawn for p in proofs), default=0)
     parts = [f"{proved} assessment hazard(s) proved over every answers set"]
+    if proved_checkins:
+        parts.append(f"{proved_checkins} check-in hazard(s) proved over every check-in after every journal state")
     if sampled:
         parts.append(f"{sampled} check-in hazard(s) kept over {drawn:,} seeded check-ins drawn across journal "
                      f"states (a sample, not a proof)")
@@ -127,6 +181,12 @@ def hazard_problems(rulebase, proofs, triage=None) -> list[Problem]:
                 f"hazard {hazard.id} is not prevented: {hazard.hazard.rstrip('.')}; guarantee broken: {guarantee_words(rulebase, hazard)}. "
                 f"For example these answers{got}: {json.dumps(proof.answers, separators=(',', ':'))}; "
                 f"controlling rules: {', '.join(hazard.controls)}")))
+        elif proof.status == "unasked":
+            problems.append(Problem(hazard.file, hazard.line, (
+                f"hazard {hazard.id} reads {proof.how}, which is not asked of some of the lifters it is about, so it "
+                f"could never be broken for them and proves nothing: for example these answers "
+                f"{json.dumps(proof.answers, separators=(',', ':'))}; ask {proof.how} of all of them (questions.yaml) "
+                "or state the hazard for the lifters who are asked")))
         elif proof.status == "not_proved":
             problems.append(Problem(hazard.file, hazard.line, f"hazard {hazard.id} could not be proved: {proof.how}"))
     return problems
@@ -224,6 +284,10 @@ class _Logic:
                 breaks += [self.shown_now(code) for code in value]
             elif kind == "safety_net":
                 breaks.append(self._no_safety_net())
+            elif kind == "plan_change_never":  # the engine confirms it (conflicts may drop the item)
+                breaks += [_any(self.conditions[r.id] for r in self.rules
+                                if any(e.code == code and e.attributes.get("change") == change for e in r.plan))
+                           for code, change in value]
         return AllOf((scope, _any(breaks)))
 
     def _no_safety_net(self):

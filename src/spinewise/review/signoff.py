@@ -3,17 +3,19 @@
 Each rule is shown as its card (rulebase/shown.py: the rule and every text it puts in
 front of a lifter), through templates/rules-review.txt.j2, which prints every line of the
 card. The decision is recorded in the rule folder's signoffs.yaml at once, bound to the
-card's SHA-256 and signed with the reviewer's OpenSSH ed25519 private key, so an
-interrupted review keeps what was decided. A key that is not the named reviewer's is
-refused before anything is shown or recorded.
+card's SHA-256, chained to the record before it and signed with the reviewer's OpenSSH
+ed25519 private key, so an interrupted review keeps what was decided. The reviewer must be
+in the clinic's trust file (rulebase/trust.py), and a key that is not theirs is refused
+before anything is shown or recorded. The date is the real one: SOURCE_DATE_EPOCH, which
+makes builds reproducible, must not backdate a signature.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spinewise.errors import SpinewiseError
@@ -23,7 +25,8 @@ from spinewise.rulebase.load import load_rulebase
 from spinewise.rulebase.load_fields import did_you_mean
 from spinewise.rulebase.model import SignOff
 from spinewise.rulebase.shown import rule_card
-from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, append_records, public_key, signed_bytes
+from spinewise.rulebase.signoff import SIGNOFFS_FILE, append_records, chain_head, public_key, record_digest, signed_bytes
+from spinewise.rulebase.trust import person_named
 
 DECISION_WORDS = {"approve": "approved", "request_changes": "changes requested", "skip": "skipped"}
 
@@ -49,17 +52,51 @@ def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphras
     """Everything checked before a rule is shown: the rule base, the reviewer, the key, the rules."""
     folder = rules_folder(rules_dir)
     rulebase = load_rulebase(folder)
-    reviewer = next((r for r in rulebase.reviewers if r.name == reviewer_name), None)
-    if reviewer is None:
-        listed = ", ".join(r.name for r in rulebase.reviewers) or "nobody is listed yet"
-        raise ReviewError(f"{reviewer_name!r} is not a reviewer in {folder / REVIEWERS_FILE}"
-                          f"{did_you_mean(reviewer_name, [r.name for r in rulebase.reviewers])} (reviewers: {listed}); "
-                          "add a name, role and public key there first")
-    key = read_private_key(key_file, passphrase)
-    if _raw(key.public_key()) != _raw(public_key(reviewer.public_key)):
-        raise ReviewError(f"the key in {key_file} is not {reviewer.name}'s: it does not match the public key "
-                          f"listed for {reviewer.name} in {REVIEWERS_FILE}; nothing was recorded")
+    reviewer, key = signer(rulebase, reviewer_name, key_file, passphrase)
     return Session(folder, rulebase, reviewer, key, _chosen_rules(rulebase, rule_ids, reviewer.name))
+
+
+def signer(rulebase, name: str, key_file, passphrase: str | None = None) -> tuple:
+    """(the trust-file entry of `name` whose key `key_file` holds, the private key); ReviewError when
+    there is no trust file, the name is not in it, or the key is not theirs."""
+    if not rulebase.trust:
+        raise ReviewError("no trust file was read, so no signature would count: the clinic lists the people "
+                          "whose signatures it accepts in its trust file (--trust FILE, SPINEWISE_TRUST, or "
+                          "$XDG_CONFIG_HOME/spinewise/trust.yaml); nothing was recorded")
+    entries = person_named(rulebase.reviewers, name)
+    if not entries:
+        names = [r.name for r in rulebase.reviewers]
+        listed = ", ".join(names) or "nobody is listed yet"
+        raise ReviewError(f"{name!r} is not in the trust file {rulebase.trust_file}{did_you_mean(name, names)} "
+                          f"(people: {listed}); the clinic's safety officer adds a name, role, registration and "
+                          "public key there first")
+    key = read_private_key(key_file, passphrase)
+    mine = _raw(key.public_key())
+    entry = next((e for e in entries if _raw(public_key(e.public_key)) == mine), None)
+    if entry is None:
+        raise ReviewError(f"the key in {key_file} is not {entries[0].name}'s: it does not match the public key "
+                          f"the trust file lists for {entries[0].name}; nothing was recorded")
+    if not entry.valid_on(today()):
+        raise ReviewError(f"the trust file lists this key of {entry.name}'s as valid only "
+                          f"{_validity(entry)}; nothing was recorded")
+    return entry, key
+
+
+def _validity(entry) -> str:
+    return " ".join(part for part in (f"from {entry.valid_after}" if entry.valid_after else "",
+                                      f"before {entry.valid_before}" if entry.valid_before else "") if part)
+
+
+def key_warning(key_file) -> str:
+    """A warning when the private key file can be read by others than its owner ("" when it is private)."""
+    try:
+        mode = os.stat(key_file).st_mode
+    except OSError:
+        return ""
+    if mode & 0o077:
+        return (f"warning: the private key {key_file} can be read by others than you (mode {mode & 0o777:o}); "
+                f"anyone who can read it can sign in your name: chmod 600 {key_file}")
+    return ""
 
 
 def read_private_key(key_file, passphrase: str | None = None):
@@ -98,15 +135,15 @@ def _raw(key) -> bytes:
 
 
 def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
-    """The rules named, else every rule in use that this reviewer has not yet decided on as it is now."""
-    by_id = {rule.id: rule for rule in rulebase.rules}
+    """The rules named, else every rule in use (the check-in's too) this reviewer has not yet decided on as it is now."""
+    by_id = {rule.id: rule for rule in (*rulebase.rules, *rulebase.checkin_rules)}
     unknown = [rid for rid in rule_ids if rid not in by_id]
     if unknown:
         raise ReviewError("; ".join(f"no rule {rid!r}{did_you_mean(rid, by_id)}" for rid in unknown))
     if rule_ids:
         return tuple(by_id[rid] for rid in dict.fromkeys(rule_ids))
     decided = {s.rule for s in rulebase.signoffs if s.reviewer == reviewer_name and s.state == "valid"}
-    return tuple(rule for rule in rulebase.active_rules() if rule.id not in decided)
+    return tuple(rule for rule in rulebase.reviewable_rules() if rule.id not in decided)
 
 
 def show_rule(session: Session, rule, number: int) -> str:
@@ -116,24 +153,36 @@ def show_rule(session: Session, rule, number: int) -> str:
                   standing=session.rulebase.rule_review(rule.id).words(), file=f"{Path(rule.file).name}:{rule.line}")
 
 
-def record(session: Session, rule, decision: str, note: str = "", today: str | None = None) -> SignOff:
-    """Sign a decision on the rule as shown now and add it to signoffs.yaml."""
-    sha256 = rule_card(session.rulebase, rule).sha256
-    date = today or review_date()
+def record(session: Session, rule, decision: str, note: str = "", bulk: bool = False, resolves: str = "") -> SignOff:
+    """Sign a decision on the rule as shown now and add it to the chain in signoffs.yaml."""
+    if decision == "request_changes" and not note.strip():
+        raise ReviewError(f"a request for changes to rule {rule.id} must say what should change; nothing was recorded")
+    from spinewise.rulebase.signoff import read_signoffs_file
+
     reviewer = session.reviewer
-    message = signed_bytes(rule.id, reviewer.name, reviewer.role, date, decision, note, sha256)
-    signature = base64.b64encode(session.key.sign(message)).decode("ascii")
-    entry = SignOff(rule.id, reviewer.name, reviewer.role, date, decision, note, sha256, signature)
+    entry = SignOff(rule.id, reviewer.name, reviewer.role, today(), decision, note.strip(),
+                    rule_card(session.rulebase, rule).sha256, "", registration=reviewer.registration, bulk=bulk,
+                    previous=chain_head(read_signoffs_file(session.folder)), resolves=resolves)
+    signature = base64.b64encode(session.key.sign(signed_bytes(entry))).decode("ascii")
+    entry = replace(entry, signature=signature)
     append_records(session.folder, [entry])
-    return entry
+    return replace(entry, digest=record_digest(entry))
 
 
-def review_date() -> str:
-    """Today, or the day SOURCE_DATE_EPOCH names (for reproducible runs)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return datetime.date.today().isoformat()
+def today() -> str:
+    """The real date (UTC). Never SOURCE_DATE_EPOCH: a signature's date must not be set by the environment."""
+    return time.strftime("%Y-%m-%d", time.gmtime())
+
+
+def standing_request(session: Session, rule_id: str, digest_start: str):
+    """The standing request for changes to `rule_id` whose digest starts with `digest_start`."""
+    review = [s for s in session.rulebase.signoffs if s.rule == rule_id and s.decision == "request_changes"]
+    found = [s for s in review if s.digest.startswith(digest_start)]
+    if len(digest_start) < 8 or len(found) != 1:
+        ids = ", ".join(s.digest[:12] for s in review) or "none"
+        raise ReviewError(f"--resolves {digest_start!r} names no one request for changes to rule {rule_id} "
+                          f"(its requests: {ids}; give at least 8 characters)")
+    return found[0]
 
 
 def summary(session: Session, decisions: list) -> str:

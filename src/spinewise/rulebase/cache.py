@@ -8,6 +8,8 @@ and anything else (a missing, foreign, corrupt or stale file) is silently rebuil
 - the payload's SHA-256, stored beside it, matches (a torn or damaged file is refused);
 - it names the same rule folder, the same loader code and Python, and the same content
   hash as the rule files have right now, so it can never run rules that differ from them;
+- it was checked against the same trust file, byte for byte, and the same files of the
+  folder (the release approval covers every one), so no sign-off counts that would not now;
 - it unpickles to nothing but the rule-base model's and condition trees' own classes (no other
   code can run).
 """
@@ -33,7 +35,7 @@ MAX_ENTRIES = 32
 # must not reuse a rule base the old code built.
 _LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_checkin.py", "load_conditions.py", "load_fields.py", "load_roles.py",
                    "load_rules.py", "load_safety.py", "load_vocabulary.py", "model.py", "operators.py", "shown.py",
-                   "signoff.py", "yamlsource.py")
+                   "signoff.py", "yamlsource.py", "trust.py", "approval.py", "names.py")
 # The classes a rule base is made of: the model's, and the condition trees' (conditions.py).
 _MODEL_CLASSES = frozenset((module.__name__, name) for module in (model, conditions)
                            for name, value in vars(module).items()
@@ -45,6 +47,9 @@ def load_rulebase_cached(directory) -> model.RuleBase:
     folder = Path(directory)
     if os.environ.get(DISABLE_VARIABLE) or not folder.is_dir():
         return load_rulebase(folder)
+    from spinewise.rulebase.trust import trust_key
+
+    trusted = trust_key(folder)  # raises TrustError for a trust file that cannot be read
     try:
         current = content_hash(folder)
         cache = cache_dir()
@@ -52,10 +57,11 @@ def load_rulebase_cached(directory) -> model.RuleBase:
     except (OSError, RuntimeError, KeyError):  # unreadable files, or no home folder to cache in
         return load_rulebase(folder)
     cached = _read(slot, cache)
-    if isinstance(cached, model.RuleBase) and cached.content_hash == current and cached.directory == str(folder):
+    if isinstance(cached, model.RuleBase) and cached.content_hash == current and cached.directory == str(folder) \
+            and cached.trust_key == trusted:
         return cached
     rulebase = load_rulebase(folder)
-    if rulebase.content_hash == current:  # the files did not change while they were read
+    if rulebase.content_hash == current and rulebase.trust_key == trusted:  # nothing changed while they were read
         _write(slot, cache, rulebase)
     return rulebase
 

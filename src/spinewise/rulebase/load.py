@@ -29,24 +29,29 @@ from spinewise.rulebase.load_vocabulary import (
 )
 from spinewise.rulebase.model import RuleBase
 from spinewise.rulebase.shown import rule_hashes
-from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, check_signoffs, read_reviewers, read_signoffs
+from spinewise.rulebase.digest import APPROVAL_FILE
+from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, read_signoffs
 from spinewise.rulebase.strata import negation_problems
 from spinewise.rulebase.yamlsource import Located, Problem, YamlFileError, load_yaml
 
 VOCABULARY_FILES = ("rulebase.yaml", "questions.yaml", "findings.yaml", "plan.yaml")
 CHECKIN_FILE = "checkin.yaml"  # optional: the weekly check-in's vocabulary
-# Beside the rules, optional: who may sign, the signed decisions, the safety case.
-REVIEW_FILES = (REVIEWERS_FILE, SIGNOFFS_FILE, SAFETY_FILE)
+# Beside the rules, optional: the signed decisions, the safety case, the release approval, and
+# reviewers.yaml, which decided who may sign before version 4 and decides nothing now.
+REVIEW_FILES = (REVIEWERS_FILE, SIGNOFFS_FILE, SAFETY_FILE, APPROVAL_FILE)
 HEAD_KEYS = ("name", "version", "dispositions", "roles", "example_baseline")
 
 
 def load_rulebase(directory) -> RuleBase:
-    """The rule base in `directory`; raises RuleBaseError listing every error found."""
+    """The rule base in `directory`, its sign-offs checked against the clinic's trust file (raises
+    TrustError when that cannot be read); raises RuleBaseError listing every error found."""
+    from spinewise.rulebase.trust import apply_trust
+
     rulebase, problems = read_rulebase(directory)
     errors = [p for p in problems if p.severity == "error"]
     if errors or rulebase is None:
         raise RuleBaseError(errors)
-    return rulebase
+    return apply_trust(rulebase)
 
 
 def read_rulebase(directory) -> tuple[RuleBase | None, list[Problem]]:
@@ -104,7 +109,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
                              parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
     hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
                            _rule_ids_written(topics))
-    reviewers = read_reviewers(*_optional(folder / REVIEWERS_FILE, report))
+    _reviewers_decide_nothing(folder, report)
     signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(context, report)
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
@@ -130,11 +135,21 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         conditions=named,
         checkin=checkin,
         checkin_rules=tuple(rule for rule in every_rule if "checkin" in rule.at),
-        reviewers=tuple(reviewers),
         hazards=tuple(hazards),
     )
-    hashes = rule_hashes(rulebase)
-    return replace(rulebase, rule_hashes=hashes, signoffs=check_signoffs(signoffs, reviewers, hashes))
+    # Until apply_trust checks them against the clinic's trust file, no record counts.
+    signoffs = tuple(replace(record, state="broken_chain" if not record.chained else "untrusted")
+                     for record in signoffs)
+    return replace(rulebase, rule_hashes=rule_hashes(rulebase), signoffs=signoffs)
+
+
+def _reviewers_decide_nothing(folder: Path, report: Reporter) -> None:
+    path = folder / REVIEWERS_FILE
+    listed = path.is_file() and any(line.lstrip().startswith("- ") for line in
+                                    path.read_text(encoding="utf-8", errors="replace").splitlines())
+    if listed:
+        report.at(path).warn(1, "reviewers.yaml decides nothing since version 4: who may sign is the clinic's "
+                                "decision, in its trust file outside the rule folder (see README.md)")
 
 
 def _rule_ids_written(topics) -> list:

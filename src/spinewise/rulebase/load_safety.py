@@ -14,10 +14,13 @@ check-in after any journal entry, once check-ins exist). The guarantees:
   plan_change_never: {CODE: CHANGE}  (check-ins) no plan item CODE with that `change`
 
 and `when_disposition: [CODE, ...]` narrows a hazard to results with one of those dispositions.
+A hazard states its thresholds as numbers: one that names a parameter the rules read would
+move with the rule it is meant to hold to account, so it is an error.
 """
 
 from __future__ import annotations
 
+from spinewise.rulebase.conditions import answer_tests
 from spinewise.rulebase.load_conditions import Context
 from spinewise.rulebase.load_fields import Reporter, did_you_mean, keys, known, shown, text
 from spinewise.rulebase.model import Hazard
@@ -56,6 +59,13 @@ def read_hazards(data, report: Reporter, vocab, conditions, parameters, rule_ids
         if "when" in node:
             when = conditions.read(node["when"], context, node.line_of("when"), report)
             if when is None:
+                continue
+            named = sorted({test.parameter for test in answer_tests(when) if test.parameter})
+            if named:
+                report.error(node.line_of("when"), (
+                    f"{what} names the parameter {', '.join(named)}, which the rules read: a hazard states its "
+                    "thresholds as numbers (value: 7), so that an edit of the parameter cannot move the hazard "
+                    "with the rule"))
                 continue
         guarantee = _guarantee(node, what, vocab, report)
         if guarantee is not None and scope != "checkin" and "plan_change_never" in dict(guarantee):

@@ -16,7 +16,7 @@ STATUSES = ("draft", "approved", "retired")
 PRESENTATION_STYLES = ("danger", "warning", "caution", "info", "ok")
 # The hand-typed `reviewer_role` of a rule: authorship metadata only, it decides nothing.
 REVIEWER_ROLES = ("clinician", "engineering")
-# Who may sign rules off (reviewers.yaml); only the licensed clinicians count as clinical review.
+# Who may sign rules off (the clinic's trust file); only the licensed clinicians count as clinical review.
 LICENSED_ROLES = ("physiotherapist", "doctor", "chiropractor", "osteopath")
 SIGNER_ROLES = LICENSED_ROLES + ("engineer",)
 DECISIONS = ("approve", "request_changes")
@@ -289,13 +289,20 @@ class Roles:
 
 @dataclass(frozen=True)
 class Reviewer:
-    """Someone who may sign rules off, from reviewers.yaml."""
+    """Someone whose signature the clinic accepts: one entry of its trust file (`people:`)."""
 
     name: str
     role: str  # one of SIGNER_ROLES
     public_key: str  # an OpenSSH ssh-ed25519 public key line
     registration: str = ""
     line: int = 0
+    languages: tuple = ()  # the catalogues they may sign
+    approves: bool = False  # a clinical safety officer: may approve a release
+    valid_after: str = ""  # ISO dates bounding when this key signs (empty: unbounded)
+    valid_before: str = ""
+
+    def valid_on(self, date: str) -> bool:
+        return (not self.valid_after or date >= self.valid_after) and (not self.valid_before or date < self.valid_before)
 
     @property
     def licensed(self) -> bool:
@@ -321,15 +328,43 @@ class SignOff:
     signature: str  # base64 Ed25519 signature over signoff.signed_bytes(...)
     line: int = 0
     # What it is worth against the rule files as they are now: "valid", "out_of_date" (the
-    # rule or a text it shows changed since), "bad_signature", "unlisted" (reviewer not in
-    # reviewers.yaml), "no_rule" (the rule id is gone).
+    # rule or a text it shows changed since), "bad_signature", "unlisted" (the signer is not
+    # in the clinic's trust file), "untrusted" (no trust file was read), "key_not_valid" (signed
+    # outside the key's valid dates), "broken_chain" (a record before it was removed, moved
+    # or edited), "no_rule" (the rule id is gone).
     state: str = "valid"
     licensed: bool = False  # signed by a licensed clinician
+    registration: str = ""
+    bulk: bool = False  # approved with --yes, without being asked rule by rule
+    previous: str = ""  # the digest of the record before it ("" for the first)
+    resolves: str = ""  # the digest of a request for changes this decision resolves
+    digest: str = ""  # this record's own digest (what the next record's `previous` names)
+    chained: bool = True  # its `previous` names the record before it
 
     @property
     def counts(self) -> bool:
         """A clinical approval of the rule as it is now."""
         return self.state == "valid" and self.licensed and self.decision == "approve"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A release approval (approval.yaml): a clinical safety officer approved every file of the folder."""
+
+    by: str
+    role: str
+    registration: str
+    date: str
+    note: str
+    sha256: str  # of every file of the rule folder but approval.yaml (digest.release_digest)
+    signature: str
+    line: int = 0
+    # "valid", "void" (a file changed since), "bad_signature", "unlisted", "not_approver",
+    # "key_not_valid", "untrusted" (no trust file was read)
+    state: str = "valid"
+
+    def as_json(self) -> dict:
+        return {"by": self.by, "role": self.role, "registration": self.registration, "date": self.date}
 
 
 @dataclass(frozen=True)
@@ -340,12 +375,15 @@ class RuleReview:
     signers: tuple = ()  # of (reviewer described, date) of the valid clinical approvals
     voided: tuple = ()  # of (reviewer described, date) of clinical approvals an edit voided
     other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
+    requests: tuple = ()  # of (reviewer described, date, note, digest) of the requests for changes still standing
 
     def words(self) -> str:
+        if self.state == "changes_requested":
+            asked = "; ".join(f"{who} on {date} asked: {note} (request {digest[:12]})"
+                              for who, date, note, digest in self.requests)
+            return f"changes requested, not signed off ({asked})"
         if self.state == "signed":
             return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
-        if self.state == "changes_requested":
-            return "a clinician asked for changes: not signed off"
         if self.state == "out_of_date":
             who, date = self.voided[-1]
             return f"out of date: signed off by {who} on {date}, but the rule or a text it shows was edited since"
@@ -383,12 +421,16 @@ class RuleBase:
     baseline: dict = field(hash=False, compare=False)  # a healthy lifter's answers, for examples
     roles: Roles | None = None
     conditions: tuple = ()  # of NamedCondition
-    reviewers: tuple = ()  # of Reviewer (reviewers.yaml)
+    reviewers: tuple = ()  # of Reviewer: the people of the clinic's trust file (empty without one)
     signoffs: tuple = ()  # of SignOff (signoffs.yaml), each already checked against the files
     rule_hashes: dict = field(default_factory=dict, hash=False, compare=False)  # rule id -> sha256 of what review shows
     hazards: tuple = ()  # of Hazard (safety.yaml)
     checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
     checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
+    trust: bool = False  # a trust file was read: signatures were checked against it
+    trust_file: str = ""
+    approval: Approval | None = None  # approval.yaml as read, with its state
+    trust_key: str = ""  # what the trust-dependent fields were worked out from (rulebase/trust.py)
 
     @property
     def fallback_disposition(self) -> str:
@@ -456,7 +498,9 @@ class RuleBase:
         voided = tuple((self._described(s), s.date) for s in clinical if s.state == "out_of_date"
                        and s.decision == "approve")
         other = tuple((self._described(s), s.date, s.decision) for s in records if not s.licensed and s.state == "valid")
-        if current and current[-1].decision == "request_changes":
+        standing = standing_requests(records)
+        requests = tuple((self._described(s), s.date, s.note, s.digest) for s in standing)
+        if standing:
             state = "changes_requested"
         elif signers:
             state = "signed"
@@ -464,21 +508,35 @@ class RuleBase:
             state = "out_of_date"
         else:
             state = "not_reviewed"
-        return RuleReview(state, signers, voided, other)
+        return RuleReview(state, signers, voided, other, requests)
 
     def _described(self, signoff) -> str:
         reviewer = next((r for r in self.reviewers if r.name == signoff.reviewer), None)
         return reviewer.described() if reviewer else f"{signoff.reviewer} ({signoff.role})"
 
+    def reviewable_rules(self, include_draft: bool = False) -> tuple:
+        """Every rule in use, the check-in's included: what clinical review counts."""
+        wanted = ("approved", "draft") if include_draft else ("approved",)
+        seen = {rule.id for rule in self.active_rules(include_draft)}
+        extra = tuple(rule for rule in self.checkin_rules if rule.status in wanted and rule.id not in seen)
+        return self.active_rules(include_draft) + extra
+
     def review_counts(self, include_draft: bool = False) -> dict:
-        """The JSON result's `review`: rules in use, those with a valid clinical sign-off, those out of date."""
-        states = [self.rule_review(rule.id).state for rule in self.active_rules(include_draft)]
+        """The JSON result's `review`: rules in use, those with a valid clinical sign-off, those out of
+        date, the release approval, and whether a trust file was read."""
+        states = [self.rule_review(rule.id).state for rule in self.reviewable_rules(include_draft)]
+        approval = self.valid_approval
         return {"rules_in_use": len(states), "signed_off": states.count("signed"),
-                "out_of_date": states.count("out_of_date")}
+                "out_of_date": states.count("out_of_date"),
+                "approved": approval.as_json() if approval else None, "trust": self.trust}
+
+    @property
+    def valid_approval(self) -> Approval | None:
+        return self.approval if self.approval is not None and self.approval.state == "valid" else None
 
     def clinicians_who_signed(self, include_draft: bool = False) -> tuple:
         """The licensed clinicians with a valid sign-off of a rule in use, described, in signing order."""
-        names = [who for rule in self.active_rules(include_draft) for who, _ in self.rule_review(rule.id).signers]
+        names = [who for rule in self.reviewable_rules(include_draft) for who, _ in self.rule_review(rule.id).signers]
         return tuple(dict.fromkeys(names))
 
     def clinician_reviewed(self, include_draft: bool = False) -> bool:
@@ -486,8 +544,17 @@ class RuleBase:
         counts = self.review_counts(include_draft)
         return counts["rules_in_use"] > 0 and counts["signed_off"] == counts["rules_in_use"]
 
+    def changes_requested(self, include_draft: bool = False) -> tuple:
+        """(rule id, reviewer described, date, what to change) of every request for changes still standing."""
+        return tuple((rule.id, *request[:3]) for rule in self.reviewable_rules(include_draft)
+                     for request in self.rule_review(rule.id).requests)
+
     def review_status(self, include_draft: bool = False) -> str:
         """Whether licensed clinicians signed off the rules in use, in words a lifter reads."""
+        if not self.trust:
+            return ("No clinic's trust file was read, so no rule counts as reviewed by a clinician: the spinewise "
+                    "engineering team encoded the rules from a strength coach's article and standard red-flag "
+                    "guidance (NICE NG59)." + self._not_verified())
         counts = self.review_counts(include_draft)
         total, signed, stale = counts["rules_in_use"], counts["signed_off"], counts["out_of_date"]
         who = ", ".join(self.clinicians_who_signed(include_draft))
@@ -503,10 +570,42 @@ class RuleBase:
         if stale:
             text += (f"; {stale} {'rule was' if stale == 1 else 'rules were'} signed off before an edit, "
                      f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
-        return text + "."
+        requests = self.changes_requested(include_draft)
+        if requests:
+            text += "; changes requested and not yet resolved: " + "; ".join(
+                f"{rule} ({who}, {date}: {note})" for rule, who, date, note in requests)
+        return text + "." + self._not_verified()
+
+    def _not_verified(self) -> str:
+        """The signers of records that count for nothing, named as not verified."""
+        unverified = list(dict.fromkeys(f"{s.reviewer} ({s.role})" for s in self.signoffs
+                                        if s.state not in ("valid", "out_of_date", "no_rule")))
+        if not unverified:
+            return ""
+        return (" Sign-offs in the rule folder that could not be verified against the clinic's trust file, "
+                f"and count for nothing: {', '.join(unverified)}.")
+
+    def approval_status(self) -> str:
+        """Who approved this rule base for use and when, or that no clinic has, in words a lifter reads."""
+        approval = self.valid_approval
+        if approval is not None:
+            who = ", ".join(part for part in (approval.role, approval.registration) if part)
+            return f"{approval.by} ({who}) approved this rule base for use on {approval.date}."
+        if not self.trust:
+            return "No clinic has approved this rule base for use."
+        if self.approval is not None and self.approval.state == "void":
+            return (f"No clinic has approved this rule base for use as it is now: it changed after it was "
+                    f"approved on {self.approval.date}.")
+        return "No clinic has approved this rule base for use."
 
     def review_in_brief(self, include_draft: bool = False) -> str:
         """One sentence for the lifter's part of a report: who signed the rules behind the advice."""
+        approved = self.valid_approval
+        return self._reviewed_in_brief(include_draft) + (" " + self.approval_status() if approved else "")
+
+    def _reviewed_in_brief(self, include_draft: bool) -> str:
+        if not self.trust:
+            return "No clinician's review of these rules could be verified."
         counts = self.review_counts(include_draft)
         total, signed = counts["rules_in_use"], counts["signed_off"]
         who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
@@ -538,6 +637,20 @@ class RuleBase:
     def active_rules(self, include_draft: bool = False) -> tuple:
         wanted = ("approved", "draft") if include_draft else ("approved",)
         return tuple(rule for rule in self.rules if rule.status in wanted)
+
+
+def standing_requests(records) -> list:
+    """The valid requests for changes among one rule's records that no later valid decision resolved:
+    a later decision by the same person, or one that names the request (`resolves`)."""
+    valid = [s for s in records if s.state in ("valid", "out_of_date") and s.licensed]
+    standing = []
+    for place, record in enumerate(valid):
+        if record.decision != "request_changes":
+            continue
+        later = valid[place + 1:]
+        if not any(s.reviewer == record.reviewer or (s.resolves and s.resolves == record.digest) for s in later):
+            standing.append(record)
+    return standing
 
 
 def _by_code(entries, code: str, kind: str):

@@ -98,6 +98,19 @@ def _hint(message: str) -> str:
             "must be put in quotes: label: \"Left side: along the spine\"")
 
 
+def _empty_list_hint(text: str, line: int) -> str:
+    """Advice when entries were added below a list written empty (`reviewers: []`, `people: []`)."""
+    lines = text.splitlines()
+    before = [row for row in lines[:max(line - 1, 0)] if row.strip() and not row.lstrip().startswith("#")]
+    here = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
+    following = any(row.lstrip().startswith("- ") for row in lines[line - 1:line + 1])
+    if before and before[-1].rstrip().endswith("[]") and (following or here.startswith("-")):
+        key = before[-1].split(":")[0].strip()
+        return (f"; `{key}: []` says the list is empty, so the entries below it cannot be read: "
+                f"write `{key}:` alone on its line, with each entry below it starting with '- '")
+    return ""
+
+
 def load_yaml(path: Path, display_name: str | None = None):
     """Parse one YAML file; any syntax or encoding problem becomes YamlFileError."""
     name = display_name or str(path)
@@ -113,7 +126,8 @@ def load_yaml(path: Path, display_name: str | None = None):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise YamlFileError(Problem(name, line, f"YAML syntax: {message}{_hint(message)}")) from None
+        hint = _empty_list_hint(text, line) or _hint(message)
+        raise YamlFileError(Problem(name, line, f"YAML syntax: {message}{hint}")) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(Problem(name, 1, f"YAML syntax: {exc}")) from None
     except RecursionError:
