@@ -94,6 +94,40 @@ draft_option = click.option(
 )
 
 
+
+def lang_option(command):
+    """`--lang TAG`: the language of everything the command prints for a person (default: LC_ALL,
+    LC_MESSAGES, LANG, else English); a language not offered is refused, naming the offered ones."""
+
+    @functools.wraps(command)
+    def wrapper(*args, lang=None, **kwargs):
+        choose_language(lang, kwargs.get("directory") or kwargs.get("rules_dir"))
+        return command(*args, **kwargs)
+
+    return click.option("--lang", "lang", metavar="TAG", default=None,
+                        help="Language of the texts, e.g. --lang es (default: from LC_ALL, LC_MESSAGES or LANG, "
+                             "else en).")(wrapper)
+
+
+def choose_language(asked, rules_dir) -> str:
+    from spinewise import i18n
+
+    wanted = i18n.tag(asked) if asked else next(
+        (i18n.tag(v) for v in (__import__("os").environ.get(n, "") for n in i18n.ENVIRONMENT) if v.strip()), "")
+    offered = (i18n.SOURCE,)
+    if wanted and wanted != i18n.SOURCE:
+        from spinewise.i18n.catalogues import offered as offered_languages
+        from spinewise.rulebase import rules_folder
+
+        offered = offered_languages(rules_folder(rules_dir))
+    try:
+        lang = i18n.choose(asked, offered)
+    except i18n.LanguageRefused as exc:
+        raise UserError(str(exc)) from None
+    i18n.set_language(lang)
+    return lang
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="spinewise")
 def main():
@@ -128,6 +162,7 @@ def main():
               help="The day the journal entry describes (default: today, or SOURCE_DATE_EPOCH's day).")
 @rules_option
 @draft_option
+@lang_option
 @user_errors
 def assess(answers_source, fmt, output, save_answers, resume, interactive, journal_file, date_text, rules_dir,
            include_draft):
@@ -259,6 +294,7 @@ journal_option = click.option(
               help="Ask the questions even when standard input is not a terminal (for scripted input).")
 @rules_option
 @draft_option
+@lang_option
 @user_errors
 def checkin(journal_file, answers_source, date_text, fmt, output, resume, interactive, rules_dir, include_draft):
     """The weekly check-in: a few questions about this week, checked against your journal.
@@ -349,6 +385,7 @@ def journal():
 @click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
               help="Write it to PATH (owner-only permissions) instead of standard output.")
 @rules_option
+@lang_option
 @user_errors
 def journal_show(journal_file, fmt, output, rules_dir):
     """The history: every entry, the pain week by week, the doses and steps.
@@ -416,6 +453,7 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
                    "$defs (e.g. --format json-schema > answers.schema.json); checkin-json-schema: the same for the "
                    "weekly check-in's answers. Default: markdown on a terminal, json otherwise.")
 @rules_option
+@lang_option
 @user_errors
 def questions(fmt, rules_dir):
     """List the question vocabulary: ids, types, allowed answers, when asked, which rules read each.
@@ -445,6 +483,7 @@ def questions(fmt, rules_dir):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
 @rules_option
+@lang_option
 @user_errors
 def serve(host, port, rules_dir):
     """Serve the questionnaire as web pages (one question per page, then the report).
@@ -515,6 +554,7 @@ def rules_check(directory, rules_dir):
 @click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
               help="Write the rulebook to PATH.")
 @rules_option
+@lang_option
 @user_errors
 def rules_doc(directory, fmt, output, rules_dir):
     """Write the rulebook: every rule in plain words, with its metadata, examples and indexes.
@@ -603,6 +643,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
 @click.option("--yes", is_flag=True, help="Approve every rule shown without asking.")
 @rules_option
+@lang_option
 @user_errors
 def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.

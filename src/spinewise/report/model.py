@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from spinewise.i18n import gettext
 from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
 from spinewise.rulebase.model import worded
+from spinewise.rulebase.words import in_language
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class ReportView:
 
 
 def build_view(result, rulebase, today=None) -> ReportView:
+    rulebase = in_language(rulebase)
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
     facts = frozenset([("finding", f.code) for f in result.findings] + [("plan", p.code) for p in result.plan])
@@ -172,6 +175,10 @@ def build_view(result, rulebase, today=None) -> ReportView:
 def _answer(rulebase, qid: str, value) -> AnswerView:
     question = rulebase.question(qid)
     return AnswerView(question.text, question.answer_text(value), question.section, question.statement(value))
+
+
+def _(message: str, **values) -> str:
+    return gettext(message) % values if values else gettext(message)
 
 
 # -- findings -------------------------------------------------------------------------------
@@ -259,7 +266,9 @@ def _alert(disposition, findings, actions: tuple, day, answers, facts) -> AlertV
 def _by(days, day) -> str:
     if days is None:
         return ""
-    return f"today, {in_words(day)}" if days == 0 else f"by {days_after(day, days)}"
+    if days == 0:
+        return _("today, %(date)s", date=in_words(day))
+    return _("by %(date)s", date=days_after(day, days))
 
 
 # -- the plan ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import textwrap
 import jinja2
 from markupsafe import Markup
 
+from spinewise import i18n
 from spinewise.errors import SpinewiseError
 from spinewise.paths import templates_dir
 from spinewise.report.model import build_view
@@ -34,8 +35,13 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_escape_markdown_html,
         auto_reload=False,  # templates ship with the package: no stat of each one on every report
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
+                                  npgettext=i18n.npgettext)
     env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
+    env.globals.update(language=i18n.language)
     return env
 
 

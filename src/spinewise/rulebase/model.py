@@ -389,6 +389,7 @@ class RuleBase:
     hazards: tuple = ()  # of Hazard (safety.yaml)
     checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
     checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
+    language: str = "en"  # the language of its lifter-facing texts (rulebase/words.py translates them)
 
     @property
     def fallback_disposition(self) -> str:
