@@ -104,7 +104,7 @@ def test_corrective_plan_has_doses_level_setup_cues_and_schedule(tmp_path):
     flat = " ".join(report("corrective_program", "text", tmp_path).split())
     assert "Dose: Start with 2 sets of 10 reps; build up to 3 sets of 15" in flat
     assert "Your level: advanced (lower an arm and a leg together, on the same side or opposite)." in flat
-    assert "Dose: 2-3 sets of 10 reps, with no load" in flat
+    assert "Dose: Start with 2 sets of 10 reps, with no load; build up to 3 sets of 10" in flat
     assert "Thumb test: one thumb on your breastbone, one on your navel." in flat
     assert "Dose: 2-3 sessions a week for 3-4 weeks" in flat
 

@@ -359,8 +359,12 @@ def _checkin_interview(journal, day, resume, interactive, rules_dir, include_dra
     from spinewise.questionnaire.checkin import run_checkin_questionnaire
     from spinewise.questionnaire import Interrupted
 
+    from spinewise import i18n
+
     again = ["spinewise", "checkin", "--resume"] + (["--journal", journal_file] if journal_file else [])
+    again += ["--date", day.isoformat()]  # the day the check-in describes: another day may be refused
     again += (["--rules", rules_dir] if rules_dir else []) + (["--include-draft"] if include_draft else [])
+    again += ["--lang", i18n.language()] if i18n.language() != i18n.SOURCE else []
     try:
         return run_checkin_questionnaire(journal, day, resume, shlex.join(again), rules_dir, include_draft)
     except Interrupted as exc:

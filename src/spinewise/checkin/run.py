@@ -7,6 +7,8 @@ step, and the disposition are the rules' (70-checkin.yaml and the rules marked `
 
 from __future__ import annotations
 
+import datetime
+
 import dataclasses
 from dataclasses import dataclass
 
@@ -84,11 +86,24 @@ def run_checkin(triage, journal, answers: dict, day) -> CheckinOutcome:
     roles = checkin.roles
     record = {"date": day.isoformat(), "week_counted": bool(values.get(roles.week_counted, False)),
               "weeks_counted": values.get(roles.weeks_counted, 0), "pain_change": values.get(roles.pain_change, 0)}
+    record.update(_dates(view, result.disposition, day, record["weeks_counted"]))
     result = dataclasses.replace(result, plan=resolved_plan(result.plan, values), answers=dict(check.valid),
                                  checkin=record)
     derived = {key: value for key, value in values.items() if key not in check.valid}
     entry = new_entry("checkin", day, dict(check.valid), result.to_json(), derived=derived)
     return CheckinOutcome(result, entry, changes, values)
+
+
+def _dates(view, disposition: str, day, weeks_counted: int) -> dict:
+    """`no_improvement_by`: the latest entry's date plus the counted weeks still missing (so it moves
+    only when a week does not count), on the corrective program only; `next_checkin` when one follows."""
+    dates = {}
+    if disposition == view.roles.program_disposition:
+        missing = max(view.roles.no_improvement_weeks - int(weeks_counted or 0), 0)
+        dates["no_improvement_by"] = (day + datetime.timedelta(weeks=missing)).isoformat()
+    if disposition in view.checkin.roles.follows:
+        dates["next_checkin"] = (day + datetime.timedelta(days=view.checkin.roles.every_days)).isoformat()
+    return dates
 
 
 def asked_ids_in_order(view) -> list:

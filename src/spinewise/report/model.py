@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spinewise.i18n import gettext
+from babel.lists import format_list
+
+from spinewise.i18n import gettext, language, ngettext, pgettext
 from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
 from spinewise.rulebase.model import worded
-from spinewise.rulebase.words import in_language
+from spinewise.rulebase.words import in_language, translation_signed_off
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ class TrackerView:
     exercises: tuple  # of (title, dose)
     weeks: tuple  # of (week number, the date the week starts)
     sessions_per_week: int
-    levels: tuple  # of the dead-bug levels to tick, when the program plans one
+    levels: tuple  # of the dead-bug levels to tick, when the program plans one, in the lifter's words
+    exercises_in_words: str = ""  # "dead bug and neutral-spine hip thrust"
+    levels_in_words: str = ""  # "regress, beginner or advanced"
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class SafetyNetView:
     check_again: str  # the date to answer the questions again; "" under a referral (again once seen)
     no_improvement: str  # on the program: the date by which no improvement means a practitioner; else ""
     if_worse: str
+    moved: bool = False  # at a check-in that did not count: the no-improvement date moved a week later
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class ReportView:
     review_in_brief: str  # the same, in one sentence for the lifter's part
     included_drafts: bool
     draft_rules_fired: tuple  # of rule ids
+    translation_notice: str = ""  # until a clinician signed the language's catalogues off: says so, in it
 
 
 def build_view(result, rulebase, today=None) -> ReportView:
@@ -134,7 +140,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
     facts = frozenset([("finding", f.code) for f in result.findings] + [("plan", p.code) for p in result.plan])
-    plan = {p.code: _plan(p, rulebase) for p in result.plan}
+    plan = {p.code: _plan(p, rulebase, result.checkin is not None) for p in result.plan}
     day = report_day(today)
     phases = _phases(result, rulebase, plan, disposition.referral)
     boxed = disposition.alert != "none"
@@ -169,7 +175,16 @@ def build_view(result, rulebase, today=None) -> ReportView:
         review_in_brief=rulebase.review_in_brief(result.included_drafts),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
+        translation_notice=translation_notice(rulebase),
     )
+
+
+def translation_notice(rulebase) -> str:
+    """The notice every report in a language carries until its catalogues are signed off."""
+    if rulebase.language == "en" or translation_signed_off(rulebase, rulebase.language):
+        return ""
+    return _("This translation has not been reviewed by a clinician yet: if a sentence is unclear, "
+             "ask a practitioner or read the report in English.")
 
 
 def _answer(rulebase, qid: str, value) -> AnswerView:
@@ -208,7 +223,8 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
     definition = rulebase.finding(code)
     fired = [rules[f.rule] for f in drawn if f.rule in rules]
     because = tuple(dict.fromkeys(sentence for f in drawn
-                                  for sentence in because_sentences(rules.get(f.rule), f.because, rulebase)))
+                                  for sentence in because_sentences(rules.get(f.rule), _told(f.because, result),
+                                                                    rulebase)))
     sources = dict.fromkeys(f.source or (rules[f.rule].source if f.rule in rules else "") for f in drawn)
     decided = any(rule.disposition == disposition for rule in fired)
     return FindingView(
@@ -222,6 +238,14 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
         alarming=any(rule.disposition and rulebase.disposition(rule.disposition).referral for rule in fired),
         brief=boxed and not decided,
     )
+
+
+def _told(because: dict, result) -> dict:
+    """At a check-in, the answers the lifter gave this week: the values derived from the journal
+    (counts, the last entry's advice) are said once in the check-in part, in their own sentences."""
+    if result.checkin is None:
+        return because
+    return {qid: value for qid, value in because.items() if qid in result.answers}
 
 
 def because_sentences(rule, because: dict, rulebase) -> list[str]:
@@ -284,9 +308,12 @@ def _phases(result, rulebase, plan: dict, referral: bool) -> tuple:
     return tuple(views)
 
 
-def _plan(item, rulebase) -> PlanView:
+def _plan(item, rulebase, at_checkin: bool = False) -> PlanView:
     definition = rulebase.plan_item(item.code)
     attributes = item.attributes
+    # At a check-in a dose is this week's, said once: the plan item's own dose sentences tell the
+    # whole program (where it starts and where it builds up to), which a check-in has moved on from.
+    this_week = at_checkin and attributes.get("sets") is not None and attributes.get("reps") is not None
     level = str(attributes.get("level", ""))
     drawing = definition.drawings.get(level) or definition.drawings.get("any", "")
     return PlanView(
@@ -294,13 +321,25 @@ def _plan(item, rulebase) -> PlanView:
         title=definition.title,
         text=definition.text.strip(),
         steps=tuple(step.format(**attributes) for step in definition.steps),
-        doses=tuple(dose.format(**attributes) for dose in definition.doses),
+        doses=(dose_words({**attributes, "level": ""}),) if this_week else
+        tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,
         level_note=definition.levels.get(level, "") if level else "",
         lifts=tuple(attributes.get("lifts", ())),
         drawing=f"drawings/{drawing}" if drawing else "",
         source=definition.source,
     )
+
+
+def dose_words(attributes: dict) -> str:
+    """A dose as words: "3 sets of 15 reps (advanced level)", "step 2"."""
+    if attributes.get("step") is not None and attributes.get("sets") is None:
+        return _("step %(step)s", step=attributes["step"])
+    sets, reps = attributes.get("sets"), attributes.get("reps")
+    dose = ngettext("%(count)s set of %(reps)s reps", "%(count)s sets of %(reps)s reps", sets) % {"count": sets, "reps": reps}
+    if attributes.get("level"):
+        dose = _("%(dose)s (%(level)s level)", dose=dose, level=pgettext("dead-bug level", str(attributes["level"])))
+    return dose
 
 
 def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerView | None:
@@ -314,16 +353,20 @@ def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerVie
                    or roles.tracker_sessions_per_week)
     exercises = tuple((view.title, "; ".join(view.doses)) for code, view in plan.items()
                       if code in roles.program_exercises)
-    levels = tuple(dict.fromkeys(level for view in plan.values() if view.level
+    levels = tuple(dict.fromkeys(pgettext("dead-bug level", level) for view in plan.values() if view.level
                                  for level in _levels_of(rulebase, view.code)))
     rows = tuple((week, days_after(day, 7 * (week - 1))) for week in range(1, weeks + 1))
-    return TrackerView(exercises, rows, per_week, levels)
+    return TrackerView(exercises, rows, per_week, levels,
+                       format_list([title.lower() for title, _dose in exercises], locale=language()),
+                       format_list(list(levels), style="or", locale=language()) if levels else "")
 
 
 def _levels_of(rulebase, code: str) -> list[str]:
-    """Every level the rules can set for a plan item, in rule order."""
+    """Every level the rules can set for a plan item, in rule order (a level a check-in rule carries
+    over from the journal is a name, not a level: it is left out)."""
+    known = rulebase.plan_item(code).levels
     return [str(entry.attributes["level"]) for rule in rulebase.rules if rule.status != "retired"
-            for entry in rule.plan if entry.code == code and "level" in entry.attributes]
+            for entry in rule.plan if entry.code == code and str(entry.attributes.get("level")) in known]
 
 
 # -- the safety net -----------------------------------------------------

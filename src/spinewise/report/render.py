@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import textwrap
+from dataclasses import replace
 
 import jinja2
 from markupsafe import Markup
@@ -52,6 +53,11 @@ def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool =
     `checkin` (report/checkin.py) adds the weekly check-in's part, or on a journal's first
     report when to check in."""
     view = build_view(result, rulebase, today)
+    if checkin is not None and not checkin.first and view.safety_net is not None:
+        # A check-in names the next check-in itself; its no-improvement date is fixed by the counted weeks.
+        keep = checkin.no_improvement if checkin.pain_now else ""
+        view = replace(view, safety_net=replace(view.safety_net, check_again="", no_improvement=keep,
+                                                moved=checkin.moved and bool(keep)))
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt, checkin=checkin)
 
@@ -96,8 +102,28 @@ def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str
     """
     first = " " * indent + prefix
     rest = " " * (indent + (hang or len(prefix)))
-    return textwrap.fill(" ".join(str(text).split()), width=context["width"], initial_indent=first,
-                         subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or first.rstrip()
+    glued = _glue_dates(" ".join(str(text).split()))
+    return textwrap.fill(glued, width=context["width"], initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False).replace(GLUE, " ") or first.rstrip()
+
+
+GLUE = "\u2060"  # joins the words of a date while wrapping, so a day never ends a line without its month
+
+
+@functools.lru_cache(maxsize=8)
+def _date_pattern(lang: str):
+    import re
+
+    from babel.dates import get_month_names
+
+    months = {name for width in ("wide", "abbreviated") for context in ("format", "stand-alone")
+              for name in get_month_names(width, context, locale=lang).values()}
+    words = "|".join(sorted((re.escape(m.rstrip(".")) for m in months), key=len, reverse=True))
+    return re.compile(rf"\b(\d{{1,2}})( de)? ({words})\b\.?( de)?( \d{{4}})?")
+
+
+def _glue_dates(text: str) -> str:
+    return _date_pattern(i18n.language()).sub(lambda m: m.group(0).replace(" ", GLUE), text)
 
 
 @jinja2.pass_context
