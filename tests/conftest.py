@@ -77,9 +77,10 @@ def with_back_felt(answers, **flags):
     return {**answers, "feel_location": ["glutes", "lower_back"], **SERIOUS_FLAGS_NO, **flags}
 
 
-def invoke(*args, input=None):
-    """Run the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+def invoke(*args, input=None, env_columns=None):
+    """Run the CLI in-process; stdout and stderr are kept apart (`env_columns`: the COLUMNS it sees)."""
+    env = {"COLUMNS": str(env_columns)} if env_columns else None
+    return CliRunner(env=env).invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 def line_of(path, text):

@@ -57,7 +57,9 @@ def assess(answers: dict, rules_dir=None, include_draft: bool = False):
 
 
 def result_json(result) -> str:
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    from spinewise.i18n import language
+
+    return json.dumps({**result.to_json(), "language": language()}, indent=2, ensure_ascii=False) + "\n"
 
 
 def fhir_json(result, rules_dir=None, include_draft: bool = False, response: dict | None = None) -> str:
@@ -261,7 +263,8 @@ def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bo
     return render_checkin_report(outcome, journal, view, fmt, width=width, colour=colour)
 
 
-def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False) -> str:
+def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
+                 colour: bool = False) -> str:
     """The journal's history in `fmt` (text, markdown, html, json or fhir)."""
     from spinewise.journal import read_journal
 
@@ -275,4 +278,4 @@ def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = F
                           ensure_ascii=False) + "\n"
     from spinewise.report.checkin import render_journal
 
-    return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt)
+    return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt, width=width)

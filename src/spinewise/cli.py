@@ -21,9 +21,20 @@ EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
 
 
 class UserError(click.ClickException):
-    """Bad input from the user: one line on stderr, exit status 2."""
+    """Bad input from the user: one message on stderr, exit status 2; on a terminal it wraps at the
+    terminal's width (a pipe or a log gets it as one line)."""
 
     exit_code = 2
+
+    def show(self, file=None) -> None:
+        width = terminal_width()
+        if width is None:
+            return super().show(file)
+        import textwrap
+
+        text = textwrap.fill(f"Error: {self.format_message()}", width=max(width, 20), subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
+        click.echo(text, file=file or click.get_text_stream("stderr"))
 
 
 def user_errors(command):
@@ -137,6 +148,9 @@ def main():
     Example:
         spinewise assess --answers answers.json --format json
     """
+    from spinewise import i18n
+
+    i18n.set_language(i18n.SOURCE)  # each command that prints for a person chooses its own (--lang)
 
 
 @main.command(short_help="Assess one lifter: ask the questions, or read --answers.")
@@ -250,13 +264,27 @@ def _pick_format(fmt, output) -> str:
 
 
 def _terminal_style(output) -> dict:
-    """Text wraps to the terminal's width and uses colour only when it goes to a terminal."""
-    if output or not sys.stdout.isatty():
-        return {}
+    """Text wraps to the terminal's width (or COLUMNS when set) and uses colour only on a terminal."""
     import os
     import shutil
 
+    if output:
+        return {}
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        return {"width": int(columns)} if columns.isdigit() and int(columns) > 0 else {}
     return {"width": shutil.get_terminal_size().columns, "colour": "NO_COLOR" not in os.environ}
+
+
+def terminal_width() -> int | None:
+    """The width to wrap a message to: the terminal's, or COLUMNS when set; None for a file or pipe."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size().columns if sys.stderr.isatty() else None
 
 
 def _emit(report: str | bytes, output) -> None:
@@ -404,7 +432,7 @@ def journal_show(journal_file, fmt, output, rules_dir):
     fmt = _pick_format(fmt, output)
     if fmt == "pdf":
         raise UserError("journal show writes text, markdown, html, json or fhir")
-    _emit(api.show_journal(journal_file, fmt, rules_dir), output)
+    _emit(api.show_journal(journal_file, fmt, rules_dir, **_terminal_style(output)), output)
 
 
 @main.command(short_help="Assess many lifters from a JSONL file, one per line.")

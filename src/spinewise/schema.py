@@ -145,6 +145,8 @@ def result_schema(rulebase) -> dict:
                                       for name in ("rules_in_use", "signed_off", "out_of_date")},
                        "additionalProperties": False},
             "answers": answers,
+            "language": {"type": "string", "description": "the language of the texts in the result (a BCP 47 tag); "
+                                                          "codes, ids and keys never translate"},
         },
         "additionalProperties": False,
     }

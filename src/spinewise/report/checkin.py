@@ -255,6 +255,8 @@ def _finding_title(rulebase, code: str) -> str:
 JOURNAL_TEMPLATES = {"text": "journal.txt.j2", "markdown": "journal.md.j2", "html": "journal.html.j2"}
 
 
-def render_journal(journal, rulebase, fmt: str) -> str:
+def render_journal(journal, rulebase, fmt: str, width: int = 80) -> str:
+    from spinewise.report.render import MIN_WIDTH
+
     return environment().get_template(JOURNAL_TEMPLATES[fmt]).render(journal=journal_view(journal, rulebase),
-                                                                     width=80, colour=False, fmt=fmt)
+                                                                     width=max(width, MIN_WIDTH), colour=False, fmt=fmt)
