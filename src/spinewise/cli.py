@@ -277,13 +277,9 @@ def _terminal_style(output) -> dict:
 
 
 def terminal_width() -> int | None:
-    """The width to wrap a message to: the terminal's, or COLUMNS when set; None for a file or pipe."""
-    import os
+    """The width to wrap a message to on a terminal; None for a file, a pipe or a log (one line)."""
     import shutil
 
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
     return shutil.get_terminal_size().columns if sys.stderr.isatty() else None
 
 
