@@ -139,6 +139,8 @@ def in_language(rulebase):
     key = (id(rulebase), lang)
     kept = _translated.get(key)
     if kept is None or kept[0] is not rulebase:
+        if len(_translated) >= 64:  # a check-in's bound view is made per request: keep the cache small
+            _translated.clear()
         kept = (rulebase, _translate(rulebase, lang))
         _translated[key] = kept
     return kept[1]

@@ -160,6 +160,10 @@ def _ready(view, answers: dict) -> list:
 
 
 def _questions_page(view, text, day, answers, page_questions, errors):
+    from spinewise.rulebase.words import in_language
+
+    view = in_language(view)
+    page_questions = [view.question(q.id) for q in page_questions]
     fields = [_field(q, answers, errors.get(q.id, "")) for q in page_questions]
     return _page("checkin_questions.html.j2", 422 if errors else 200, fields=fields, journal_text=text,
                  date=day.isoformat(), answers=json.dumps(answers), errors=errors)
