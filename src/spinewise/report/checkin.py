@@ -15,7 +15,7 @@ from spinewise.journal import parse_date
 from babel.lists import format_list
 
 from spinewise.i18n import gettext as _
-from spinewise.i18n import language, ngettext, pgettext
+from spinewise.i18n import language, ngettext
 from spinewise.report.dates import days_after, in_words, iso_in_words, short_day
 from spinewise.report.model import because_sentences, dose_words
 from spinewise.report.render import environment, render_report
@@ -149,7 +149,7 @@ def _change(change, result, view, rules) -> ChangeView:
     named = {condition.says for condition in view.conditions if condition.says}  # a rule's gate, not a reason
     sentences = [s for s in dict.fromkeys(because_sentences(rule, because, view)) if s not in named]
     with_reason, without = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])
-    dose = dose_words(item.attributes)
+    dose = dose_words(item.attributes, view)
     said = with_reason() % {"dose": dose, "reason": format_list(sentences, locale=language())} if sentences \
         else without() % {"dose": dose}
     return ChangeView(view.plan_item(change.code).title, said)
@@ -219,7 +219,7 @@ def journal_view(journal, rulebase) -> JournalView:
         result = entry["result"]
         pain = entry["answers"].get(roles.pain_answer, 0) if roles else 0
         checkin = result.get("checkin") or {}
-        doses = tuple(_("%(exercise)s: %(dose)s") % {"exercise": _title(rulebase, item['code']), "dose": dose_words(item)}
+        doses = tuple(_("%(exercise)s: %(dose)s") % {"exercise": _title(rulebase, item['code']), "dose": dose_words(item, rulebase)}
                       for item in result["plan"]
                       if item.get("change") and (item.get("sets") is not None or item.get("step") is not None))
         entries.append(EntryView(

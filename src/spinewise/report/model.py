@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 from babel.lists import format_list
 
-from spinewise.i18n import gettext, language, ngettext, pgettext
+from spinewise.i18n import gettext, language, ngettext
 from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
 from spinewise.rulebase.model import worded
-from spinewise.rulebase.words import in_language, translation_signed_off
+from spinewise.rulebase.words import in_language, level_name, translation_signed_off
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class PlanView:
     lifts: tuple  # the full list, for the practitioner; the lifter reads `text`
     drawing: str  # a template path of a line drawing, or ""
     source: str
+    level_name: str = ""  # the level in the lifter's language
 
 
 @dataclass(frozen=True)
@@ -321,24 +322,25 @@ def _plan(item, rulebase, at_checkin: bool = False) -> PlanView:
         title=definition.title,
         text=definition.text.strip(),
         steps=tuple(step.format(**attributes) for step in definition.steps),
-        doses=(dose_words({**attributes, "level": ""}),) if this_week else
+        doses=(dose_words({**attributes, "level": ""}, rulebase),) if this_week else
         tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,
         level_note=definition.levels.get(level, "") if level else "",
         lifts=tuple(attributes.get("lifts", ())),
         drawing=f"drawings/{drawing}" if drawing else "",
         source=definition.source,
+        level_name=level_name(rulebase, level) if level else "",
     )
 
 
-def dose_words(attributes: dict) -> str:
+def dose_words(attributes: dict, rulebase=None) -> str:
     """A dose as words: "3 sets of 15 reps (advanced level)", "step 2"."""
     if attributes.get("step") is not None and attributes.get("sets") is None:
         return _("step %(step)s", step=attributes["step"])
     sets, reps = attributes.get("sets"), attributes.get("reps")
     dose = ngettext("%(count)s set of %(reps)s reps", "%(count)s sets of %(reps)s reps", sets) % {"count": sets, "reps": reps}
     if attributes.get("level"):
-        dose = _("%(dose)s (%(level)s level)", dose=dose, level=pgettext("dead-bug level", str(attributes["level"])))
+        dose = _("%(dose)s (%(level)s level)", dose=dose, level=level_name(rulebase, str(attributes["level"])))
     return dose
 
 
@@ -353,7 +355,7 @@ def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerVie
                    or roles.tracker_sessions_per_week)
     exercises = tuple((view.title, "; ".join(view.doses)) for code, view in plan.items()
                       if code in roles.program_exercises)
-    levels = tuple(dict.fromkeys(pgettext("dead-bug level", level) for view in plan.values() if view.level
+    levels = tuple(dict.fromkeys(level_name(rulebase, level) for view in plan.values() if view.level
                                  for level in _levels_of(rulebase, view.code)))
     rows = tuple((week, days_after(day, 7 * (week - 1))) for week in range(1, weeks + 1))
     return TrackerView(exercises, rows, per_week, levels,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spinewise.rulebase.load_fields import Reporter, code, is_int, keys, known, listed, plain, shown, text
 from spinewise.rulebase.model import (
-    ALERT_PLACES, PRESENTATION_STYLES, Choice, Disposition, FindingDef, Phase, PlanDef, Question,
+    ALERT_PLACES, PLURAL_CATEGORIES, PRESENTATION_STYLES, Choice, Disposition, FindingDef, Phase, PlanDef, Question,
 )
 from spinewise.rulebase.yamlsource import Located
 
@@ -85,7 +85,11 @@ def _says(node: Located, qtype: str, choices: tuple, what: str, report: Reporter
     if qtype in ("int", "multi"):
         if isinstance(says, str) and "{answer}" in says and not re.search(r"{(?!answer})", says):
             return " ".join(says.split())
-        report.error(node.line_of("says"), f"{what}: 'says' is one sentence with an {{answer}} place")
+        if qtype == "int" and isinstance(says, dict) and "other" in says and set(says) <= set(PLURAL_CATEGORIES) \
+                and all(isinstance(v, str) and "{answer}" in v for v in says.values()):
+            return {key: " ".join(value.split()) for key, value in says.items()}
+        report.error(node.line_of("says"), f"{what}: 'says' is one sentence with an {{answer}} place"
+                     + (", or one per plural form (one, other) for a number" if qtype == "int" else ""))
         return "{answer}"
     expected = [True, False] if qtype == "bool" else [c.value for c in choices]
     if not isinstance(says, dict) or sorted(map(str, says)) != sorted(map(str, expected)) or \

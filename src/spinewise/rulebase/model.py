@@ -21,6 +21,19 @@ LICENSED_ROLES = ("physiotherapist", "doctor", "chiropractor", "osteopath")
 SIGNER_ROLES = LICENSED_ROLES + ("engineer",)
 DECISIONS = ("approve", "request_changes")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's, for a number's sentence
+
+
+def plural_category(number) -> str:
+    """The CLDR plural category of `number` in the language in use ("one", "other", ...)."""
+    from babel import Locale
+
+    from spinewise.i18n import language
+
+    try:
+        return Locale.parse(language()).plural_form(number)
+    except (ValueError, TypeError):
+        return "one" if number == 1 else "other"
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,8 @@ class Question:
 
     def statement(self, value) -> str:
         """The answer as a sentence the lifter recognises: "you tuck your tailbone at the top"."""
+        if isinstance(self.says, dict) and self.type == "int":  # one sentence per plural form: "1 week", "2 weeks"
+            return self.says.get(plural_category(value), self.says["other"]).format(answer=value)
         if isinstance(self.says, dict):
             return self.says[value]
         if self.type == "multi":
@@ -511,12 +526,15 @@ class RuleBase:
         counts = self.review_counts(include_draft)
         total, signed = counts["rules_in_use"], counts["signed_off"]
         who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
+        from spinewise.i18n import gettext
+
         if total and signed == total:
-            return f"Every rule behind this advice was signed off by a licensed clinician ({who})."
+            return gettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).") % {"who": who}
         if signed:
-            return (f"A licensed clinician ({who}) signed off {signed} of the {total} rules behind this advice; "
-                    "the others have not been reviewed by a clinician yet.")
-        return "No licensed clinician has reviewed the rules behind this advice yet."
+            return gettext("A licensed clinician (%(who)s) signed off %(signed)s of the %(total)s rules behind this "
+                           "advice; the others have not been reviewed by a clinician yet.") % {
+                "who": who, "signed": signed, "total": total}
+        return gettext("No licensed clinician has reviewed the rules behind this advice yet.")
 
     def safety_net_signs(self, include_draft: bool = False) -> tuple:
         """(heading, warning signs) of every disposition that heads a safety net: the signs (questions

@@ -19,6 +19,7 @@ from spinewise.i18n import language, normal, rule_text
 from spinewise.rulebase.yamlsource import Located, LocatedList, _Loader
 
 QUESTION_KEYS = ("section", "text", "hint", "why", "sign")
+LEVEL_CONTEXT = "level"  # a plan item's level is a code in the rules and a word to the lifter
 
 
 def rule_messages(name: str, data):
@@ -50,6 +51,7 @@ def rule_messages(name: str, data):
             if isinstance(levels, dict):
                 for level, meaning in levels.items():
                     if isinstance(meaning, str):
+                        yield levels.line_of(level), LEVEL_CONTEXT, str(level), f"{what}: the name of the level {level}"
                         yield levels.line_of(level), None, meaning, f"{what}, level {level}"
     if name == "rulebase.yaml":
         for node in _items(data.get("dispositions")):
@@ -115,6 +117,13 @@ def extract_rules(fileobj, keywords, comment_tags, options):  # noqa: ARG001 - B
             yield line, "pgettext", (context, message), [comment]
         else:
             yield line, "gettext", message, [comment]
+
+
+def level_name(rulebase, level: str) -> str:
+    """A level as the lifter reads it, in the language in use ("advanced", "avanzado")."""
+    if rulebase is None or not level:
+        return level
+    return rule_text(level, LEVEL_CONTEXT, rulebase.directory)
 
 
 def translation_signed_off(rulebase, lang: str) -> bool:
