@@ -30,8 +30,12 @@ def _folders(argv):
 def _catalog(project: str):
     from babel.messages.catalog import Catalog
 
+    import datetime
+
+    # A fixed creation date: extracting twice from the same sources writes the same file.
     return Catalog(project=project, version="4", copyright_holder="spinewise", msgid_bugs_address="",
-                   charset="utf-8", fuzzy=False)
+                   charset="utf-8", fuzzy=False,
+                   creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
 
 
 def _add(catalog, found, base: Path):
@@ -39,11 +43,11 @@ def _add(catalog, found, base: Path):
         catalog.add(message, None, [(str(Path(filename)), lineno)], auto_comments=comments, context=context)
 
 
-def extract(argv) -> int:
+def package_catalog():
+    """The package's messages: the Python code's gettext calls and the Jinja templates'."""
     from babel.messages.extract import extract_from_dir
-    from babel.messages.pofile import write_po
 
-    package, templates, rules = _folders(argv)
+    package, templates, _ = _folders([])
     catalog = _catalog("spinewise")
     _add(catalog, extract_from_dir(str(package), method_map=[("**.py", "python")], comment_tags=COMMENT_TAGS,
                                    strip_comment_tags=True), package)
@@ -51,12 +55,31 @@ def extract(argv) -> int:
                              options_map={"**.j2": JINJA_OPTIONS}, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
-    _write(write_po, catalog, PACKAGE_LOCALE / f"{PACKAGE_DOMAIN}.pot")
-    rule_catalog = _catalog("spinewise rules")
+    return catalog
+
+
+def rules_catalog(rules: Path):
+    """A rule folder's lifter-facing texts (rulebase/words.py says which)."""
+    from babel.messages.extract import extract_from_dir
+
+    catalog = _catalog("spinewise rules")
     for filename, lineno, message, comments, context in extract_from_dir(str(rules), method_map=[("*.yaml", RULES_METHOD)]):
-        rule_catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def extract(argv) -> int:
+    """With --rules DIR only that rule folder's template; else the package's and the shipped rules'."""
+    from babel.messages.pofile import write_po
+
+    _, _, rules = _folders(argv)
+    if "--rules" not in argv:
+        catalog = package_catalog()
+        _write(write_po, catalog, PACKAGE_LOCALE / f"{PACKAGE_DOMAIN}.pot")
+        print(f"extracted {len(catalog)} package messages")
+    rule_catalog = rules_catalog(rules)
     _write(write_po, rule_catalog, rules / "locale" / f"{RULES_DOMAIN}.pot")
-    print(f"extracted {len(catalog)} package messages and {len(rule_catalog)} rule-file messages")
+    print(f"extracted {len(rule_catalog)} rule-file messages from {rules}")
     return 0
 
 
@@ -68,7 +91,8 @@ def _write(write_po, catalog, path: Path):
 
 def _pairs(argv):
     _, _, rules = _folders(argv)
-    return ((PACKAGE_LOCALE, PACKAGE_DOMAIN), (rules / "locale", RULES_DOMAIN))
+    folders = ((rules / "locale", RULES_DOMAIN),)
+    return folders if "--rules" in argv else ((PACKAGE_LOCALE, PACKAGE_DOMAIN),) + folders
 
 
 def update(argv) -> int:

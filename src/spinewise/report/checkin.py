@@ -214,7 +214,7 @@ class JournalView:
 def journal_view(journal, rulebase) -> JournalView:
     rulebase = in_language(rulebase)
     roles = rulebase.checkin.roles if rulebase.checkin else None
-    entries = []
+    entries, said = [], None
     for entry in journal.entries:
         result = entry["result"]
         pain = entry["answers"].get(roles.pain_answer, 0) if roles else 0
@@ -225,9 +225,10 @@ def journal_view(journal, rulebase) -> JournalView:
         entries.append(EntryView(
             date=iso_in_words(entry["date"]), kind=_("First assessment") if entry["kind"] == "assessment" else _("Check-in"),
             outcome=_outcome(rulebase, result["disposition"]), pain=pain if isinstance(pain, int) else 0,
-            weeks=str(checkin.get("weeks_counted", "")), doses=doses,
+            weeks="" if checkin.get("weeks_counted") in (None, said) else str(checkin["weeks_counted"]), doses=doses,
             findings=tuple(_finding_title(rulebase, f["code"]) for f in result.get("findings", [])),
         ))
+        said = checkin.get("weeks_counted", said)
     return JournalView(str(journal.path), tuple(entries), pain_chart(journal, roles) if roles else None)
 
 

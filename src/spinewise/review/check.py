@@ -45,6 +45,11 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
         if proofs:
             summary.append(f"safety case: {safety_summary(proofs)}")
         problems.extend(signoff_problems(rulebase))
+    from spinewise.review.languages import catalogue_problems
+
+    language_rows, offered = catalogue_problems(rules_folder(rules_dir), rulebase)
+    problems.extend(language_rows)
+    summary.extend(offered)
     return sorted(problems, key=lambda p: (p.file, p.line)), summary
 
 

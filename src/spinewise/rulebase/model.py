@@ -65,8 +65,11 @@ class Question:
         if isinstance(self.says, dict):
             return self.says[value]
         if self.type == "multi":
-            labels = [self.answer_text([item]).lower() for item in value]
-            answer = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+            from babel.lists import format_list
+
+            from spinewise.i18n import language
+
+            answer = format_list([self.answer_text([item]).lower() for item in value], locale=language())
         else:
             answer = self.answer_text(value)
         return self.says.format(answer=answer)
