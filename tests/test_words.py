@@ -130,3 +130,29 @@ def test_journal_show_says_dates_in_words(nine_weeks):
     shown = nine_weeks.journal
     assert "Monday 2 November 2026" in shown
     assert not re.search(r"\b\d{4}-\d\d-\d\d\b", shown.split("\n", 2)[2])
+
+
+def test_technique_cues_name_only_the_fault_the_lifter_has():
+    from conftest import EXAMPLES, invoke
+
+    arched = " ".join(invoke("assess", "--answers", EXAMPLES / "exacerbated_pain_arched.json", "--format", "text")
+                      .stdout.split())
+    assert "Do not tuck the tailbone" not in arched
+    tuck = " ".join(invoke("assess", "--answers", EXAMPLES / "tuck_pain_on_lowering.json", "--format", "text")
+                    .stdout.split())
+    assert "Do not tuck the tailbone" in tuck and "Do not arch the back" not in tuck
+
+
+def test_a_lifter_who_does_not_tuck_is_not_told_of_a_tailbone_tuck(tmp_path):
+    import json
+
+    from conftest import EXAMPLES, invoke
+
+    answers = json.loads((EXAMPLES / "tuck_pain_on_lowering.json").read_text())
+    answers.update(tailbone_tuck=False, thumb_test="closer")
+    path = tmp_path / "closer.json"
+    path.write_text(json.dumps(answers))
+    report = invoke("assess", "--answers", path, "--format", "text").stdout
+    lifter = " ".join(lifters_part(report).split())
+    assert "Lower back rounding under load" in lifter
+    assert "tailbone tuck" not in lifter.lower() and "Do not arch the back" not in lifter

@@ -77,10 +77,14 @@ def check_po(path: Path, required=()) -> list[CatalogueProblem]:
     return problems
 
 
-def languages_with_catalogues() -> list[str]:
+def languages_with_catalogues(rules_folder=None) -> list[str]:
+    """The languages the package has a catalogue for (and, given a rule folder, that it has one for too)."""
     if not PACKAGE_LOCALE.is_dir():
         return []
-    return sorted(p.name for p in PACKAGE_LOCALE.iterdir() if (p / "LC_MESSAGES" / f"{PACKAGE_DOMAIN}.po").is_file())
+    langs = sorted(p.name for p in PACKAGE_LOCALE.iterdir() if (p / "LC_MESSAGES" / f"{PACKAGE_DOMAIN}.po").is_file())
+    if rules_folder is None:
+        return langs
+    return [lang for lang in langs if catalogue_path(lang, RULES_DOMAIN, rules_folder).is_file()]
 
 
 def language_problems(lang: str, rules_folder, required=()) -> list[CatalogueProblem]:
@@ -94,12 +98,12 @@ def offered(rules_folder) -> tuple:
 
 
 def _stamp(rules_folder) -> tuple:
-    paths = [catalogue_path(lang, d, rules_folder) for lang in languages_with_catalogues()
+    paths = [catalogue_path(lang, d, rules_folder) for lang in languages_with_catalogues(rules_folder)
              for d in (PACKAGE_DOMAIN, RULES_DOMAIN)]
     return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
 
 @lru_cache(maxsize=8)
 def _offered(rules_folder: str, stamp: tuple) -> tuple:  # noqa: ARG001 - stamp keys the cache
-    return (SOURCE,) + tuple(lang for lang in languages_with_catalogues()
+    return (SOURCE,) + tuple(lang for lang in languages_with_catalogues(rules_folder)
                              if lang != SOURCE and not language_problems(lang, rules_folder))

@@ -141,7 +141,7 @@ def build_view(result, rulebase, today=None) -> ReportView:
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
     facts = frozenset([("finding", f.code) for f in result.findings] + [("plan", p.code) for p in result.plan])
-    plan = {p.code: _plan(p, rulebase, result.checkin is not None) for p in result.plan}
+    plan = {p.code: _plan(p, rulebase, result.checkin is not None, result.answers, facts) for p in result.plan}
     day = report_day(today)
     phases = _phases(result, rulebase, plan, disposition.referral)
     boxed = disposition.alert != "none"
@@ -309,7 +309,7 @@ def _phases(result, rulebase, plan: dict, referral: bool) -> tuple:
     return tuple(views)
 
 
-def _plan(item, rulebase, at_checkin: bool = False) -> PlanView:
+def _plan(item, rulebase, at_checkin: bool = False, answers=None, facts=frozenset()) -> PlanView:
     definition = rulebase.plan_item(item.code)
     attributes = item.attributes
     # At a check-in a dose is this week's, said once: the plan item's own dose sentences tell the
@@ -321,7 +321,7 @@ def _plan(item, rulebase, at_checkin: bool = False) -> PlanView:
         code=item.code,
         title=definition.title,
         text=definition.text.strip(),
-        steps=tuple(step.format(**attributes) for step in definition.steps),
+        steps=tuple(step.format(**attributes) for step in worded(definition, "steps", answers or {}, facts)),
         doses=(dose_words({**attributes, "level": ""}, rulebase),) if this_week else
         tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,

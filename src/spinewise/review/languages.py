@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spinewise.i18n import RULES_DOMAIN, SOURCE, normal
-from spinewise.i18n.catalogues import language_problems, languages_with_catalogues
+from spinewise.i18n.catalogues import language_problems
 from spinewise.rulebase.words import rule_messages
 from spinewise.rulebase.yamlsource import Problem, YamlFileError, load_yaml
 
@@ -42,8 +42,8 @@ def red_flag_texts(rulebase) -> set:
 
 def catalogue_problems(folder, rulebase=None) -> tuple[list[Problem], list[str]]:
     folder = Path(folder)
-    languages = sorted(set(languages_with_catalogues()) |
-                       {p.name for p in (folder / "locale").glob("*") if (p / "LC_MESSAGES").is_dir()} - {SOURCE})
+    # The rule folder says which languages it offers (its locale/); each also needs the package's catalogue.
+    languages = sorted({p.name for p in (folder / "locale").glob("*") if (p / "LC_MESSAGES").is_dir()} - {SOURCE})
     required = rule_folder_messages(folder)
     urgent = red_flag_texts(rulebase) if rulebase is not None else set()
     problems, offered = [], [SOURCE]

@@ -156,7 +156,7 @@ def read_plan_items(data, phases, report: Reporter) -> list[PlanDef]:
         return []
     items, nodes = [], {}
     optional = ("text", "steps", "attributes", "supersedes", "conflicts_with", "doses", "drawings", "source",
-                "levels")
+                "levels", "instead")
     phase_codes = [p.code for p in phases]
     for node in listed(report, data, "plan_items", "plan.yaml"):
         if not keys(report, node, ("code", "title", "phase"), optional, what="a plan item") or not code(report, node):
@@ -189,6 +189,7 @@ def _plan_item(node: Located, phase_codes: list, report: Reporter) -> PlanDef:
         conflicts_with=tuple(listed(report, node, "conflicts_with", what)),
         doses=_sentences(node, "doses", attributes, what, report), drawings=_drawings(node, what, report),
         source=text(report, node, "source", what, False), levels=_levels(node, what, report),
+        instead=tuple(listed(report, node, "instead", what)),
     )
 
 

@@ -164,6 +164,7 @@ class PlanDef:
     drawings: dict = field(default_factory=dict, hash=False, compare=False)  # level (or "") -> drawing file
     source: str = ""
     levels: dict = field(default_factory=dict, hash=False, compare=False)  # level -> what it means, to the lifter
+    instead: tuple = ()  # of Instead: steps said instead for some lifters (a cue only for the fault they have)
 
 
 @dataclass(frozen=True)

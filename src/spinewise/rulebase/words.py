@@ -47,6 +47,11 @@ def rule_messages(name: str, data):
                 for index, step in enumerate(_items(items)):
                     if isinstance(step, str):
                         yield items.line_of(index), None, step, f"{what}, {key[:-1]}; keep every {{placeholder}}"
+            for instead in _items(node.get("instead")):
+                steps = instead.get("steps") if isinstance(instead, dict) else None
+                for index, step in enumerate(_items(steps)):
+                    if isinstance(step, str):
+                        yield steps.line_of(index), None, step, f"{what}, a step said instead"
             levels = node.get("levels")
             if isinstance(levels, dict):
                 for level, meaning in levels.items():
@@ -173,7 +178,12 @@ def _question_in(q):
 
 
 def _instead(entry, names):
-    return tuple(replace(i, texts={k: _t(v) if k in names else v for k, v in i.texts.items()}) for i in entry.instead)
+    def said(key, value):
+        if key not in names:
+            return value
+        return tuple(_t(item) for item in value) if isinstance(value, tuple) else _t(value)
+
+    return tuple(replace(i, texts={k: said(k, v) for k, v in i.texts.items()}) for i in entry.instead)
 
 
 def _translate(rb, lang):
@@ -191,7 +201,8 @@ def _translate(rb, lang):
                                instead=_instead(f, ("title", "explanation"))) for f in rb.findings),
         plan_items=tuple(replace(p, title=_t(p.title), text=_t(p.text), steps=tuple(_t(s) for s in p.steps),
                                  doses=tuple(_t(s) for s in p.doses),
-                                 levels={k: _t(v) for k, v in p.levels.items()}) for p in rb.plan_items),
+                                 levels={k: _t(v) for k, v in p.levels.items()},
+                                 instead=_instead(p, ("steps",))) for p in rb.plan_items),
         phases=tuple(replace(p, title=_t(p.title), note=_t(p.note)) for p in rb.phases),
         conditions=tuple(replace(c, says=_t(c.says)) for c in rb.conditions),
         roles=replace(rb.roles, if_worse=_t(rb.roles.if_worse)) if rb.roles else rb.roles,
