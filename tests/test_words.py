@@ -156,3 +156,17 @@ def test_a_lifter_who_does_not_tuck_is_not_told_of_a_tailbone_tuck(tmp_path):
     lifter = " ".join(lifters_part(report).split())
     assert "Lower back rounding under load" in lifter
     assert "tailbone tuck" not in lifter.lower() and "Do not arch the back" not in lifter
+
+
+def test_an_emergency_report_says_nothing_reassuring_and_no_program_weeks(tmp_path):
+    import json
+
+    from conftest import EXAMPLES, invoke
+
+    answers = json.loads((EXAMPLES / "tuck_pain_on_lowering.json").read_text())
+    answers.update(saddle_numbness=True, feel_location=["glutes", "hamstrings", "lower_back"])
+    path = tmp_path / "emergency.json"
+    path.write_text(json.dumps(answers))
+    lifter = " ".join(lifters_part(invoke("assess", "--answers", path, "--format", "text").stdout).split())
+    assert "GO TO AN EMERGENCY DEPARTMENT NOW" in lifter
+    assert "that is normal" not in lifter and "3-4 weeks" not in lifter

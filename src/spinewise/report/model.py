@@ -116,7 +116,8 @@ class ReportView:
     severity: Severity
     referral: bool
     alert: AlertView | None
-    findings: tuple  # of FindingView, one per finding
+    findings: tuple  # of FindingView, one per finding (the practitioner's list)
+    why: tuple  # of FindingView: the findings the lifter reads (under an emergency, only what calls for it)
     phases: tuple  # of PhaseView, in the order a lifter goes through them, empty ones and the boxed one left out
     tracker: TrackerView | None
     safety_net: SafetyNetView | None  # on every report but the one that stops the questionnaire
@@ -150,6 +151,10 @@ def build_view(result, rulebase, today=None) -> ReportView:
                    result.answers, facts)
     if alert:
         phases = tuple(phase for phase in phases if not phase.first)
+    emergency = disposition.code == rulebase.roles.stop_disposition
+    if emergency:  # what comes after clearance is for the practitioner to decide, not for today
+        phases = ()
+    said = _said_once(findings, alert.because if alert else ())
     return ReportView(
         disposition=disposition.code,
         style=disposition.style,
@@ -158,7 +163,8 @@ def build_view(result, rulebase, today=None) -> ReportView:
         severity=Severity(len(rulebase.dispositions) - disposition.rank, len(rulebase.dispositions)),
         referral=disposition.referral,
         alert=alert,
-        findings=_said_once(findings, alert.because if alert else ()),
+        findings=said,
+        why=tuple(f for f in said if not emergency or f.decided or f.alarming),
         phases=phases,
         tracker=_tracker(rulebase, disposition.code, result.plan, plan, day),
         safety_net=_safety_net(rulebase, result, day),
