@@ -190,6 +190,17 @@ def rule_text(text: str, context: str | None, rules_folder) -> str:
     return found if isinstance(found, str) else text
 
 
+LONG_DATE = {"en": "EEEE d MMMM y"}  # English keeps its own order; other languages take CLDR's full date
+
+
+def day_in_words(day) -> str:
+    """A date as a lifter says it, in the language in use: "Friday 4 December 2026"."""
+    from babel.dates import format_date
+
+    lang = language()
+    return format_date(day, LONG_DATE.get(lang, "full"), locale=lang)
+
+
 def format_text(message: str, **values) -> str:
     """A translated message with its named placeholders filled: `%(name)s`."""
     return message % values if values else message

@@ -77,8 +77,8 @@ def _week(record, on_program: bool, plan) -> str:
     if record["week_counted"]:
         return ngettext("This week counted toward the program: %(count)s week has counted so far.",
                         "This week counted toward the program: %(count)s weeks have counted so far.", weeks) % {"count": weeks}
-    return ngettext("This week did not count toward the program, so no dose changed: %(count)s week has counted so far.",
-                    "This week did not count toward the program, so no dose changed: %(count)s weeks have counted so far.",
+    return ngettext("This week did not count toward the program: %(count)s week has counted so far.",
+                    "This week did not count toward the program: %(count)s weeks have counted so far.",
                     weeks) % {"count": weeks}
 
 

@@ -6,7 +6,7 @@ import datetime
 import os
 
 from spinewise.errors import SpinewiseError
-from spinewise.i18n import language
+from spinewise.i18n import day_in_words, language
 
 
 def report_day(today: datetime.date | None = None) -> datetime.date:
@@ -21,16 +21,12 @@ def report_date(today: datetime.date | None = None) -> str:
 
 # The pattern of a date in words per language (CLDR, through Babel); English keeps its own
 # order so that a date reads the same in every English-speaking country.
-LONG = {"en": "EEEE d MMMM y"}
 SHORT = {"en": "d MMM", "es": "d MMM"}
 
 
 def in_words(day: datetime.date) -> str:
     """A date as a lifter says it: "Friday 4 December 2026", "viernes, 4 de diciembre de 2026"."""
-    from babel.dates import format_date
-
-    lang = language()
-    return format_date(day, LONG.get(lang, "full"), locale=lang)
+    return day_in_words(day)
 
 
 def short_day(day: datetime.date) -> str:
