@@ -158,3 +158,28 @@ def test_the_web_follows_accept_language_and_offers_a_switch():
     assert '<html lang="es">' in switched.get_data(as_text=True)
     kept = client.get("/check", headers={"Accept-Language": "en"})  # the cookie keeps the choice
     assert '<html lang="es">' in kept.get_data(as_text=True) or kept.status_code in (302, 303)
+
+
+def test_the_fhir_questionnaire_carries_every_translation_and_lang_picks_the_primary_text():
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    english = json.loads(invoke("questions", "--format", "fhir").stdout)
+    spanish = json.loads(invoke("questions", "--format", "fhir", "--lang", "es").stdout)
+    Questionnaire.model_validate(english)
+    Questionnaire.model_validate(spanish)
+    assert english["language"] == "en" and spanish["language"] == "es"
+
+    def items(node):
+        for item in node.get("item", []):
+            yield item
+            yield from items(item)
+
+    questions = [item for item in items(english) if item["type"] not in ("group", "display")]
+    assert questions
+    for item in questions:
+        [translation] = item["_text"]["extension"]
+        parts = {part["url"]: next(v for k, v in part.items() if k.startswith("value")) for part in translation["extension"]}
+        assert translation["url"] == "http://hl7.org/fhir/StructureDefinition/translation" and parts["lang"] == "es"
+        assert parts["content"] != item["text"]
+    first = next(item for item in items(spanish) if item["type"] == "boolean")
+    assert first["text"].startswith("¿") and first["_text"]["extension"][0]["extension"][0]["valueCode"] == "en"

@@ -182,6 +182,11 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; it is translated where it is used."""
+    return message
+
+
 def rule_text(text: str, context: str | None, rules_folder) -> str:
     """A text of the rule folder in the language in use (the text itself when untranslated)."""
     if not text or language() == SOURCE:
