@@ -31,6 +31,15 @@ def private_home(tmp_path_factory):
             os.environ[name] = value
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A command run with --lang leaves its language set in this process: the next test starts in English."""
+    yield
+    from spinewise.i18n import SOURCE, set_language
+
+    set_language(SOURCE)
+
+
 @pytest.fixture(scope="session")
 def triage():
     return load_triage(RULES)
@@ -81,7 +90,14 @@ def with_back_felt(answers, **flags):
 def invoke(*args, input=None, env_columns=None):
     """Run the CLI in-process; stdout and stderr are kept apart (`env_columns`: the COLUMNS it sees)."""
     env = {"COLUMNS": str(env_columns)} if env_columns else None
-    return CliRunner(env=env).invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    before = os.environ.get("COLUMNS")
+    try:
+        return CliRunner(env=env).invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    finally:  # never leave COLUMNS behind for a terminal test that runs later in this process
+        if before is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = before
 
 
 def line_of(path, text):

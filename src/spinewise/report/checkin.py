@@ -178,7 +178,10 @@ def pain_chart(journal, roles) -> PainChart | None:
     step = span_x / max(len(series) - 1, 1)
     points = tuple(PainPoint(date, pain, round(c["left"] + index * step, 1), round(c["top"] + span_y * (10 - pain) / 10, 1),
                              _short_day(date)) for index, (date, pain) in enumerate(series))
-    row = ", ".join(_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain} for point in points)
+    # Each entry of the row is one unbreakable group ("23 Nov: 2", joined by no-break spaces): a line
+    # never ends between a day, its month and its pain.
+    row = ", ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
+                    for point in points)
     alternative = _("Worst pain (0 to 10) at each entry: %(entries)s.") % {
         "entries": "; ".join(_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain} for point in points)}
     return PainChart(points, row, alternative, " ".join(f"{p.x},{p.y}" for p in points), c["width"], c["height"],

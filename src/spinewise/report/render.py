@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import textwrap
 from dataclasses import replace
 
@@ -101,18 +102,20 @@ def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str
     Words are never split: a word longer than the line (a URL, a hash) gets a line of its own and runs over.
     """
     first = " " * indent + prefix
-    rest = " " * (indent + (hang or len(prefix)))
-    glued = _glue_dates(" ".join(str(text).split()))
+    # Later lines hang under a short prefix; under a long one (a translated label) they would
+    # have no room left in a narrow terminal.
+    rest = " " * (indent + (hang or (len(prefix) if len(prefix) <= context["width"] // 3 else 2)))
+    glued = _glue_dates(" ".join(SPACES.split(str(text).strip())))  # a no-break space stays one
     return textwrap.fill(glued, width=context["width"], initial_indent=first, subsequent_indent=rest,
                          break_long_words=False, break_on_hyphens=False).replace(GLUE, " ") or first.rstrip()
 
 
+SPACES = re.compile(r"[ \t\n\r\f\v]+")
 GLUE = "\u2060"  # joins the words of a date while wrapping, so a day never ends a line without its month
 
 
 @functools.lru_cache(maxsize=8)
 def _date_pattern(lang: str):
-    import re
 
     from babel.dates import get_month_names
 
