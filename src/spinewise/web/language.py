@@ -1,9 +1,10 @@
-"""The language of each page: `?lang=` (the visible switch on every page, kept in a cookie),
-else the browser's Accept-Language, else the server's `--lang`; `<html lang>` follows it."""
+"""The language of each page: the visible switch on every page (/language/<code>/<the page>, which
+keeps the choice in a cookie and goes back to the page; `?lang=` does the same), else the browser's
+Accept-Language, else the server's `--lang`; `<html lang>` follows it."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import redirect, request
 
 from spinewise import i18n
 
@@ -44,6 +45,17 @@ def install(app, rules_dir, default: str) -> None:
         else:
             lang = default if default in languages else i18n.SOURCE
         i18n.set_language(lang)
+
+    def switch_to(code: str, page: str = ""):
+        """Show `page` (a path of this site) in language `code`, and keep the choice."""
+        response = redirect(f"{request.script_root}/{page.lstrip('/')}", 303)
+        if code in languages:
+            response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                                secure=request.is_secure)
+        return response
+
+    app.add_url_rule("/language/<code>/", "language_switch", switch_to)
+    app.add_url_rule("/language/<code>/<path:page>", "language_switch_page", switch_to)
 
     @app.after_request
     def keep(response):
