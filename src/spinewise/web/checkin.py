@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from spinewise.errors import AnswersError, SpinewiseError
+from spinewise.i18n import pgettext
 from spinewise.web.forms import FieldError, read_answer
 
 checkin_web = Blueprint("checkin", __name__, url_prefix="/checkin")
@@ -171,7 +172,7 @@ def _questions_page(view, text, day, answers, page_questions, errors):
 
 def _field(question, answers, error):
     if question.type == "bool":
-        options = [("true", "Yes"), ("false", "No")]
+        options = [("true", pgettext("answer label", "Yes")), ("false", pgettext("answer label", "No"))]
     elif question.type in ("choice", "multi"):
         options = [(c.value, c.label) for c in question.choices]
     else:
