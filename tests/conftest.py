@@ -40,6 +40,15 @@ def no_trust_file_left_behind(monkeypatch):
     monkeypatch.setenv("SPINEWISE_TRUST", "")  # empty: no trust file; restored to absent after the test
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A command run with --lang leaves its language set in this process: the next test starts in English."""
+    yield
+    from spinewise.i18n import SOURCE, set_language
+
+    set_language(SOURCE)
+
+
 @pytest.fixture(scope="session")
 def triage():
     return load_triage(RULES)
@@ -52,9 +61,10 @@ def rulebase(triage):
 
 @pytest.fixture
 def rules_copy(tmp_path):
-    """A private copy of the shipped rule base, to break or change in a test."""
+    """A private copy of the shipped rule base, to break or change in a test; English only (its
+    translations are left out: a changed text would leave them behind, test_languages.py)."""
     target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
+    shutil.copytree(RULES, target, ignore=shutil.ignore_patterns("locale"))
     return target
 
 
@@ -86,9 +96,17 @@ def with_back_felt(answers, **flags):
     return {**answers, "feel_location": ["glutes", "lower_back"], **SERIOUS_FLAGS_NO, **flags}
 
 
-def invoke(*args, input=None):
-    """Run the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+def invoke(*args, input=None, env_columns=None):
+    """Run the CLI in-process; stdout and stderr are kept apart (`env_columns`: the COLUMNS it sees)."""
+    env = {"COLUMNS": str(env_columns)} if env_columns else None
+    before = os.environ.get("COLUMNS")
+    try:
+        return CliRunner(env=env).invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    finally:  # never leave COLUMNS behind for a terminal test that runs later in this process
+        if before is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = before
 
 
 def line_of(path, text):

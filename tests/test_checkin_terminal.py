@@ -40,14 +40,15 @@ def answer(child, text):
 def test_a_lifter_stops_a_checkin_with_ctrl_c_and_resumes_it_to_the_report(terminal, journal):
     before = journal.read_text()
     child = terminal()
-    child.expect_exact("Since your last check-in, have you had numbness or tingling in the saddle area?")
+    child.expect_exact("Since you last answered these questions, have you had numbness or tingling in the saddle area?")
     for text in ["n", "n", "n", "n", "y"]:
         answer(child, text)
     child.expect_exact("did you feel the exercises or lifts working in your lower back?")
     child.expect_exact("Your answer (")
     child.sendintr()
     child.expect_exact("Your 5 answers are kept in")
-    child.expect_exact("spinewise checkin --resume --journal")
+    child.expect(r"spinewise checkin --resume\s+--journal")
+    child.expect(r"--date\s+2026-11-09")  # following the hint as given is not refused for its date
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -57,7 +58,8 @@ def test_a_lifter_stops_a_checkin_with_ctrl_c_and_resumes_it_to_the_report(termi
     child.expect_exact("Continuing your unfinished questionnaire: 5 answers kept.")
     for text in ["n", "4", "n", "n", "n", "n", "n", "3", "1", "1"]:
         answer(child, text)
-    child.expect_exact("WEEKLY CHECK-IN, Monday 9 November 2026")
+    child.expect_exact("SPINEWISE REPORT, Monday 9 November 2026")
+    child.expect_exact("WEEKLY CHECK-IN")
     child.expect_exact("This week counted toward the program:")
     child.expect(pexpect.EOF)
     child.close()

@@ -22,6 +22,11 @@ def pinned_date(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
 
 
+def terminal_env() -> dict:
+    """The environment without COLUMNS or LINES (a test runner may set them): the pty's size decides."""
+    return {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+
+
 def needs_weasyprint():
     try:
         import weasyprint  # noqa: F401
@@ -100,7 +105,7 @@ def test_missing_pdf_extra_is_one_clear_line_and_keeps_the_old_report(tmp_path, 
 
 def spinewise_on_terminal(columns: int, **env) -> str:
     child = pexpect.spawn(sys.executable, ["-m", "spinewise", "assess", "--answers", str(TUCK), "--format", "text"],
-                          env={**os.environ, **env}, dimensions=(50, columns), encoding="utf-8", timeout=60)
+                          env={**terminal_env(), **env}, dimensions=(50, columns), encoding="utf-8", timeout=60)
     output = child.read()
     child.close()
     assert child.exitstatus == 0, output

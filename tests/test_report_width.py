@@ -19,6 +19,11 @@ WIDTHS = (40, 60, 100)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def terminal_env() -> dict:
+    """The environment without COLUMNS or LINES (a test runner may set them): the pty's size decides."""
+    return {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+
+
 def flat(text: str) -> str:
     """Lines joined back into one run of words: a word split across lines shows up as two words."""
     return " ".join(text.split()).lower()
@@ -97,7 +102,7 @@ def test_severity_is_said_in_words(triage):
 def test_on_a_terminal_the_report_follows_the_terminal_width(columns):
     child = pexpect.spawn(sys.executable, ["-m", "spinewise", "assess", "--answers",
                                            str(EXAMPLES / "tuck_pain_on_lowering.json"), "--format", "text"],
-                          cwd=str(REPO), env={**os.environ, "NO_COLOR": "1"}, dimensions=(50, columns),
+                          cwd=str(REPO), env={**terminal_env(), "NO_COLOR": "1"}, dimensions=(50, columns),
                           encoding="utf-8", timeout=60)
     output = ANSI.sub("", child.read()).replace("\r\n", "\n")
     child.close()

@@ -72,7 +72,7 @@ def test_a_week_on_the_web_gives_the_checkin_report_and_the_journal_to_download(
     report = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Weekly check-in, Monday 9 November 2026" in report and "<svg" in report
-    assert "Dead bug</strong>: up to 3 sets of 10" in report
+    assert "Dead bug</strong>: Up to 3 sets of 10 reps" in report
     assert 'href="/checkin/download"' in report and "journal_text" not in report, "the journal is not in the page"
     download = client.get("/checkin/download")
     assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'

@@ -64,7 +64,9 @@ def assess(answers: dict, rules_dir=None, include_draft: bool = False):
 
 
 def result_json(result) -> str:
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    from spinewise.i18n import language
+
+    return json.dumps({**result.to_json(), "language": language()}, indent=2, ensure_ascii=False) + "\n"
 
 
 def fhir_json(result, rules_dir=None, include_draft: bool = False, response: dict | None = None) -> str:
@@ -84,9 +86,7 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
     `fhir-package` (those and the StructureDefinitions of spinewise's extensions) or `json-schema`."""
     rulebase = load_rulebase(rules_dir)
     if fmt.startswith("fhir"):
-        from spinewise.fhir import vocabulary_resource
-
-        data = vocabulary_resource(rulebase, fmt)
+        data = _translated_resource(rulebase, fmt, rules_dir)
     elif fmt == "checkin-json-schema":
         from spinewise.checkin.view import checkin_view
         from spinewise.schema import checkin_answers_schema
@@ -123,6 +123,25 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     if fmt == "pdf":
         return render_pdf(render_report(result, rulebase, "html", checkin=checkin))
     return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin)
+
+
+def _translated_resource(rulebase, fmt: str, rules_dir=None) -> dict:
+    """The FHIR form in the language in use, carrying every other offered language's texts."""
+    from spinewise.fhir import vocabulary_resource
+    from spinewise.fhir.translation import with_translations
+    from spinewise.i18n import language, using
+    from spinewise.i18n.catalogues import offered
+    from spinewise.rulebase import rules_folder
+    from spinewise.rulebase.words import in_language
+
+    lang = language()
+    primary = vocabulary_resource(in_language(rulebase), fmt)
+    others = {}
+    for other in offered(rules_folder(rules_dir)):
+        if other != lang:
+            with using(other):
+                others[other] = vocabulary_resource(in_language(rulebase), fmt)
+    return with_translations(primary, lang, others)
 
 
 def run_batch_files(input_path: str, output_path: str, rules_dir=None, include_draft: bool = False,
@@ -286,7 +305,8 @@ def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bo
     return render_checkin_report(outcome, journal, view, fmt, width=width, colour=colour)
 
 
-def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False) -> str:
+def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
+                 colour: bool = False) -> str:
     """The journal's history in `fmt` (text, markdown, html, json or fhir)."""
     from spinewise.journal import read_journal
 
@@ -300,4 +320,4 @@ def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = F
                           ensure_ascii=False) + "\n"
     from spinewise.report.checkin import render_journal
 
-    return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt)
+    return render_journal(journal, load_triage(rules_dir, include_draft).rulebase, fmt, width=width)

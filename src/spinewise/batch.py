@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spinewise.answers import parse_answers_json
 from spinewise.errors import AnswersError
+from spinewise.i18n import language
 
 # json.dumps(record, ensure_ascii=False), made once; a record is a fresh tree (no cycles to look for)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
@@ -112,7 +113,8 @@ def output_record(triage, record_id, outcome, number: int, fmt: str = "json", da
         if isinstance(outcome, AnswersError):
             return error_bundle(f"line {number}: {outcome}", record_id)
         return result_bundle(outcome, triage.rulebase, date, record_id, response)
-    record = {"line": number, "error": str(outcome)} if isinstance(outcome, AnswersError) else outcome.to_json()
+    record = {"line": number, "error": str(outcome)} if isinstance(outcome, AnswersError) \
+        else {**outcome.to_json(), "language": language()}
     return {"id": record_id, **record} if record_id is not None else record
 
 

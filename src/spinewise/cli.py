@@ -21,9 +21,20 @@ EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown",
 
 
 class UserError(click.ClickException):
-    """Bad input from the user: one line on stderr, exit status 2."""
+    """Bad input from the user: one message on stderr, exit status 2; on a terminal it wraps at the
+    terminal's width (a pipe or a log gets it as one line)."""
 
     exit_code = 2
+
+    def show(self, file=None) -> None:
+        width = terminal_width()
+        if width is None:
+            return super().show(file)
+        import textwrap
+
+        text = textwrap.fill(f"Error: {self.format_message()}", width=max(width, 20), subsequent_indent="  ",
+                             break_long_words=False, break_on_hyphens=False)
+        click.echo(text, file=file or click.get_text_stream("stderr"))
 
 
 def user_errors(command):
@@ -118,6 +129,40 @@ draft_option = click.option(
 )
 
 
+
+def lang_option(command):
+    """`--lang TAG`: the language of everything the command prints for a person (default: LC_ALL,
+    LC_MESSAGES, LANG, else English); a language not offered is refused, naming the offered ones."""
+
+    @functools.wraps(command)
+    def wrapper(*args, lang=None, **kwargs):
+        choose_language(lang, kwargs.get("directory") or kwargs.get("rules_dir"))
+        return command(*args, **kwargs)
+
+    return click.option("--lang", "lang", metavar="TAG", default=None,
+                        help="Language of the texts, e.g. --lang es (default: from LC_ALL, LC_MESSAGES or LANG, "
+                             "else en).")(wrapper)
+
+
+def choose_language(asked, rules_dir) -> str:
+    from spinewise import i18n
+
+    wanted = i18n.tag(asked) if asked else next(
+        (i18n.tag(v) for v in (__import__("os").environ.get(n, "") for n in i18n.ENVIRONMENT) if v.strip()), "")
+    offered = (i18n.SOURCE,)
+    if wanted and wanted != i18n.SOURCE:
+        from spinewise.i18n.catalogues import offered as offered_languages
+        from spinewise.rulebase import rules_folder
+
+        offered = offered_languages(rules_folder(rules_dir))
+    try:
+        lang = i18n.choose(asked, offered)
+    except i18n.LanguageRefused as exc:
+        raise UserError(str(exc)) from None
+    i18n.set_language(lang)
+    return lang
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="spinewise")
 def main():
@@ -127,6 +172,9 @@ def main():
     Example:
         spinewise assess --answers answers.json --format json
     """
+    from spinewise import i18n
+
+    i18n.set_language(i18n.SOURCE)  # each command that prints for a person chooses its own (--lang)
 
 
 @main.command(short_help="Assess one lifter: ask the questions, or read --answers.")
@@ -152,6 +200,7 @@ def main():
               help="The day the journal entry describes (default: today, or SOURCE_DATE_EPOCH's day).")
 @rules_option
 @draft_option
+@lang_option
 @user_errors
 def assess(answers_source, fmt, output, save_answers, resume, interactive, journal_file, date_text, rules_dir,
            include_draft):
@@ -240,13 +289,23 @@ def _pick_format(fmt, output) -> str:
 
 
 def _terminal_style(output) -> dict:
-    """Text wraps to the terminal's width and uses colour only when it goes to a terminal."""
-    if output or not sys.stdout.isatty():
-        return {}
+    """Text wraps to the terminal's width (or COLUMNS when set) and uses colour only on a terminal."""
     import os
     import shutil
 
+    if output:
+        return {}
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        return {"width": int(columns)} if columns.isdigit() and int(columns) > 0 else {}
     return {"width": shutil.get_terminal_size().columns, "colour": "NO_COLOR" not in os.environ}
+
+
+def terminal_width() -> int | None:
+    """The width to wrap a message to on a terminal; None for a file, a pipe or a log (one line)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stderr.isatty() else None
 
 
 def _emit(report: str | bytes, output) -> None:
@@ -284,6 +343,7 @@ journal_option = click.option(
               help="Ask the questions even when standard input is not a terminal (for scripted input).")
 @rules_option
 @draft_option
+@lang_option
 @user_errors
 def checkin(journal_file, answers_source, date_text, fmt, output, resume, interactive, rules_dir, include_draft):
     """The weekly check-in: a few questions about this week, checked against your journal.
@@ -352,8 +412,12 @@ def _checkin_interview(journal, day, resume, interactive, rules_dir, include_dra
     from spinewise.questionnaire.checkin import run_checkin_questionnaire
     from spinewise.questionnaire import Interrupted
 
+    from spinewise import i18n
+
     again = ["spinewise", "checkin", "--resume"] + (["--journal", journal_file] if journal_file else [])
+    again += ["--date", day.isoformat()]  # the day the check-in describes: another day may be refused
     again += (["--rules", rules_dir] if rules_dir else []) + (["--include-draft"] if include_draft else [])
+    again += ["--lang", i18n.language()] if i18n.language() != i18n.SOURCE else []
     try:
         return run_checkin_questionnaire(journal, day, resume, shlex.join(again), rules_dir, include_draft)
     except Interrupted as exc:
@@ -378,6 +442,7 @@ def journal():
 @click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
               help="Write it to PATH (owner-only permissions) instead of standard output.")
 @rules_option
+@lang_option
 @user_errors
 def journal_show(journal_file, fmt, output, rules_dir):
     """The history: every entry, the pain week by week, the doses and steps.
@@ -392,7 +457,7 @@ def journal_show(journal_file, fmt, output, rules_dir):
     fmt = _pick_format(fmt, output)
     if fmt == "pdf":
         raise UserError("journal show writes text, markdown, html, json or fhir")
-    _emit(api.show_journal(journal_file, fmt, rules_dir), output)
+    _emit(api.show_journal(journal_file, fmt, rules_dir, **_terminal_style(output)), output)
 
 
 @main.command(short_help="Assess many lifters from a JSONL file, one per line.")
@@ -447,6 +512,7 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
                    "$defs (e.g. --format json-schema > answers.schema.json); fhir-checkin and checkin-json-schema: "
                    "the same for the weekly check-in. Default: markdown on a terminal, json otherwise.")
 @rules_option
+@lang_option
 @user_errors
 def questions(fmt, rules_dir):
     """List the question vocabulary: ids, types, allowed answers, when asked, which rules read each.
@@ -476,6 +542,7 @@ def questions(fmt, rules_dir):
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
 @rules_option
+@lang_option
 @user_errors
 def serve(host, port, rules_dir):
     """Serve the questionnaire as web pages (one question per page, then the report).
@@ -548,6 +615,7 @@ def rules_check(directory, rules_dir):
 @click.option("--output", type=click.Path(), metavar="PATH", callback=a_file_to_write,
               help="Write the rulebook to PATH.")
 @rules_option
+@lang_option
 @user_errors
 def rules_doc(directory, fmt, output, rules_dir):
     """Write the rulebook: every rule in plain words, with its metadata, examples and indexes.
@@ -639,6 +707,7 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
               help="With one --rule: the request for changes this decision resolves (the start of its digest, as "
                    "the rulebook shows it).")
 @rules_option
+@lang_option
 @user_errors
 def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolves, rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.

@@ -230,6 +230,8 @@ def result_schema(rulebase) -> dict:
                                       "trust": {"type": "boolean"}},
                        "additionalProperties": False},
             "answers": answers,
+            "language": {"type": "string", "description": "the language of the texts in the result (a BCP 47 tag); "
+                                                          "codes, ids and keys never translate"},
         },
         "additionalProperties": False,
     }

@@ -7,14 +7,19 @@ step, and the disposition are the rules' (70-checkin.yaml and the rules marked `
 
 from __future__ import annotations
 
+import datetime
+
 import dataclasses
 from dataclasses import dataclass
 
 from spinewise.answers import check_answers
 from spinewise.checkin.derive import history_values, week_values
 from spinewise.errors import AnswersError, SpinewiseError
+from spinewise.i18n import day_in_words
+from spinewise.i18n import gettext as _
 from spinewise.journal import JournalError, new_entry, parse_date
 from spinewise.rulebase.model import ValueOf
+from spinewise.rulebase.words import in_language
 
 
 @dataclass(frozen=True)
@@ -40,21 +45,27 @@ def refusal(rulebase, journal, day) -> str | None:
     """Why the journal allows no check-in on `day` (and what to run instead), or None."""
     roles = rulebase.checkin.roles
     last = journal.last
+    start = f"`spinewise assess --journal {journal.path}`"
     if last is None:
-        return (f"the journal {journal.path} holds no assessment yet, so there is nothing to check in against; "
-                f"start it with `spinewise assess --journal {journal.path}`")
+        return _("the journal %(file)s holds no assessment yet, so there is nothing to check in against; "
+                 "start it with %(command)s") % {"file": journal.path, "command": start}
     disposition = last["result"]["disposition"]
+    last_day = day_in_words(parse_date(last["date"]))
     if disposition not in roles.follows:
         known = _known(rulebase, disposition)
-        title = rulebase.disposition(disposition).title if known else disposition
-        then = ("follow that advice, and once a practitioner has cleared you to train start again with"
-                if not known or rulebase.disposition(disposition).referral
-                else "nothing needs a weekly check-in now; if your back bothers you again, answer the questions again with")
-        return (f"no check-in follows the last entry ({last['date']}: \"{title}\"): weekly check-ins are for the "
-                f"corrective program and the return to load; {then} `spinewise assess --journal {journal.path}`")
+        title = in_language(rulebase).disposition(disposition).title if known else disposition
+        if not known or rulebase.disposition(disposition).referral:
+            said = _("no check-in follows the last entry (%(date)s: \u201c%(advice)s\u201d): weekly check-ins are for "
+                     "the corrective program and the return to load; follow that advice, and once a practitioner has "
+                     "cleared you to train start again with %(command)s")
+        else:
+            said = _("no check-in follows the last entry (%(date)s: \u201c%(advice)s\u201d): weekly check-ins are for "
+                     "the corrective program and the return to load; nothing needs a weekly check-in now; if your back "
+                     "bothers you again, answer the questions again with %(command)s")
+        return said % {"date": last_day, "advice": title, "command": start}
     if day < parse_date(last["date"]):
-        return (f"the check-in date {day.isoformat()} is before the last entry in the journal ({last['date']}); "
-                f"give --date {last['date']} or later")
+        return _("the check-in date %(date)s is before the last entry in the journal (%(last)s); give --date "
+                 "%(iso)s or later") % {"date": day_in_words(day), "last": last_day, "iso": last["date"]}
     return None
 
 
@@ -84,11 +95,24 @@ def run_checkin(triage, journal, answers: dict, day) -> CheckinOutcome:
     roles = checkin.roles
     record = {"date": day.isoformat(), "week_counted": bool(values.get(roles.week_counted, False)),
               "weeks_counted": values.get(roles.weeks_counted, 0), "pain_change": values.get(roles.pain_change, 0)}
+    record.update(_dates(view, result.disposition, day, record["weeks_counted"]))
     result = dataclasses.replace(result, plan=resolved_plan(result.plan, values), answers=dict(check.valid),
                                  checkin=record)
     derived = {key: value for key, value in values.items() if key not in check.valid}
     entry = new_entry("checkin", day, dict(check.valid), result.to_json(), derived=derived)
     return CheckinOutcome(result, entry, changes, values)
+
+
+def _dates(view, disposition: str, day, weeks_counted: int) -> dict:
+    """`no_improvement_by`: the latest entry's date plus the counted weeks still missing (so it moves
+    only when a week does not count), on the corrective program only; `next_checkin` when one follows."""
+    dates = {}
+    if disposition == view.roles.program_disposition:
+        missing = max(view.roles.no_improvement_weeks - int(weeks_counted or 0), 0)
+        dates["no_improvement_by"] = (day + datetime.timedelta(weeks=missing)).isoformat()
+    if disposition in view.checkin.roles.follows:
+        dates["next_checkin"] = (day + datetime.timedelta(days=view.checkin.roles.every_days)).isoformat()
+    return dates
 
 
 def asked_ids_in_order(view) -> list:

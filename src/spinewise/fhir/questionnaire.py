@@ -22,6 +22,7 @@ from spinewise.fhir.common import (QUESTIONNAIRE_ID, SHA256_IDENTIFIER, answer_s
                                    computable_name, questionnaire_url, slug, standard_codings, status)
 from spinewise.fhir.enable import ENABLE_WHEN_EXPRESSION, enable_fields, enable_for, expression_fields, fhirpath
 from spinewise.fhir.narrative import narrative, with_text
+from spinewise.i18n import N_, gettext
 from spinewise.rulebase.conditions import AnyOf, questions_read
 
 ITEM_TYPES = {"bool": "boolean", "int": "integer", "choice": "choice", "multi": "choice"}
@@ -34,7 +35,7 @@ ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 ALERT_LINK = "red-flag-alert"
 ALERT_ADVICE_LINK = f"{ALERT_LINK}.advice"
 CONTINUE_LINK = f"{ALERT_LINK}.continue"
-CONTINUE_TEXT = "Answer the other questions too, for a full report?"
+CONTINUE_TEXT = N_("Answer the other questions too, for a full report?")
 
 
 def questionnaire_resource(rulebase) -> dict:
@@ -177,7 +178,7 @@ def _alert(stop, rulebase) -> dict:
         "linkId": ALERT_LINK, "text": disposition.title, "type": "group",
         **enable_for(stop, rulebase, ALERT_LINK),
         "item": [{"linkId": ALERT_ADVICE_LINK, "text": " ".join(disposition.advice.split()), "type": "display"},
-                 {"linkId": CONTINUE_LINK, "text": CONTINUE_TEXT, "type": "boolean", "required": False}],
+                 {"linkId": CONTINUE_LINK, "text": gettext(CONTINUE_TEXT), "type": "boolean", "required": False}],
     }
 
 

@@ -6,6 +6,8 @@ the rules that use the answer, and `back` returns to the previous question; both
 
 from __future__ import annotations
 
+from spinewise.i18n import gettext
+
 import enum
 import re
 
@@ -28,11 +30,11 @@ class YesNo(click.ParamType):
 
     def convert(self, value, param, ctx):
         word = value.strip().lower()
-        if word in ("y", "yes"):
+        if word in ("y", "yes", gettext("y"), gettext("yes")):
             return True
-        if word in ("n", "no"):
+        if word in ("n", "no", gettext("n"), gettext("no")):
             return False
-        self.fail("please type y or n.", param, ctx)
+        self.fail(gettext("please type y or n."), param, ctx)
 
 
 class WholeNumber(click.IntRange):
@@ -42,7 +44,7 @@ class WholeNumber(click.IntRange):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            self.fail(f"please type a whole number from {self.min} to {self.max}.", param, ctx)
+            self.fail(gettext("please type a whole number from %(low)s to %(high)s.") % {"low": self.min, "high": self.max}, param, ctx)
 
 
 class NumberedChoice(click.ParamType):
@@ -65,7 +67,7 @@ class NumberedChoice(click.ParamType):
     def convert(self, value, param, ctx):
         picked = self.pick(value.strip().lower())
         if picked is None:
-            self.fail(f"please type one number from 1 to {len(self.values)}.", param, ctx)
+            self.fail(gettext("please type one number from 1 to %(high)s.") % {"high": len(self.values)}, param, ctx)
         return picked
 
 
@@ -78,8 +80,8 @@ class NumberedChoices(NumberedChoice):
         parts = [part for part in re.split(r"[\s,;]+", value.strip().lower()) if part]
         picked = {self.pick(part) for part in parts}
         if not parts or None in picked:
-            self.fail(f"please type one or more numbers from 1 to {len(self.values)}, "
-                      f"separated by commas (for example 1,3).", param, ctx)
+            self.fail(gettext("please type one or more numbers from 1 to %(high)s, separated by commas "
+                              "(for example 1,3).") % {"high": len(self.values)}, param, ctx)
         return [choice for choice in self.values if choice in picked]
 
 
@@ -110,11 +112,11 @@ def entry_type(question) -> click.ParamType:
 def entry_prompt(question) -> str:
     """The line the cursor waits on, saying what to type."""
     if question.type == "bool":
-        expected = "y/n"
+        expected = gettext("y/n")
     elif question.type == "int":
         expected = f"{question.minimum}-{question.maximum}"
     elif question.type == "choice":
         expected = f"1-{len(question.choices)}"
     else:
-        expected = "one or more numbers, like 1,3"
-    return f"Your answer ({expected}; ? = why)"
+        expected = gettext("one or more numbers, like 1,3")
+    return gettext("Your answer (%(expected)s; ? = why)") % {"expected": expected}

@@ -7,6 +7,8 @@ answers already reach the disposition that stops the interview. No terminal, no 
 
 from __future__ import annotations
 
+from spinewise.i18n import gettext
+
 from dataclasses import dataclass
 
 from spinewise.rulebase.conditions import fact_tests, truth
@@ -53,7 +55,8 @@ class Count:
     most: int
 
     def __str__(self) -> str:
-        return str(self.fewest) if self.fewest == self.most else f"{self.fewest} to {self.most}"
+        return str(self.fewest) if self.fewest == self.most else \
+            gettext("%(fewest)s to %(most)s") % {"fewest": self.fewest, "most": self.most}
 
     @property
     def one(self) -> bool:
@@ -83,7 +86,7 @@ class Progress:
     total: Count  # answered plus still to come: it narrows as answers open or close follow-ups
 
     def __str__(self) -> str:
-        return f"Question {self.number} of {self.total}"
+        return gettext("Question %(number)s of %(total)s") % {"number": self.number, "total": self.total}
 
 
 def progress(rulebase, answers: dict, question_id: str) -> Progress:

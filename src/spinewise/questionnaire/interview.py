@@ -8,6 +8,12 @@ should write them, so a resumed questionnaire still writes them there.
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
+from spinewise.i18n import gettext as _
+from spinewise.i18n import language, ngettext, pgettext
+from spinewise.rulebase.words import in_language
+
 from pathlib import Path
 
 import click
@@ -48,7 +54,7 @@ def ask(prompt: str, kind: click.ParamType, default: str | None = None):
 class Interview:
     def __init__(self, triage, path: Path, resume_command: str, save_answers: str | None = None):
         self.triage = triage
-        self.rulebase = triage.rulebase
+        self.rulebase = in_language(triage.rulebase)
         self.path = path
         self.resume_command = resume_command
         self.save_answers = save_answers  # where --save-answers writes the answers, kept across --resume
@@ -80,17 +86,19 @@ class Interview:
             self.answers = dict(saved.answers)
             self.after_emergency = saved.after_emergency
             self.save_answers = self.save_answers or saved.save_answers
-            say(f"Continuing your unfinished questionnaire: {_answers(len(self.answers))} kept.")
+            say(_("Continuing your unfinished questionnaire: %(answers)s kept.") % {"answers": _answers(len(self.answers))})
             if saved.save_answers and self.save_answers == saved.save_answers:
-                say(f"Your answers will be written to {self.save_answers} at the end, as asked when you started.")
+                say(_("Your answers will be written to %(file)s at the end, as asked when you started.")
+                    % {"file": self.save_answers})
 
     def _continue_saved(self, saved) -> bool:
         """Whether to continue the saved questionnaire; starting again forgets it only when the lifter says so."""
         kept = _answers(len(saved.answers))
-        if ask(f"You have an unfinished questionnaire with {kept}. Continue it? (y/n)", YesNo(), "y"):
+        if ask(_("You have an unfinished questionnaire with %(answers)s. Continue it? (y/n)") % {"answers": kept},
+               YesNo(), _("y")):
             return True
-        if ask(f"Start again and forget those {kept}? (y/n)", YesNo(), "n"):
-            say("Starting again; the earlier answers are forgotten once you answer the first question.")
+        if ask(_("Start again and forget those %(answers)s? (y/n)") % {"answers": kept}, YesNo(), _("n")):
+            say(_("Starting again; the earlier answers are forgotten once you answer the first question."))
             return False
         return True
 
@@ -98,13 +106,17 @@ class Interview:
         sections = list(dict.fromkeys(q.section for q in self.rulebase.questions if q.section))
         count = flow.remaining(self.rulebase, {})
         say(self.rulebase.name, bold=True)
-        plural = "question" if count.one else "questions"
-        depends = "" if count.fewest == count.most else ", depending on your answers"
-        say(f"{count} short {plural}{depends}: {', '.join(sections).lower()}. "
-            "This is educational triage, not a diagnosis.")
-        say("Type ? at any question to see why it is asked (?? lists the rules behind it), or back "
-            f"to change your previous answer. Ctrl-C stops; your answers are kept and "
-            f"{self.resume_command} continues.")
+        topics = format_list([section.lower() for section in sections], locale=language())
+        if count.fewest == count.most:
+            say(ngettext("%(count)s short question: %(topics)s. This is educational triage, not a diagnosis.",
+                         "%(count)s short questions: %(topics)s. This is educational triage, not a diagnosis.",
+                         count.most) % {"count": count, "topics": topics})
+        else:
+            say(_("%(count)s short questions, depending on your answers: %(topics)s. This is educational triage, "
+                  "not a diagnosis.") % {"count": count, "topics": topics})
+        say(_("Type ? at any question to see why it is asked (?? lists the rules behind it), or back to change "
+              "your previous answer. Ctrl-C stops; your answers are kept and %(command)s continues.")
+            % {"command": self.resume_command})
 
     def _load(self, resume_requested: bool):
         """The saved progress to offer (None when there is none or it is unusable)."""
@@ -113,7 +125,7 @@ class Interview:
         except resume.ResumeError as exc:
             if resume_requested:
                 raise
-            say(f"Note: {exc}; starting a new one.", fg="yellow")
+            say(_("Note: %(problem)s; starting a new one.") % {"problem": exc}, fg="yellow")
             return None
         if resume_requested and saved is None:
             raise resume.ResumeError(f"there is no unfinished questionnaire to resume (looked for {self.path}); "
@@ -123,8 +135,8 @@ class Interview:
     def _loop(self) -> None:
         while True:
             if self._at_emergency() and not self._emergency_handled():
-                say(f"\nStopping here: the report is made from your {_answers(len(self.answers))} "
-                    "and lists the questions not asked.\n")
+                say("\n" + _("Stopping here: the report is made from your %(answers)s and lists the questions "
+                             "not asked.") % {"answers": _answers(len(self.answers))} + "\n")
                 return
             question = self._next_question()
             if question is None:
@@ -158,7 +170,7 @@ class Interview:
             say()
             if value is Command.WHY:
                 say("\n".join(plain_why(question, self.rulebase, self.triage.rules)), "  ")
-                say("Type ?? to see the rules that use your answer.", "  ", dim=True)
+                say(_("Type ?? to see the rules that use your answer."), "  ", dim=True)
             else:
                 click.echo(explain(question, self.rulebase, self.triage.rules), err=True)  # wrapped as it is made
             say()
@@ -197,7 +209,7 @@ class Interview:
     def _back(self) -> None:
         """Ask the previous question again, its earlier answer offered as the default."""
         if not self.answers:
-            say("This is the first question; there is no previous answer to change.")
+            say(_("This is the first question; there is no previous answer to change."))
             return
         qid, earlier = self.answers.popitem()
         if not self._at_emergency():
@@ -206,8 +218,8 @@ class Interview:
         self._save()
         question = self.rulebase.question(qid)
         value = self._ask(question, default=_typed(question, earlier),
-                          note=f"Your earlier answer: {question.answer_text(earlier)}. Press Enter to keep it, "
-                               "or type another.")
+                          note=_("Your earlier answer: %(answer)s. Press Enter to keep it, or type another.")
+                          % {"answer": answer_words(question, earlier)})
         if value is Command.BACK:
             self._back()
             return
@@ -227,23 +239,24 @@ class Interview:
             left = flow.remaining(self.rulebase, self.answers)
             go_on = False
             if left.most:
-                say("Acting on this advice comes first.", bold=True)
+                say(_("Acting on this advice comes first."), bold=True)
                 go_on = self._ask_to_go_on(left)
             self.after_emergency = "finish" if go_on else "stop"
             self._save()
         return self.after_emergency == "finish"
 
     def _ask_to_go_on(self, left) -> bool:
-        plural = "question" if left.one else "questions"
+
         while True:
-            choice = ask(f"Answer the other {left} {plural} for a full report anyway? (y/n; ? = what this means)",
-                         OrCommand(YesNo()), "n")
+            choice = ask(ngettext("Answer the other %(count)s question for a full report anyway? (y/n; ? = what this means)",
+                                  "Answer the other %(count)s questions for a full report anyway? (y/n; ? = what this means)",
+                                  left.most) % {"count": left}, OrCommand(YesNo()), _("n"))
             if isinstance(choice, bool):
                 return choice
-            say(f"\nYes: the questions go on ({left} more), this warning stays on screen, and the "
-                "report at the end covers everything you answered.", "  ")
-            say(f"No: the report is made now from your {_answers(len(self.answers))}; it lists the "
-                "questions not asked. Either way, acting on the advice comes first.\n", "  ")
+            say("\n" + _("Yes: the questions go on (%(count)s more), this warning stays on screen, and the report at "
+                         "the end covers everything you answered.") % {"count": left}, "  ")
+            say(_("No: the report is made now from your %(answers)s; it lists the questions not asked. Either way, "
+                  "acting on the advice comes first.") % {"answers": _answers(len(self.answers))} + "\n", "  ")
 
     def _show_emergency(self) -> None:
         say()
@@ -253,7 +266,7 @@ class Interview:
 
     def _emergency_banner(self) -> None:
         """The emergency title as the reports print it: a worded warning, not only a colour."""
-        say(f"WARNING: {flow.stop_disposition(self.rulebase).title.upper()}", fg="red", bold=True)
+        say(_("WARNING: %(title)s") % {"title": flow.stop_disposition(self.rulebase).title.upper()}, fg="red", bold=True)
 
     # --- keeping the answers -------------------------------------------------------------
 
@@ -267,31 +280,38 @@ class Interview:
             self.save_problem = None
         except OutputError as exc:
             if self.save_problem is None:
-                say(f"Note: {exc}; if you stop now, your answers are lost.", fg="yellow")
+                say(_("Note: %(problem)s; if you stop now, your answers are lost.") % {"problem": exc}, fg="yellow")
             self.save_problem = str(exc)
 
     def _stopped_message(self) -> str:
         if not self.answers:
-            return "\n" + wrap("Stopped before the first answer; nothing was kept.")
+            return "\n" + wrap(_("Stopped before the first answer; nothing was kept."))
         if self.save_problem:
-            return "\n" + wrap(f"Stopped. Your answers could not be kept: {self.save_problem}.")
-        kept = _answers(len(self.answers))
-        verb = "is" if len(self.answers) == 1 else "are"
-        lines = [f"Stopped. Your {kept} {verb} kept in {self.path}."]
+            return "\n" + wrap(_("Stopped. Your answers could not be kept: %(problem)s.") % {"problem": self.save_problem})
+        lines = [ngettext("Stopped. Your %(count)s answer is kept in %(file)s.",
+                          "Stopped. Your %(count)s answers are kept in %(file)s.", len(self.answers))
+                 % {"count": len(self.answers), "file": self.path}]
         if self.save_answers:
-            lines.append(f"They will be written to {self.save_answers} when you finish.")
-        lines.append(f"To continue where you stopped, run: {self.resume_command}")
+            lines.append(_("They will be written to %(file)s when you finish.") % {"file": self.save_answers})
+        lines.append(_("To continue where you stopped, run: %(command)s") % {"command": self.resume_command})
         return "\n" + "\n".join(wrap(line) for line in lines)
 
 
 def _answers(count: int) -> str:
-    return "1 answer" if count == 1 else f"{count} answers"
+    return ngettext("%(count)s answer", "%(count)s answers", count) % {"count": count}
+
+
+def answer_words(question, value) -> str:
+    """An answer in the lifter's words and language."""
+    if question.type == "bool":
+        return pgettext("answer", "yes") if value else pgettext("answer", "no")
+    return question.answer_text(value)
 
 
 def _typed(question, value) -> str:
     """An answer as the lifter would type it at the prompt, to offer it as the default."""
     if question.type == "bool":
-        return "y" if value else "n"
+        return _("y") if value else _("n")
     if question.type == "int":
         return str(value)
     numbers = {choice.value: str(index) for index, choice in enumerate(question.choices, start=1)}

@@ -6,6 +6,8 @@ run would do with the answer, never a hand-written story.
 
 from __future__ import annotations
 
+from spinewise.i18n import gettext, pgettext
+
 import shutil
 import textwrap
 
@@ -44,9 +46,9 @@ def plain_why(question, rulebase, rules=None) -> list[str]:
                                                     and set(rule.questions) <= given | {question.id}])
     lines.extend(outcomes)
     if outcomes:
-        lines.append("Any other answer changes nothing on its own: your report weighs it with the rest.")
+        lines.append(gettext("Any other answer changes nothing on its own: your report weighs it with the rest."))
     elif not lines:
-        lines.append("Your answer is weighed with your other answers in the report.")
+        lines.append(gettext("Your answer is weighed with your other answers in the report."))
     return lines
 
 
@@ -62,13 +64,15 @@ def _plain_outcomes(question, rulebase, alone) -> list[str]:
     for key, advice in ordered:
         rank, title = min(advice)
         if key:
-            lines.append(f"{_plain_subject(question)} {key}, the advice will be{' at least' if rank else ''}: {title}.")
+            sentence = gettext("%(if_you)s %(answer)s, the advice will be at least: %(advice)s.") if rank else \
+                gettext("%(if_you)s %(answer)s, the advice will be: %(advice)s.")
+            lines.append(sentence % {"if_you": _plain_subject(question), "answer": key, "advice": title})
     return lines
 
 
 def _plain_subject(question) -> str:
-    return {"bool": "If you answer", "int": "If your answer is", "choice": "If you choose",
-            "multi": "If you"}[question.type]
+    return {"bool": gettext("If you answer"), "int": gettext("If your answer is"), "choice": gettext("If you choose"),
+            "multi": gettext("If you")}[question.type]
 
 
 def _plain_condition(condition, question) -> str:
@@ -81,24 +85,32 @@ def _plain_condition(condition, question) -> str:
     return (" and " if isinstance(condition, AllOf) else " or ").join(dict.fromkeys(parts))
 
 
-MULTI_VERBS = {"includes": "tick", "includes any of": "tick any of", "does not include": "do not tick",
-               "includes none of": "tick none of", "includes nothing but": "tick only",
-               "includes something other than": "tick something other than"}
+def _answer_words() -> dict:
+    """How an operator's meaning reads as the lifter's answer ("at least 7", "tick Lower back")."""
+    return {
+        "is yes": pgettext("answer", "yes"), "is no": pgettext("answer", "no"),
+        "is at least": gettext("at least %(value)s"), "is at most": gettext("at most %(value)s"),
+        "is more than": gettext("more than %(value)s"), "is less than": gettext("less than %(value)s"),
+        "is not": gettext("anything but %(value)s"), "is none of": gettext("anything but %(value)s"),
+        "includes": gettext("tick %(value)s"), "includes any of": gettext("tick any of %(value)s"),
+        "does not include": gettext("do not tick %(value)s"), "includes none of": gettext("tick none of %(value)s"),
+        "includes nothing but": gettext("tick only %(value)s"),
+        "includes something other than": gettext("tick something other than %(value)s"),
+    }
 
 
 def _plain_answer(test, question) -> str:
     """One test on the asked question as the answer that meets it: "yes", "at least 7", "tick Lower back"."""
     meaning = test.meaning
+    words = _answer_words()
     if question.type == "bool":
-        return meaning.removeprefix("is ")
+        return words.get(meaning, meaning.removeprefix("is "))
     labels = {choice.value: choice.label for choice in question.choices}
     values = test.value if isinstance(test.value, (list, tuple)) else [test.value]
-    shown = " or ".join(f"“{labels[value]}”" if value in labels else str(value) for value in values)
-    if question.type == "multi":
-        return f"{MULTI_VERBS.get(meaning, meaning)} {shown}"
-    if question.type == "choice":
-        return shown if meaning in ("is", "is one of") else f"anything but {shown}"
-    return shown if meaning in ("is", "is one of") else f"{meaning.removeprefix('is ')} {shown}"
+    shown = gettext(" or ").join(f"“{labels[value]}”" if value in labels else str(value) for value in values)
+    if meaning in ("is", "is one of"):
+        return shown
+    return words[meaning] % {"value": shown} if meaning in words else f"{meaning.removeprefix('is ')} {shown}"
 
 
 LONG_CONDITION = 5  # questions; past this the WHY names only what the rule needs of this answer

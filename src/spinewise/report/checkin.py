@@ -12,20 +12,22 @@ import datetime
 from dataclasses import dataclass
 
 from spinewise.journal import parse_date
-from spinewise.report.dates import days_after, in_words
-from spinewise.report.model import because_sentences
-from spinewise.report.render import environment, render_report
+from babel.lists import format_list
 
-CHANGE_WORDS = {"start": "starts at", "up": "up to", "hold": "stays at", "down": "back to"}
+from spinewise.i18n import gettext as _
+from spinewise.i18n import language, ngettext
+from spinewise.report.dates import days_after, in_words, iso_in_words, short_day
+from spinewise.report.model import because_sentences, dose_words
+from spinewise.report.render import environment, render_report
+from spinewise.rulebase.words import in_language
+
 CHART = {"width": 320, "height": 130, "left": 28, "right": 18, "top": 10, "bottom": 24}
 
 
 @dataclass(frozen=True)
 class ChangeView:
     title: str  # the plan item's title
-    dose: str  # "3 sets of 15 (advanced level)", "step 2"
-    change: str  # "up to", "stays at", ...
-    because: tuple  # of sentences
+    said: str  # the change as one sentence: "Up to 3 sets of 15 reps, because every rep kept your back down."
 
 
 @dataclass(frozen=True)
@@ -52,44 +54,68 @@ class PainChart:
 class CheckinView:
     date: str
     first: bool  # the first entry of a journal (an assessment): says only when to check in
-    week: str  # the week in words: counted or not, and how many have counted
+    week: str  # the week in words: counted or not, and how many have counted (or the step of the load)
     pain_change: str
     changes: tuple  # of ChangeView
     chart: PainChart | None
     next_checkin: str  # the date, or "" when no check-in follows this advice
     command: str  # how to check in
+    no_improvement: str = ""  # the date by which no improvement means a practitioner, in words, or ""
+    moved: bool = False  # the week did not count, so that date moved a week later
+    pain_now: int = 0  # this week's worst pain
 
 
-def _weeks(count: int) -> str:
-    return f"{count} week{'' if count == 1 else 's'} of the program {'has' if count == 1 else 'have'} counted"
+def _week(record, on_program: bool, plan) -> str:
+    weeks = record["weeks_counted"]
+    if not on_program:  # on the way back to load, program weeks no longer count
+        step = next((item.attributes.get("step") for item in plan if item.attributes.get("step") is not None), None)
+        done = ngettext("The corrective program is behind you (%(count)s week of it counted).",
+                        "The corrective program is behind you (%(count)s weeks of it counted).", weeks) % {"count": weeks}
+        if step is None:
+            return done
+        return done + " " + _("You are at step %(step)s of bringing load back.") % {"step": step}
+    if record["week_counted"]:
+        return ngettext("This week counted toward the program: %(count)s week has counted so far.",
+                        "This week counted toward the program: %(count)s weeks have counted so far.", weeks) % {"count": weeks}
+    return ngettext("This week did not count toward the program: %(count)s week has counted so far.",
+                    "This week did not count toward the program: %(count)s weeks have counted so far.",
+                    weeks) % {"count": weeks}
+
+
+def _pain_change(change: int) -> str:
+    if change == 0:
+        return _("Your worst pain is the same as when you started.")
+    points = abs(change)
+    if change > 0:
+        return ngettext("Your worst pain is %(count)s point higher than when you started (0 to 10 scale).",
+                        "Your worst pain is %(count)s points higher than when you started (0 to 10 scale).",
+                        points) % {"count": points}
+    return ngettext("Your worst pain is %(count)s point lower than when you started (0 to 10 scale).",
+                    "Your worst pain is %(count)s points lower than when you started (0 to 10 scale).",
+                    points) % {"count": points}
 
 
 def checkin_view(outcome, journal, view) -> CheckinView:
+    view = in_language(view)
     roles = view.checkin.roles
     record = outcome.result.checkin
     day = parse_date(record["date"])
-    weeks = record["weeks_counted"]
     # The journal ends with this check-in; the entry before it says which phase the week was in.
     previous = journal.entries[-2]["result"]["disposition"] if len(journal.entries) > 1 else ""
-    if previous != view.roles.program_disposition:  # on the way back to load, program weeks no longer count
-        week = f"The program is behind you: {_weeks(weeks)} of it counted."
-    elif record["week_counted"]:
-        week = f"This week counted toward the program: {_weeks(weeks)} so far."
-    else:
-        week = f"This week did not count toward the program: {_weeks(weeks)} so far."
-    change = record["pain_change"]
-    pain_change = ("Your worst pain is the same as when you started." if change == 0 else
-                   f"Your worst pain is {abs(change)} point{'s' if abs(change) != 1 else ''} "
-                   f"{'higher' if change > 0 else 'lower'} than when you started (0 to 10 scale).")
     rules = {rule.id: rule for rule in view.rules}
     changes = tuple(_change(change, outcome.result, view, rules) for change in outcome.changes
                     if any(item.code == change.code for item in outcome.result.plan))
-    follows = outcome.result.disposition in roles.follows
+    pain_now = outcome.result.answers.get(roles.pain_answer, 0) if roles.pain_answer else 0
     return CheckinView(
-        date=in_words(day), first=False, week=week, pain_change=pain_change, changes=changes,
+        date=in_words(day), first=False,
+        week=_week(record, previous == view.roles.program_disposition, outcome.result.plan),
+        pain_change=_pain_change(record["pain_change"]), changes=changes,
         chart=pain_chart(journal, roles),
-        next_checkin=days_after(day, roles.every_days) if follows else "",
+        next_checkin=iso_in_words(record["next_checkin"]) if record.get("next_checkin") else "",
         command=f"spinewise checkin --journal {journal.path}",
+        no_improvement=iso_in_words(record["no_improvement_by"]) if record.get("no_improvement_by") else "",
+        moved=bool(record.get("no_improvement_by")) and not record["week_counted"],
+        pain_now=pain_now if isinstance(pain_now, int) else 0,
     )
 
 
@@ -100,29 +126,33 @@ def first_entry_view(journal, rulebase, disposition: str, day: datetime.date) ->
     roles = rulebase.checkin.roles
     if disposition not in roles.follows:
         return None
-    return CheckinView(date=day.isoformat(), first=True, week="", pain_change="", changes=(), chart=None,
+    return CheckinView(date=in_words(day), first=True, week="", pain_change="", changes=(), chart=None,
                        next_checkin=days_after(day, roles.every_days),
                        command=f"spinewise checkin --journal {journal.path}")
+
+
+CHANGES = {  # the change of a dose, as one sentence with its reason or without
+    "start": (lambda: _("Starts at %(dose)s, because %(reason)s."), lambda: _("Starts at %(dose)s.")),
+    "up": (lambda: _("Up to %(dose)s, because %(reason)s."), lambda: _("Up to %(dose)s.")),
+    "hold": (lambda: _("Stays at %(dose)s, because %(reason)s."), lambda: _("Stays at %(dose)s.")),
+    "down": (lambda: _("Back to %(dose)s, because %(reason)s."), lambda: _("Back to %(dose)s.")),
+}
 
 
 def _change(change, result, view, rules) -> ChangeView:
     item = next(item for item in result.plan if item.code == change.code)
     rule = rules.get(change.rule_id)
-    # The reasons a lifter recognises: this week's answers and what the week made of them, not the history.
-    week = {d.question.id for d in view.checkin.derived if d.stage == "week"}
+    # One reason: this week's answers the rule read, in the lifter's words (never a count or a name
+    # the rule base derived: those are for the practitioner part).
     because = {qid: value for qid, value in change.because.items()
-               if (qid in result.answers or qid in week) and (rule is None or qid in rule.questions)}
-    sentences = because_sentences(rule, because, view)
-    return ChangeView(view.plan_item(change.code).title, _dose(item.attributes),
-                      CHANGE_WORDS.get(item.attributes.get("change"), item.attributes.get("change", "")),
-                      tuple(dict.fromkeys(sentences)))
-
-
-def _dose(attributes: dict) -> str:
-    if attributes.get("step") is not None and attributes.get("sets") is None:
-        return f"step {attributes['step']}"
-    dose = f"{attributes.get('sets')} sets of {attributes.get('reps')}"
-    return dose + (f" ({attributes['level']} level)" if attributes.get("level") else "")
+               if qid in result.answers and (rule is None or qid in rule.questions)}
+    named = {condition.says for condition in view.conditions if condition.says}  # a rule's gate, not a reason
+    sentences = [s for s in dict.fromkeys(because_sentences(rule, because, view)) if s not in named]
+    with_reason, without = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])
+    dose = dose_words(item.attributes, view)
+    said = with_reason() % {"dose": dose, "reason": format_list(sentences, locale=language())} if sentences \
+        else without() % {"dose": dose}
+    return ChangeView(view.plan_item(change.code).title, said)
 
 
 def pain_series(journal, roles) -> list:
@@ -135,8 +165,7 @@ def pain_series(journal, roles) -> list:
 
 
 def _short_day(date: str) -> str:
-    day = parse_date(date)
-    return f"{day.day} {day.strftime('%b')}"
+    return short_day(parse_date(date))
 
 
 def pain_chart(journal, roles) -> PainChart | None:
@@ -149,9 +178,12 @@ def pain_chart(journal, roles) -> PainChart | None:
     step = span_x / max(len(series) - 1, 1)
     points = tuple(PainPoint(date, pain, round(c["left"] + index * step, 1), round(c["top"] + span_y * (10 - pain) / 10, 1),
                              _short_day(date)) for index, (date, pain) in enumerate(series))
-    row = ", ".join(f"{point.label} {point.pain}" for point in points)
-    alternative = ("Worst pain (0 to 10) at each entry: " +
-                   "; ".join(f"{point.label}: {point.pain}" for point in points) + ".")
+    # Each entry of the row is one unbreakable group ("23 Nov: 2", joined by no-break spaces): a line
+    # never ends between a day, its month and its pain.
+    row = ", ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
+                    for point in points)
+    alternative = _("Worst pain (0 to 10) at each entry: %(entries)s.") % {
+        "entries": "; ".join(_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain} for point in points)}
     return PainChart(points, row, alternative, " ".join(f"{p.x},{p.y}" for p in points), c["width"], c["height"],
                      tuple((value, round(c["top"] + span_y * (10 - value) / 10, 1)) for value in (0, 5, 10)))
 
@@ -183,20 +215,23 @@ class JournalView:
 
 
 def journal_view(journal, rulebase) -> JournalView:
+    rulebase = in_language(rulebase)
     roles = rulebase.checkin.roles if rulebase.checkin else None
-    entries = []
+    entries, said = [], None
     for entry in journal.entries:
         result = entry["result"]
         pain = entry["answers"].get(roles.pain_answer, 0) if roles else 0
         checkin = result.get("checkin") or {}
-        doses = tuple(f"{_title(rulebase, item['code'])}: {_dose(item)}" for item in result["plan"]
+        doses = tuple(_("%(exercise)s: %(dose)s") % {"exercise": _title(rulebase, item['code']), "dose": dose_words(item, rulebase)}
+                      for item in result["plan"]
                       if item.get("change") and (item.get("sets") is not None or item.get("step") is not None))
         entries.append(EntryView(
-            date=entry["date"], kind="First assessment" if entry["kind"] == "assessment" else "Check-in",
+            date=iso_in_words(entry["date"]), kind=_("First assessment") if entry["kind"] == "assessment" else _("Check-in"),
             outcome=_outcome(rulebase, result["disposition"]), pain=pain if isinstance(pain, int) else 0,
-            weeks=str(checkin.get("weeks_counted", "")), doses=doses,
+            weeks="" if checkin.get("weeks_counted") in (None, said) else str(checkin["weeks_counted"]), doses=doses,
             findings=tuple(_finding_title(rulebase, f["code"]) for f in result.get("findings", [])),
         ))
+        said = checkin.get("weeks_counted", said)
     return JournalView(str(journal.path), tuple(entries), pain_chart(journal, roles) if roles else None)
 
 
@@ -224,6 +259,8 @@ def _finding_title(rulebase, code: str) -> str:
 JOURNAL_TEMPLATES = {"text": "journal.txt.j2", "markdown": "journal.md.j2", "html": "journal.html.j2"}
 
 
-def render_journal(journal, rulebase, fmt: str) -> str:
+def render_journal(journal, rulebase, fmt: str, width: int = 80) -> str:
+    from spinewise.report.render import MIN_WIDTH
+
     return environment().get_template(JOURNAL_TEMPLATES[fmt]).render(journal=journal_view(journal, rulebase),
-                                                                     width=80, colour=False, fmt=fmt)
+                                                                     width=max(width, MIN_WIDTH), colour=False, fmt=fmt)

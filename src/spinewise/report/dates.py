@@ -6,6 +6,7 @@ import datetime
 import os
 
 from spinewise.errors import SpinewiseError
+from spinewise.i18n import day_in_words, language
 
 
 def report_day(today: datetime.date | None = None) -> datetime.date:
@@ -18,9 +19,27 @@ def report_date(today: datetime.date | None = None) -> str:
     return report_day(today).isoformat()
 
 
+# The pattern of a date in words per language (CLDR, through Babel); English keeps its own
+# order so that a date reads the same in every English-speaking country.
+SHORT = {"en": "d MMM", "es": "d MMM"}
+
+
 def in_words(day: datetime.date) -> str:
-    """A date as a lifter says it, the same in every country: "Friday 4 December 2026"."""
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+    """A date as a lifter says it: "Friday 4 December 2026", "viernes, 4 de diciembre de 2026"."""
+    return day_in_words(day)
+
+
+def short_day(day: datetime.date) -> str:
+    """The day and month, short: "2 Nov", "2 nov"."""
+    from babel.dates import format_date
+
+    lang = language()
+    return format_date(day, SHORT.get(lang, "d MMM"), locale=lang).rstrip(".")
+
+
+def iso_in_words(text: str) -> str:
+    """An ISO date (as the journal stores it) in words."""
+    return in_words(datetime.date.fromisoformat(text))
 
 
 def days_after(day: datetime.date, days: int) -> str:

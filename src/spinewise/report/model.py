@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from babel.lists import format_list
+
+from spinewise.i18n import gettext, language, ngettext
 from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
 from spinewise.rulebase.model import worded
+from spinewise.rulebase.words import in_language, level_name, translation_signed_off
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class PlanView:
     lifts: tuple  # the full list, for the practitioner; the lifter reads `text`
     drawing: str  # a template path of a line drawing, or ""
     source: str
+    level_name: str = ""  # the level in the lifter's language
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,9 @@ class TrackerView:
     exercises: tuple  # of (title, dose)
     weeks: tuple  # of (week number, the date the week starts)
     sessions_per_week: int
-    levels: tuple  # of the dead-bug levels to tick, when the program plans one
+    levels: tuple  # of the dead-bug levels to tick, when the program plans one, in the lifter's words
+    exercises_in_words: str = ""  # "dead bug and neutral-spine hip thrust"
+    levels_in_words: str = ""  # "regress, beginner or advanced"
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class SafetyNetView:
     check_again: str  # the date to answer the questions again; "" under a referral (again once seen)
     no_improvement: str  # on the program: the date by which no improvement means a practitioner; else ""
     if_worse: str
+    moved: bool = False  # at a check-in that did not count: the no-improvement date moved a week later
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,8 @@ class ReportView:
     severity: Severity
     referral: bool
     alert: AlertView | None
-    findings: tuple  # of FindingView, one per finding
+    findings: tuple  # of FindingView, one per finding (the practitioner's list)
+    why: tuple  # of FindingView: the findings the lifter reads (under an emergency, only what calls for it)
     phases: tuple  # of PhaseView, in the order a lifter goes through them, empty ones and the boxed one left out
     tracker: TrackerView | None
     safety_net: SafetyNetView | None  # on every report but the one that stops the questionnaire
@@ -126,13 +135,15 @@ class ReportView:
     approval_status: str  # who approved this rule base for use and when, or that no clinic has
     included_drafts: bool
     draft_rules_fired: tuple  # of rule ids
+    translation_notice: str = ""  # until a clinician signed the language's catalogues off: says so, in it
 
 
 def build_view(result, rulebase, today=None) -> ReportView:
+    rulebase = in_language(rulebase)
     disposition = rulebase.disposition(result.disposition)
     rules = {rule.id: rule for rule in rulebase.rules}
     facts = frozenset([("finding", f.code) for f in result.findings] + [("plan", p.code) for p in result.plan])
-    plan = {p.code: _plan(p, rulebase) for p in result.plan}
+    plan = {p.code: _plan(p, rulebase, result.checkin is not None, result.answers, facts) for p in result.plan}
     day = report_day(today)
     phases = _phases(result, rulebase, plan, disposition.referral)
     boxed = disposition.alert != "none"
@@ -141,6 +152,10 @@ def build_view(result, rulebase, today=None) -> ReportView:
                    result.answers, facts)
     if alert:
         phases = tuple(phase for phase in phases if not phase.first)
+    emergency = disposition.code == rulebase.roles.stop_disposition
+    if emergency:  # what comes after clearance is for the practitioner to decide, not for today
+        phases = ()
+    said = _said_once(findings, alert.because if alert else ())
     return ReportView(
         disposition=disposition.code,
         style=disposition.style,
@@ -149,7 +164,8 @@ def build_view(result, rulebase, today=None) -> ReportView:
         severity=Severity(len(rulebase.dispositions) - disposition.rank, len(rulebase.dispositions)),
         referral=disposition.referral,
         alert=alert,
-        findings=_said_once(findings, alert.because if alert else ()),
+        findings=said,
+        why=tuple(f for f in said if not emergency or f.decided or f.alarming),
         phases=phases,
         tracker=_tracker(rulebase, disposition.code, result.plan, plan, day),
         safety_net=_safety_net(rulebase, result, day),
@@ -168,12 +184,25 @@ def build_view(result, rulebase, today=None) -> ReportView:
         approval_status=rulebase.approval_status(),
         included_drafts=result.included_drafts,
         draft_rules_fired=tuple(r for r in result.rules_fired if r in rules and rules[r].status == "draft"),
+        translation_notice=translation_notice(rulebase),
     )
+
+
+def translation_notice(rulebase) -> str:
+    """The notice every report in a language carries until its catalogues are signed off."""
+    if rulebase.language == "en" or translation_signed_off(rulebase, rulebase.language):
+        return ""
+    return _("This translation has not been reviewed by a clinician yet: if a sentence is unclear, "
+             "ask a practitioner or read the report in English.")
 
 
 def _answer(rulebase, qid: str, value) -> AnswerView:
     question = rulebase.question(qid)
     return AnswerView(question.text, question.answer_text(value), question.section, question.statement(value))
+
+
+def _(message: str, **values) -> str:
+    return gettext(message) % values if values else gettext(message)
 
 
 # -- findings -------------------------------------------------------------------------------
@@ -203,7 +232,8 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
     definition = rulebase.finding(code)
     fired = [rules[f.rule] for f in drawn if f.rule in rules]
     because = tuple(dict.fromkeys(sentence for f in drawn
-                                  for sentence in because_sentences(rules.get(f.rule), f.because, rulebase)))
+                                  for sentence in because_sentences(rules.get(f.rule), _told(f.because, result),
+                                                                    rulebase)))
     sources = dict.fromkeys(f.source or (rules[f.rule].source if f.rule in rules else "") for f in drawn)
     decided = any(rule.disposition == disposition for rule in fired)
     return FindingView(
@@ -217,6 +247,14 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
         alarming=any(rule.disposition and rulebase.disposition(rule.disposition).referral for rule in fired),
         brief=boxed and not decided,
     )
+
+
+def _told(because: dict, result) -> dict:
+    """At a check-in, the answers the lifter gave this week: the values derived from the journal
+    (counts, the last entry's advice) are said once in the check-in part, in their own sentences."""
+    if result.checkin is None:
+        return because
+    return {qid: value for qid, value in because.items() if qid in result.answers}
 
 
 def because_sentences(rule, because: dict, rulebase) -> list[str]:
@@ -261,7 +299,9 @@ def _alert(disposition, findings, actions: tuple, day, answers, facts) -> AlertV
 def _by(days, day) -> str:
     if days is None:
         return ""
-    return f"today, {in_words(day)}" if days == 0 else f"by {days_after(day, days)}"
+    if days == 0:
+        return _("today, %(date)s", date=in_words(day))
+    return _("by %(date)s", date=days_after(day, days))
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -277,23 +317,39 @@ def _phases(result, rulebase, plan: dict, referral: bool) -> tuple:
     return tuple(views)
 
 
-def _plan(item, rulebase) -> PlanView:
+def _plan(item, rulebase, at_checkin: bool = False, answers=None, facts=frozenset()) -> PlanView:
     definition = rulebase.plan_item(item.code)
     attributes = item.attributes
+    # At a check-in a dose is this week's, said once: the plan item's own dose sentences tell the
+    # whole program (where it starts and where it builds up to), which a check-in has moved on from.
+    this_week = at_checkin and attributes.get("sets") is not None and attributes.get("reps") is not None
     level = str(attributes.get("level", ""))
     drawing = definition.drawings.get(level) or definition.drawings.get("any", "")
     return PlanView(
         code=item.code,
         title=definition.title,
         text=definition.text.strip(),
-        steps=tuple(step.format(**attributes) for step in definition.steps),
-        doses=tuple(dose.format(**attributes) for dose in definition.doses),
+        steps=tuple(step.format(**attributes) for step in worded(definition, "steps", answers or {}, facts)),
+        doses=(dose_words({**attributes, "level": ""}, rulebase),) if this_week else
+        tuple(dose.format(**attributes) for dose in definition.doses),
         level=level,
         level_note=definition.levels.get(level, "") if level else "",
         lifts=tuple(attributes.get("lifts", ())),
         drawing=f"drawings/{drawing}" if drawing else "",
         source=definition.source,
+        level_name=level_name(rulebase, level) if level else "",
     )
+
+
+def dose_words(attributes: dict, rulebase=None) -> str:
+    """A dose as words: "3 sets of 15 reps (advanced level)", "step 2"."""
+    if attributes.get("step") is not None and attributes.get("sets") is None:
+        return _("step %(step)s", step=attributes["step"])
+    sets, reps = attributes.get("sets"), attributes.get("reps")
+    dose = ngettext("%(count)s set of %(reps)s reps", "%(count)s sets of %(reps)s reps", sets) % {"count": sets, "reps": reps}
+    if attributes.get("level"):
+        dose = _("%(dose)s (%(level)s level)", dose=dose, level=level_name(rulebase, str(attributes["level"])))
+    return dose
 
 
 def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerView | None:
@@ -307,16 +363,20 @@ def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerVie
                    or roles.tracker_sessions_per_week)
     exercises = tuple((view.title, "; ".join(view.doses)) for code, view in plan.items()
                       if code in roles.program_exercises)
-    levels = tuple(dict.fromkeys(level for view in plan.values() if view.level
+    levels = tuple(dict.fromkeys(level_name(rulebase, level) for view in plan.values() if view.level
                                  for level in _levels_of(rulebase, view.code)))
     rows = tuple((week, days_after(day, 7 * (week - 1))) for week in range(1, weeks + 1))
-    return TrackerView(exercises, rows, per_week, levels)
+    return TrackerView(exercises, rows, per_week, levels,
+                       format_list([title.lower() for title, _dose in exercises], locale=language()),
+                       format_list(list(levels), style="or", locale=language()) if levels else "")
 
 
 def _levels_of(rulebase, code: str) -> list[str]:
-    """Every level the rules can set for a plan item, in rule order."""
+    """Every level the rules can set for a plan item, in rule order (a level a check-in rule carries
+    over from the journal is a name, not a level: it is left out)."""
+    known = rulebase.plan_item(code).levels
     return [str(entry.attributes["level"]) for rule in rulebase.rules if rule.status != "retired"
-            for entry in rule.plan if entry.code == code and "level" in entry.attributes]
+            for entry in rule.plan if entry.code == code and str(entry.attributes.get("level")) in known]
 
 
 # -- the safety net -----------------------------------------------------

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import textwrap
+from dataclasses import replace
 
 import jinja2
 from markupsafe import Markup
 
+from spinewise import i18n
 from spinewise.errors import SpinewiseError
 from spinewise.paths import templates_dir
 from spinewise.report.model import build_view
@@ -34,8 +37,13 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_escape_markdown_html,
         auto_reload=False,  # templates ship with the package: no stat of each one on every report
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
+                                  npgettext=i18n.npgettext)
     env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
+    env.globals.update(language=i18n.language)
     return env
 
 
@@ -46,6 +54,11 @@ def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool =
     `checkin` (report/checkin.py) adds the weekly check-in's part, or on a journal's first
     report when to check in."""
     view = build_view(result, rulebase, today)
+    if checkin is not None and not checkin.first and view.safety_net is not None:
+        # A check-in names the next check-in itself; its no-improvement date is fixed by the counted weeks.
+        keep = checkin.no_improvement if checkin.pain_now else ""
+        view = replace(view, safety_net=replace(view.safety_net, check_again="", no_improvement=keep,
+                                                moved=checkin.moved and bool(keep)))
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt, checkin=checkin)
 
@@ -89,9 +102,31 @@ def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str
     Words are never split: a word longer than the line (a URL, a hash) gets a line of its own and runs over.
     """
     first = " " * indent + prefix
-    rest = " " * (indent + (hang or len(prefix)))
-    return textwrap.fill(" ".join(str(text).split()), width=context["width"], initial_indent=first,
-                         subsequent_indent=rest, break_long_words=False, break_on_hyphens=False) or first.rstrip()
+    # Later lines hang under a short prefix; under a long one (a translated label) they would
+    # have no room left in a narrow terminal.
+    rest = " " * (indent + (hang or (len(prefix) if len(prefix) <= context["width"] // 3 else 2)))
+    glued = _glue_dates(" ".join(SPACES.split(str(text).strip())))  # a no-break space stays one
+    return textwrap.fill(glued, width=context["width"], initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False).replace(GLUE, " ") or first.rstrip()
+
+
+SPACES = re.compile(r"[ \t\n\r\f\v]+")
+GLUE = "\u2060"  # joins the words of a date while wrapping, so a day never ends a line without its month
+
+
+@functools.lru_cache(maxsize=8)
+def _date_pattern(lang: str):
+
+    from babel.dates import get_month_names
+
+    months = {name for width in ("wide", "abbreviated") for context in ("format", "stand-alone")
+              for name in get_month_names(width, context, locale=lang).values()}
+    words = "|".join(sorted((re.escape(m.rstrip(".")) for m in months), key=len, reverse=True))
+    return re.compile(rf"\b(\d{{1,2}})( de)? ({words})\b\.?( de)?( \d{{4}})?")
+
+
+def _glue_dates(text: str) -> str:
+    return _date_pattern(i18n.language()).sub(lambda m: m.group(0).replace(" ", GLUE), text)
 
 
 @jinja2.pass_context

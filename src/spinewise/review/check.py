@@ -49,6 +49,11 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
             summary.append(f"safety case: {safety_summary(proofs)}")
         problems.extend(signoff_problems(rulebase))
         problems.extend(approval_problems(rulebase))
+    from spinewise.review.languages import catalogue_problems
+
+    language_rows, offered = catalogue_problems(rules_folder(rules_dir), rulebase)
+    problems.extend(language_rows)
+    summary.extend(offered)
     return sorted(problems, key=lambda p: (p.file, p.line)), summary
 
 

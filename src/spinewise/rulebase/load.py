@@ -105,6 +105,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
     findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
     dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
+    plan_items = conditions.instead(plan_items, ("steps",), context, plan_report)
     checkin = finish_checkin(checkin_questions, derived, checkin_asked_when, checkin_data, conditions, context,
                              parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
     hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,

@@ -106,8 +106,9 @@ class ConditionReader:
     # -- texts said instead for some lifters ------------------------------------------------
 
     def instead(self, entries: list, fields: tuple, context: Context, report: Reporter) -> list:
-        """`entries` (findings or dispositions) with their `instead` lists read: each item is
-        {when: condition, <field>: text, ...}, and says those texts instead when the condition holds."""
+        """`entries` (findings, dispositions or plan items) with their `instead` lists read: each item is
+        {when: condition, <field>: text (or a list of texts, for steps), ...}, and says those texts
+        instead when the condition holds."""
         read = []
         for entry in entries:
             items = []
@@ -115,7 +116,9 @@ class ConditionReader:
                 what = f"{entry.code}: an 'instead'"
                 if not keys(report, node, ("when",), fields, what=what):
                     continue
-                texts = {name: " ".join(text(report, node, name, what).split()) for name in fields if name in node}
+                texts = {name: tuple(" ".join(str(item).split()) for item in node[name])
+                         if isinstance(node[name], list) else " ".join(text(report, node, name, what).split())
+                         for name in fields if name in node}
                 if not texts:
                     report.error(node.line, f"{what} needs at least one of {', '.join(fields)}")
                     continue

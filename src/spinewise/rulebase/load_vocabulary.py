@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spinewise.rulebase.load_fields import Reporter, code, is_int, keys, known, listed, plain, shown, text
 from spinewise.rulebase.model import (
-    ALERT_PLACES, PRESENTATION_STYLES, Choice, Disposition, FindingDef, Phase, PlanDef, Question,
+    ALERT_PLACES, PLURAL_CATEGORIES, PRESENTATION_STYLES, Choice, Disposition, FindingDef, Phase, PlanDef, Question,
 )
 from spinewise.rulebase.yamlsource import Located
 
@@ -85,7 +85,11 @@ def _says(node: Located, qtype: str, choices: tuple, what: str, report: Reporter
     if qtype in ("int", "multi"):
         if isinstance(says, str) and "{answer}" in says and not re.search(r"{(?!answer})", says):
             return " ".join(says.split())
-        report.error(node.line_of("says"), f"{what}: 'says' is one sentence with an {{answer}} place")
+        if qtype == "int" and isinstance(says, dict) and "other" in says and set(says) <= set(PLURAL_CATEGORIES) \
+                and all(isinstance(v, str) and "{answer}" in v for v in says.values()):
+            return {key: " ".join(value.split()) for key, value in says.items()}
+        report.error(node.line_of("says"), f"{what}: 'says' is one sentence with an {{answer}} place"
+                     + (", or one per plural form (one, other) for a number" if qtype == "int" else ""))
         return "{answer}"
     expected = [True, False] if qtype == "bool" else [c.value for c in choices]
     if not isinstance(says, dict) or sorted(map(str, says)) != sorted(map(str, expected)) or \
@@ -152,7 +156,7 @@ def read_plan_items(data, phases, report: Reporter) -> list[PlanDef]:
         return []
     items, nodes = [], {}
     optional = ("text", "steps", "attributes", "supersedes", "conflicts_with", "doses", "drawings", "source",
-                "levels")
+                "levels", "instead")
     phase_codes = [p.code for p in phases]
     for node in listed(report, data, "plan_items", "plan.yaml"):
         if not keys(report, node, ("code", "title", "phase"), optional, what="a plan item") or not code(report, node):
@@ -185,6 +189,7 @@ def _plan_item(node: Located, phase_codes: list, report: Reporter) -> PlanDef:
         conflicts_with=tuple(listed(report, node, "conflicts_with", what)),
         doses=_sentences(node, "doses", attributes, what, report), drawings=_drawings(node, what, report),
         source=text(report, node, "source", what, False), levels=_levels(node, what, report),
+        instead=tuple(listed(report, node, "instead", what)),
     )
 
 

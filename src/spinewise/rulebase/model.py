@@ -21,6 +21,19 @@ LICENSED_ROLES = ("physiotherapist", "doctor", "chiropractor", "osteopath")
 SIGNER_ROLES = LICENSED_ROLES + ("engineer",)
 DECISIONS = ("approve", "request_changes")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's, for a number's sentence
+
+
+def plural_category(number) -> str:
+    """The CLDR plural category of `number` in the language in use ("one", "other", ...)."""
+    from babel import Locale
+
+    from spinewise.i18n import language
+
+    try:
+        return Locale.parse(language()).plural_form(number)
+    except (ValueError, TypeError):
+        return "one" if number == 1 else "other"
 
 
 @dataclass(frozen=True)
@@ -47,11 +60,16 @@ class Question:
 
     def statement(self, value) -> str:
         """The answer as a sentence the lifter recognises: "you tuck your tailbone at the top"."""
+        if isinstance(self.says, dict) and self.type == "int":  # one sentence per plural form: "1 week", "2 weeks"
+            return self.says.get(plural_category(value), self.says["other"]).format(answer=value)
         if isinstance(self.says, dict):
             return self.says[value]
         if self.type == "multi":
-            labels = [self.answer_text([item]).lower() for item in value]
-            answer = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+            from babel.lists import format_list
+
+            from spinewise.i18n import language
+
+            answer = format_list([self.answer_text([item]).lower() for item in value], locale=language())
         else:
             answer = self.answer_text(value)
         return self.says.format(answer=answer)
@@ -146,6 +164,7 @@ class PlanDef:
     drawings: dict = field(default_factory=dict, hash=False, compare=False)  # level (or "") -> drawing file
     source: str = ""
     levels: dict = field(default_factory=dict, hash=False, compare=False)  # level -> what it means, to the lifter
+    instead: tuple = ()  # of Instead: steps said instead for some lifters (a cue only for the fault they have)
 
 
 @dataclass(frozen=True)
@@ -431,6 +450,7 @@ class RuleBase:
     trust_file: str = ""
     approval: Approval | None = None  # approval.yaml as read, with its state
     trust_key: str = ""  # what the trust-dependent fields were worked out from (rulebase/trust.py)
+    language: str = "en"  # the language of its lifter-facing texts (rulebase/words.py translates them)
 
     @property
     def fallback_disposition(self) -> str:
@@ -609,12 +629,15 @@ class RuleBase:
         counts = self.review_counts(include_draft)
         total, signed = counts["rules_in_use"], counts["signed_off"]
         who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
+        from spinewise.i18n import gettext
+
         if total and signed == total:
-            return f"Every rule behind this advice was signed off by a licensed clinician ({who})."
+            return gettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).") % {"who": who}
         if signed:
-            return (f"A licensed clinician ({who}) signed off {signed} of the {total} rules behind this advice; "
-                    "the others have not been reviewed by a clinician yet.")
-        return "No licensed clinician has reviewed the rules behind this advice yet."
+            return gettext("A licensed clinician (%(who)s) signed off %(signed)s of the %(total)s rules behind this "
+                           "advice; the others have not been reviewed by a clinician yet.") % {
+                "who": who, "signed": signed, "total": total}
+        return gettext("No licensed clinician has reviewed the rules behind this advice yet.")
 
     def safety_net_signs(self, include_draft: bool = False) -> tuple:
         """(heading, warning signs) of every disposition that heads a safety net: the signs (questions

@@ -11,6 +11,9 @@ from flask import Flask, render_template, request
 from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
+from spinewise.i18n import language
+from spinewise.rulebase.words import in_language
+from spinewise.web import language as web_language
 from spinewise.web import urls
 from spinewise.web.policy import CSP
 from spinewise.web.state import Sealer, StateError, process_secret
@@ -42,17 +45,23 @@ class Questionnaire:
         self.rulebase = triage.rulebase
         self.signer = Sealer(secret, triage.rulebase)
         self.checkin_sealer = Sealer(secret, triage.rulebase, purpose="spinewise-checkin", compress=True)
+        self._rulebase = triage.rulebase
         self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
         self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
         self._unanswered: dict = {}  # (mount point, QuestionPage, warned) -> HTML
-        self._why = {q.id: tuple(plain_why(q, triage.rulebase, triage.rules)) for q in triage.rulebase.questions}
+        self._why: dict = {}  # (language, question id) -> the plain "why" lines
+
+    @property
+    def rulebase(self):
+        """The rule base in the language of this request (web/language.py chooses it)."""
+        return in_language(self._rulebase)
 
     def unanswered_page(self, page, warned: bool, render) -> str:
         """A question's page with nothing yet chosen on it, rendered once for every lifter who
         reaches it the same way (same count, same back link, same warning): it holds no answer.
 
         A page with an answer shown or an error is never kept here."""
-        key = (request.script_root, page, warned)
+        key = (request.script_root, page, warned, language())
         html = self._unanswered.get(key)
         if html is None:
             if len(self._unanswered) >= UNANSWERED_PAGES:
@@ -61,8 +70,11 @@ class Questionnaire:
         return html
 
     def why(self, question) -> tuple:
-        """The plain "why are we asking this" lines, made once per question at start-up."""
-        return self._why[question.id]
+        """The plain "why are we asking this" lines, made once per question and language."""
+        key = (language(), question.id)
+        if key not in self._why:
+            self._why[key] = tuple(plain_why(question, self.rulebase, self.triage.rules))
+        return self._why[key]
 
     def stops(self, before, answers: dict) -> bool:
         """Whether `answers` reach the stop disposition; `before` is the state they were changed from.
@@ -82,7 +94,7 @@ class Questionnaire:
             return self.triage.assess(answers)
 
 
-def create_app(rules_dir=None, secret: str | None = None) -> Flask:
+def create_app(rules_dir=None, secret: str | None = None, lang: str = "en") -> Flask:
     """The web questionnaire for the rule base in `rules_dir` (default: the shipped one).
 
     Raises RuleBaseError before serving anything when the rule base is broken.
@@ -98,6 +110,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_for"] = urls.url_for
+    web_language.install(app, rules_dir, lang)
     app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
     app.register_blueprint(views.web)
     app.register_blueprint(checkin.checkin_web)

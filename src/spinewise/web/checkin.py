@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from spinewise.errors import SpinewiseError
+from spinewise.i18n import pgettext
 from spinewise.web.forms import FieldError, read_answer
 from spinewise.web.state import StateError, cookie_value, fits, new_run, write_value
 from spinewise.web.urls import url_for
@@ -331,8 +332,12 @@ def _ready(view, answers: dict) -> list:
 def _questions_page(week: Week, number: int, state: dict, errors: dict):
     from spinewise.web import pages
 
+    from spinewise.rulebase.words import in_language
+
     typed = state.get("rt", {}) if errors else {}
-    fields = [_field(q, state["a"], errors.get(q.id, ""), typed.get(q.id)) for q in week.pages[number - 1]]
+    view = in_language(week.view)
+    page_questions = [view.question(q.id) for q in week.pages[number - 1]]
+    fields = [_field(q, state["a"], errors.get(q.id, ""), typed.get(q.id)) for q in page_questions]
     warning = pages.warning(week.view) if _reaches_stop(week, state["a"]) else None
     return _page("checkin_questions.html.j2", 422 if errors else 200, warning=warning or assessment_warning(),
                  fields=fields, number=number, date=week.day.isoformat(), errors=errors)
@@ -346,7 +351,7 @@ def _reaches_stop(week: Week, answers: dict) -> bool:
 
 def _field(question, answers, error, typed):
     if question.type == "bool":
-        options = [("true", "Yes"), ("false", "No")]
+        options = [("true", pgettext("answer label", "Yes")), ("false", pgettext("answer label", "No"))]
     elif question.type in ("choice", "multi"):
         options = [(c.value, c.label) for c in question.choices]
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spinewise.i18n import pgettext
 from spinewise.questionnaire import flow
 
 KINDS = {"bool": "radio", "choice": "radio", "multi": "checkbox", "int": "number"}
@@ -102,7 +103,7 @@ def question_page(question, rulebase, why: tuple, answers: dict, *, error: str =
 
 def _options(question) -> list:
     if question.type == "bool":
-        return [("true", "Yes"), ("false", "No")]
+        return [("true", pgettext("answer label", "Yes")), ("false", pgettext("answer label", "No"))]
     return [(choice.value, choice.label) for choice in question.choices]
 
 

@@ -46,10 +46,11 @@ def address(server) -> str:
 
 def serve(rules_dir, host: str, port: int, say) -> None:
     """Serve until Ctrl-C; `say` prints a line for the person who started it."""
+    from spinewise.i18n import language
     from spinewise.web import create_app
     from spinewise.web.report_page import pdf_available
 
-    app = create_app(rules_dir)
+    app = create_app(rules_dir, lang=language())  # `serve --lang` sets the default for browsers that ask for none
     pdf_available()  # decide once, before the first report, whether the PDF download is offered
     if not is_loopback(host):
         say(PLAIN_NETWORK_WARNING.format(host=host))
