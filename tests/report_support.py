@@ -37,7 +37,7 @@ def answers_file(path: Path, folder: Path) -> Path:
 def copied_rules(folder: Path, edit_file: str, old: str, new: str) -> Path:
     """A copy of the shipped rule base with one text replaced in one file."""
     target = folder / "rules"
-    shutil.copytree(RULES, target)
+    shutil.copytree(RULES, target, ignore=shutil.ignore_patterns("locale"))  # English only: see rules_copy
     path = target / edit_file
     text = path.read_text()
     assert old in text, f"{old!r} not in {edit_file}"

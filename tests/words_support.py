@@ -1,6 +1,8 @@
 """Run a journey (tests/journeys) in-process in one language and keep every report and result."""
 
+import calendar
 import datetime
+import os
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,8 @@ def run_journey(path: Path, tmp_path: Path, lang: str = "en", width: int = 80, f
         ("assess" if "assess" in step else "checkin", START + datetime.timedelta(days=step["day"]),
          step.get("assess") or step["answers"]) for step in journey["checkins"]]
     for command, day, answers in steps:
+        # The lifter lives the journey: each entry is made on its own day (a day after today is refused).
+        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(day.timetuple()) + 12 * 3600)
         source = tmp_path / "answers.json"
         source.write_text(json.dumps(answers))
         base = [command, "--journal", journal, "--answers", source, "--date", day.isoformat(), "--lang", lang]
@@ -45,6 +49,7 @@ def run_journey(path: Path, tmp_path: Path, lang: str = "en", width: int = 80, f
         text = invoke(command, "--journal", before, "--answers", source, "--date", day.isoformat(), "--lang", lang,
                       "--format", fmt, env_columns=width)
         run.reports.append(text.stdout)
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
     shown = invoke("journal", "show", "--journal", journal, "--format", "text", "--lang", lang, env_columns=width)
     run.journal = shown.stdout
     return run

@@ -134,6 +134,7 @@ def checkin_result_schema(view) -> dict:
                        "week_counted": {"type": "boolean"},
                        "weeks_counted": {"type": "integer", "minimum": 0},
                        "pain_change": {"type": "integer", "minimum": -10, "maximum": 10},
+                       "no_improvement_by": {"type": "string", "format": "date"},
                        "next_checkin": {"type": "string", "format": "date"}},
         "additionalProperties": False}
     return schema

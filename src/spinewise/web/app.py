@@ -42,7 +42,6 @@ class Questionnaire:
 
     def __init__(self, triage, secret: str):
         self.triage = triage
-        self.rulebase = triage.rulebase
         self.signer = Sealer(secret, triage.rulebase)
         self.checkin_sealer = Sealer(secret, triage.rulebase, purpose="spinewise-checkin", compress=True)
         self._rulebase = triage.rulebase
