@@ -389,6 +389,7 @@ class RuleBase:
     hazards: tuple = ()  # of Hazard (safety.yaml)
     checkin: Checkin | None = None  # the weekly check-in, when the rule base has checkin.yaml
     checkin_rules: tuple = ()  # of Rule, every status: the rules that run at a check-in
+    attention: Any = None  # the clinic's attention levels (attention.yaml), when the rule base has them
 
     @property
     def fallback_disposition(self) -> str:
