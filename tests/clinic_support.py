@@ -32,3 +32,47 @@ def journey_journal(name: str, folder: Path, first_day: datetime.date, steps: in
         api.checkin(journal, step["answers"], day)
         taken += 1
     return path
+
+
+# -- databases: a SQLite file, and a real PostgreSQL when .ci/run started one ------------------
+
+POSTGRES_ENV = "SPINEWISE_TEST_POSTGRES"  # e.g. postgresql+psycopg://postgres@127.0.0.1:55432/postgres
+
+
+def postgres_url() -> str | None:
+    import os
+
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+def fresh_database(kind: str, tmp_path) -> tuple[str, object]:
+    """(URL of an empty database of `kind`, a function that drops it)."""
+    import uuid
+
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'clinic.sqlite3'}", lambda: None
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    name = f"clinic_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
+
+    def drop():
+        from spinewise.clinic import db
+
+        engine = db._ENGINES.pop(url, None)
+        if engine is not None:
+            engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+    return url, drop
+
+
+def csrf_of(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)

@@ -140,28 +140,37 @@ class SignInRefused(ClinicError):
 
 
 def sign_in(url: str | None, email: str, password: str) -> SignedIn:
-    """A new session, or SignInRefused (the same words whether the e-mail or the password was wrong)."""
+    """A new session, or SignInRefused (the same words whether the e-mail or the password was wrong).
+
+    A refusal is committed (the failed attempt counted and audited) before it is raised."""
     email = email.strip().lower()
     with session(url) as db, db.begin():
-        person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
-        moment = now()
-        if person is not None and person.locked_until is not None and person.locked_until > moment:
-            audit(db, email, "sign_in", "locked", person.clinic_id, success=False)
-            raise SignInRefused(f"Too many attempts: signing in to this account is paused until "
-                                f"{person.locked_until:%H:%M} UTC.")
-        if person is None or not sec.password_matches(person.password_hash if person else None, password):
-            if person is not None:
-                person.failed_signins += 1
-                if person.failed_signins >= MAX_FAILED_SIGNINS:
-                    person.locked_until, person.failed_signins = moment + LOCKED_FOR, 0
-            audit(db, email[:320], "sign_in", "", person.clinic_id if person else None, success=False)
-            raise SignInRefused("The e-mail address or the password is not right.")
-        person.failed_signins, person.locked_until = 0, None
-        token, csrf = sec.token(), sec.token()
-        db.add(SignedInSession(token_sha256=sec.digest(token), practitioner_id=person.id, csrf=csrf,
-                               created_at=moment, expires_at=moment + SESSION_VALID))
-        audit(db, email, "sign_in", "", person.clinic_id)
-        return SignedIn(token, csrf, person.name, person.email, person.role, person.clinic_id,
+        refused, who = _attempt(db, email, password)
+    if refused:
+        raise SignInRefused(refused)
+    return who
+
+
+def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | None]:
+    person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
+    moment = now()
+    if person is not None and person.locked_until is not None and person.locked_until > moment:
+        audit(db, email, "sign_in", "locked", person.clinic_id, success=False)
+        return (f"Too many attempts: signing in to this account is paused until {person.locked_until:%H:%M} UTC.",
+                None)
+    if person is None or not sec.password_matches(person.password_hash, password):
+        if person is not None:
+            person.failed_signins += 1
+            if person.failed_signins >= MAX_FAILED_SIGNINS:
+                person.locked_until, person.failed_signins = moment + LOCKED_FOR, 0
+        audit(db, email[:320], "sign_in", "", person.clinic_id if person else None, success=False)
+        return "The e-mail address or the password is not right.", None
+    person.failed_signins, person.locked_until = 0, None
+    token, csrf = sec.token(), sec.token()
+    db.add(SignedInSession(token_sha256=sec.digest(token), practitioner_id=person.id, csrf=csrf,
+                           created_at=moment, expires_at=moment + SESSION_VALID))
+    audit(db, email, "sign_in", "", person.clinic_id)
+    return "", SignedIn(token, csrf, person.name, person.email, person.role, person.clinic_id,
                         moment + SESSION_VALID)
 
 
