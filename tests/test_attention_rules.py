@@ -58,7 +58,7 @@ def clinic_url(tmp_path):
 
 
 def shared(url, tmp_path, name, steps=None):
-    folder = tmp_path / f"{name}-{steps}"
+    folder = tmp_path / f"{name}-{steps}-{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
     path = journey_journal(name, folder, FIRST_DAY, steps)
     return lifters.share(url, store.new_share_code(url), path.read_bytes(), api.load_rulebase()).label
@@ -80,3 +80,17 @@ def test_worse_pain_quiet_lifters_and_the_rest_in_the_rule_bases_order_with_reas
     assert by_label[quiet].reasons == ("The check-in due on 2026-12-07 is 13 days overdue.",)
     calm, _ = attention_list(clinic_url, api.load_rulebase(), datetime.date(2026, 12, 8))
     assert calm[-1].label == quiet and calm[-1].level == "following"
+
+
+def test_the_list_read_a_page_at_a_time_is_the_whole_list(clinic_url, tmp_path):
+    names = ["arched_lifter_back_to_usual_weight", "flare_after_sessions", "leg_weakness_in_week_two",
+             "pain_worse_by_two_points"]
+    for number in range(12):
+        shared(clinic_url, tmp_path, names[number % 4], steps=number % 5 + 1)
+    rulebase, day = api.load_rulebase(), datetime.date(2026, 12, 6)
+    whole, total = attention_list(clinic_url, rulebase, day)
+    paged = [row for start in range(0, 12, 5) for row in attention_list(clinic_url, rulebase, day, start=start,
+                                                                         count=5)[0]]
+    assert total == 12 and [row.label for row in paged] == [row.label for row in whole]
+    levels = [row.level for row in whole]
+    assert levels == sorted(levels, key=[level.code for level in rulebase.attention.levels].index)

@@ -7,9 +7,10 @@ and the reasons written for the rows shown."""
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Text, case, cast, exists, func, select
 
 from spinewise.clinic.db import require_current
 from spinewise.clinic.models import Acknowledgement, Lifter
@@ -44,62 +45,107 @@ class Row:
 
 def attention_list(url: str | None, rulebase, today: datetime.date, clinic_id: int | None = None,
                    actor: str = "spinewise clinic list", start: int = 0, count: int | None = None):
-    """(rows start..start+count of the list, the number of lifters); the view audited."""
+    """(rows start..start+count of the list, the number of lifters); the view audited.
+
+    Lifters whose latest entries say the same things to the list (disposition, pain change,
+    findings, dates, acknowledged or not) form one group, counted by the database: the rule
+    base decides each group's place once, and only the rows shown are read in full."""
     require_current(url)
     with session(url) as db, db.begin():
         if clinic_id is None:
             from spinewise.clinic.store import the_clinic
 
             clinic_id = the_clinic(db).id
-        columns = (Lifter.label, Lifter.latest_disposition, Lifter.latest_sha256, Lifter.pain_change,
-                   Lifter.latest_findings, Lifter.next_checkin, Lifter.no_improvement_by, Lifter.latest_date,
-                   Lifter.pains)
-        lifters = db.execute(select(*columns).where(Lifter.clinic_id == clinic_id)).all()
+        state = _states(clinic_id)
+        keys = [state.c[name] for name in KEY]
+        groups = db.execute(select(*keys, func.count().label("lifters")).group_by(*keys)).all()
+        ranked = sorted(((_group_key(rulebase, group, today), group) for group in groups), key=lambda g: g[0])
+        total = sum(group.lifters for _, group in ranked)
+        window = _window(ranked, start, total if count is None else count)
+        if len(window) <= WINDOW_QUERIES:
+            lifters = [row for group, skip, take in window for row in db.execute(
+                select(state).where(*_same(state, group)).order_by(state.c.label).offset(skip).limit(take))]
+        else:
+            order = {tuple(group[:len(KEY)]): place for place, (_, group) in enumerate(ranked)}
+            every = sorted(db.execute(select(state)).all(),
+                           key=lambda row: (order[tuple(row._mapping[name] for name in KEY)], row.label))
+            lifters = every[start:start + count] if count is not None else every[start:]
+        labels = [row.label for row in lifters if row.acked]
         acks = {row.label: (row.author, row.at) for row in db.execute(
             select(Lifter.label, Acknowledgement.author, Acknowledgement.at)
             .join(Acknowledgement, (Acknowledgement.lifter_id == Lifter.id)
                   & (Acknowledgement.entry_sha256 == Lifter.latest_sha256))
-            .where(Lifter.clinic_id == clinic_id).order_by(Acknowledgement.id))}
-        audit(db, actor, "view_list", f"{len(lifters)} lifters", clinic_id)
-    ranked = _ranked(rulebase, lifters, acks, today)
-    shown = ranked[start:start + count] if count is not None else ranked[start:]
-    return [_row(rulebase, lifter, held, acks.get(lifter.label), today) for _, lifter, held in shown], len(ranked)
-
-
-def _ranked(rulebase, lifters, acks: dict, today: datetime.date) -> list:
-    attention = rulebase.attention
+            .where(Lifter.label.in_(labels)).order_by(Acknowledgement.id))} if labels else {}
+        audit(db, actor, "view_list", f"{total} lifters", clinic_id)
     dispositions = {d.code: d for d in rulebase.dispositions}
-    memo: dict = {}
-    keyed = []
-    for lifter in lifters:
-        facts = _facts(lifter, dispositions, lifter.label in acks, today)
-        state = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in facts.items())
-        held = memo.get(state)
-        if held is None:
-            held = memo[state] = attention.holding(absent_facts(facts)) or [len(attention.levels) - 1]
-        level = attention.levels[held[0]]
-        following = lifter.next_checkin or FAR
-        if level.order == "severity":
-            rank = dispositions[lifter.latest_disposition].rank if lifter.latest_disposition in dispositions else -1
-            key = (held[0], rank, following, lifter.label)
-        else:
-            key = (held[0], 0, following, lifter.label)
-        keyed.append((key, lifter, held))
-    keyed.sort(key=lambda item: item[0])
-    return keyed
+    return [_row(rulebase, lifter, _held(rulebase, _facts(lifter, dispositions, bool(lifter.acked), today)),
+                 acks.get(lifter.label), today) for lifter in lifters], total
+
+
+KEY = ("latest_disposition", "pain_change", "findings", "next_checkin", "no_improvement_by", "acked")
+WINDOW_QUERIES = 4  # a page spanning more groups than this reads the lifters in one query instead
+
+
+def _states(clinic_id: int):
+    acked = exists().where(Acknowledgement.lifter_id == Lifter.id,
+                           Acknowledgement.entry_sha256 == Lifter.latest_sha256)
+    return (select(Lifter.label, Lifter.latest_disposition, Lifter.pain_change,
+                   cast(Lifter.latest_findings, Text).label("findings"), Lifter.latest_findings,
+                   Lifter.next_checkin, Lifter.no_improvement_by, Lifter.latest_date, Lifter.pains,
+                   case((acked, 1), else_=0).label("acked"))
+            .where(Lifter.clinic_id == clinic_id).subquery())
+
+
+def _same(state, group) -> list:
+    return [state.c[name].is_(None) if group[index] is None else state.c[name] == group[index]
+            for index, name in enumerate(KEY)]
+
+
+def _window(ranked: list, start: int, count: int) -> list:
+    """(group, rows to skip in it, rows to take) for the rows start..start+count."""
+    out, seen = [], 0
+    for _, group in ranked:
+        low, high = max(start - seen, 0), min(start + count - seen, group.lifters)
+        if low < high:
+            out.append((group, low, high - low))
+        seen += group.lifters
+        if seen >= start + count:
+            break
+    return out
+
+
+def _group_key(rulebase, group, today: datetime.date) -> tuple:
+    dispositions = {d.code: d for d in rulebase.dispositions}
+    facts = _facts(group, dispositions, bool(group.acked), today)
+    held = _held(rulebase, facts)
+    level = rulebase.attention.levels[held[0]]
+    rank = dispositions[group.latest_disposition].rank if group.latest_disposition in dispositions else -1
+    return held[0], rank if level.order == "severity" else 0, _day(group.next_checkin) or FAR
+
+
+def _held(rulebase, facts: dict) -> list:
+    attention = rulebase.attention
+    return attention.holding(absent_facts(facts)) or [len(attention.levels) - 1]
+
+
+def _day(value):
+    """A date column's value (SQLite through a GROUP BY may give it back as text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _facts(lifter, dispositions: dict, acknowledged: bool, today: datetime.date) -> dict:
     disposition = dispositions.get(lifter.latest_disposition)
+    next_checkin, no_improvement = _day(lifter.next_checkin), _day(lifter.no_improvement_by)
+    findings = lifter.findings if isinstance(lifter.findings, list) else json.loads(lifter.findings or "[]")
     return {
         "latest_disposition": lifter.latest_disposition,
         # A disposition this rule base does not know (an older one's) is treated as a referral: triage up.
         "latest_refers": disposition.referral if disposition else True,
         "acknowledged": acknowledged,
         "pain_change": lifter.pain_change,
-        "latest_findings": sorted(lifter.latest_findings),
-        "days_overdue": (today - lifter.next_checkin).days if lifter.next_checkin else None,
-        "days_past_no_improvement": (today - lifter.no_improvement_by).days if lifter.no_improvement_by else None,
+        "latest_findings": findings,
+        "days_overdue": (today - next_checkin).days if next_checkin else None,
+        "days_past_no_improvement": (today - no_improvement).days if no_improvement else None,
     }
 
 
