@@ -173,15 +173,22 @@ def clinic_serve(url, host, port, threads):
     Example:
         spinewise clinic serve --db postgresql+psycopg://clinic_app@db.example.org/clinic --port 8800
     """
-    import waitress
+    from waitress import create_server
 
-    from spinewise.clinic.app import create_clinic_app
+    from spinewise.clinic.app import MAX_BODY, create_clinic_app
     from spinewise.clinic.db import require_current
 
     require_current(url)
-    app = create_clinic_app(url)
+    server = create_server(create_clinic_app(url), host=host, port=port, threads=threads, ident="spinewise",
+                           expose_tracebacks=False, max_request_body_size=MAX_BODY,
+                           clear_untrusted_proxy_headers=True)
     click.echo(f"spinewise clinic on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="spinewise")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 # -- the lifter's side: registered on `spinewise journal` ----------------------------------------

@@ -272,7 +272,7 @@ def audit_page():
     if who.role != "admin":
         abort(403)
     store.record(_url(), who, "view_audit")
-    return _page("audit.html.j2", rows=store.audit_rows(_url(), who.clinic_id, limit=500))
+    return _page("audit.html.j2", rows=store.audit_rows(_url(), who.clinic_id, limit=500), actions=pages.ACTIONS)
 
 
 # -- lifters: share and withdraw ------------------------------------------------------------------

@@ -90,6 +90,20 @@ def lifter_page(record, rulebase) -> LifterPage:
                       sparkline(lifter.pains))
 
 
+def _(message: str) -> str:  # marks the words for the catalogues; the page says them through gettext
+    return message
+
+
+ACTIONS = {
+    "init": _("set up the clinic"), "add_practitioner": _("added a practitioner"), "sign_up": _("set a password"),
+    "sign_in": _("signed in"), "sign_out": _("signed out"), "share_code": _("made a share code"),
+    "share": _("shared a journal"), "withdrawal": _("withdrew a journal"), "view_list": _("viewed the list"),
+    "view_lifter": _("viewed a lifter"), "view_history": _("viewed a lifter's whole history"),
+    "export_fhir": _("exported a lifter's FHIR record"), "note": _("wrote a note"),
+    "acknowledge": _("acknowledged a referral"), "view_audit": _("viewed the audit log"),
+}
+
+
 def today() -> datetime.date:
     from spinewise.report.dates import report_day
 
