@@ -10,7 +10,7 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Text, case, cast, exists, func, select
+from sqlalchemy import Text, case, cast, func, select
 
 from spinewise.clinic.db import require_current
 from spinewise.clinic.models import Acknowledgement, Lifter
@@ -87,8 +87,7 @@ WINDOW_QUERIES = 4  # a page spanning more groups than this reads the lifters in
 
 
 def _states(clinic_id: int):
-    acked = exists().where(Acknowledgement.lifter_id == Lifter.id,
-                           Acknowledgement.entry_sha256 == Lifter.latest_sha256)
+    acked = Lifter.acknowledged_sha256 == Lifter.latest_sha256  # NULL (never acknowledged) is not 1
     return (select(Lifter.label, Lifter.latest_disposition, Lifter.pain_change,
                    cast(Lifter.latest_findings, Text).label("findings"), Lifter.latest_findings,
                    Lifter.next_checkin, Lifter.no_improvement_by, Lifter.latest_date, Lifter.pains,

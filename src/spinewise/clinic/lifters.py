@@ -173,4 +173,5 @@ def acknowledge(url: str | None, who: SignedIn, label: str, entry_sha256: str) -
         if not sec.same(entry_sha256, lifter.latest_sha256):
             raise ClinicError("A newer entry has arrived since this page was shown: read it, then acknowledge.")
         db.add(Acknowledgement(lifter_id=lifter.id, entry_sha256=lifter.latest_sha256, author=who.name, at=now()))
+        lifter.acknowledged_sha256 = lifter.latest_sha256
         audit(db, who.email, "acknowledge", lifter.label, who.clinic_id)

@@ -82,6 +82,7 @@ class Lifter(Base):
     next_checkin: Mapped[datetime.date | None] = mapped_column(Date)
     no_improvement_by: Mapped[datetime.date | None] = mapped_column(Date)
     pains: Mapped[list] = mapped_column(JSON)  # the pain (0-10) of every entry of the program under way
+    acknowledged_sha256: Mapped[str | None] = mapped_column(String(64))  # the entry last acknowledged
 
 
 class Entry(Base):
