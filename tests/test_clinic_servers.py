@@ -40,9 +40,10 @@ def free_port() -> int:
     raise RuntimeError("no free port in 8700-8799")
 
 
-def serve(url: str):
+def serve(url: str, *options):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "spinewise", "clinic", "serve", "--db", url, "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "spinewise", "clinic", "serve", "--db", url, "--port", str(port),
+                                *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(200):
         try:
@@ -56,6 +57,11 @@ def serve(url: str):
     raise RuntimeError("the clinic server did not start")
 
 
+def children(pid: int) -> list:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return found.split()
+
+
 def spinewise(*args):
     return subprocess.run([sys.executable, "-m", "spinewise", *map(str, args)], capture_output=True, text=True,
                           timeout=120)
@@ -64,7 +70,8 @@ def spinewise(*args):
 def test_share_through_one_server_and_list_through_the_other(clinic_db, tmp_path):
     token = store.add_practitioner(clinic_db, "Ana Ruiz", "ana@example.org", "admin")
     first, first_url = serve(clinic_db)
-    second, second_url = serve(clinic_db)
+    second, second_url = serve(clinic_db, "--workers", "2")  # and the second as two processes on one port
+    assert len(children(second.pid)) == 2
     try:
         code = spinewise("clinic", "share-code", "--db", clinic_db).stdout.strip()
         journal = journey_journal("leg_weakness_in_week_two", tmp_path, datetime.date(2026, 11, 2))
@@ -94,6 +101,10 @@ def test_share_through_one_server_and_list_through_the_other(clinic_db, tmp_path
         bad = spinewise("journal", "share", "--journal", journal, "--clinic", first_url, "--code", "AAAAA-AAAAA")
         assert bad.returncode == 2 and bad.stderr.count("\n") == 2 and "share code is not known" in bad.stderr
     finally:
+        workers = children(second.pid)
         for process in (first, second):
             process.terminate()
             process.wait(10)
+        time.sleep(0.5)
+        assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
+                    "Z" not in open(f"/proc/{pid}/stat").read().split()[2]], "a worker outlived its server"

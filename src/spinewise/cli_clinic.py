@@ -163,32 +163,26 @@ def clinic_audit(url, fmt):
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8800, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests each process serves at once.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes sharing the port (one per core uses every core).")
 @errors_as_lines
-def clinic_serve(url, host, port, threads):
+def clinic_serve(url, host, port, threads, workers):
     """The clinic's web app: sign-in, the list, each lifter's history, notes, acknowledgements, FHIR
-    export, and the lifters' share and withdrawal pages.
+    export, and the lifters' share and withdrawal pages. Several servers (or --workers) may share
+    one database.
 
     \b
     Example:
-        spinewise clinic serve --db postgresql+psycopg://clinic_app@db.example.org/clinic --port 8800
+        spinewise clinic serve --db postgresql+psycopg://clinic_app@db.example.org/clinic --workers 2
     """
-    from waitress import create_server
+    from spinewise.clinic.serve import serve
 
-    from spinewise.clinic.app import MAX_BODY, create_clinic_app
-    from spinewise.clinic.db import require_current
-
-    require_current(url)
-    server = create_server(create_clinic_app(url), host=host, port=port, threads=threads, ident="spinewise",
-                           expose_tracebacks=False, max_request_body_size=MAX_BODY,
-                           clear_untrusted_proxy_headers=True)
-    click.echo(f"spinewise clinic on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+        serve(url, host, port, threads, workers, say=lambda line: click.echo(line, err=True))
+    except OSError as exc:
+        raise ClinicUsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 # -- the lifter's side: registered on `spinewise journal` ----------------------------------------
