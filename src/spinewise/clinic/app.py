@@ -77,8 +77,8 @@ def _rulebase():
 # -- sessions and CSRF ------------------------------------------------------------------------
 
 def _who():
-    g.who = store.signed_in(_url(), request.cookies.get(SESSION_COOKIE))
     g.new_csrf = None
+    g.who = None if request.endpoint == "static" else store.signed_in(_url(), request.cookies.get(SESSION_COOKIE))
 
 
 def _signed_in():
