@@ -256,3 +256,28 @@ def test_commands_refuse_bad_input_in_one_line(clinic_db, tmp_path):
     assert again.exit_code == 2 and "already belongs" in again.stderr
     run = invoke("journal", "withdraw", "https://clinic.example.org/nothing")
     assert run.exit_code == 2 and "is not a withdrawal link" in run.stderr
+
+
+def test_on_postgresql_the_apps_role_may_add_to_the_audit_log_but_not_change_it(clinic_db, tmp_path):
+    if not clinic_db.startswith("postgresql"):
+        pytest.skip("roles are PostgreSQL's")
+    role = "clinic_app_" + clinic_db.rsplit("_", 1)[-1]
+    owner = db.engine_for(clinic_db)
+    with owner.begin() as connection:
+        connection.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+    try:
+        assert invoke("clinic", "init", "--db", clinic_db, "--grant-to", role).exit_code == 0
+        app_url = clinic_db.replace("postgres@", f"{role}@", 1)
+        store.new_share_code(app_url)  # the app's role works: it adds a code and an audit row
+        engine = sa.create_engine(app_url)
+        with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+            with engine.begin() as connection:
+                connection.execute(sa.text("UPDATE audit SET actor = 'nobody'"))
+        engine.dispose()
+        db._ENGINES.pop(app_url).dispose()
+    finally:
+        with owner.begin() as connection:
+            connection.execute(sa.text(f"DROP OWNED BY {role}"))
+            connection.execute(sa.text(f"DROP ROLE {role}"))
+    run = invoke("clinic", "init", "--db", f"sqlite:///{tmp_path / 'other.sqlite3'}", "--grant-to", "x")
+    assert run.exit_code == 2 and "--grant-to is for PostgreSQL" in run.stderr
