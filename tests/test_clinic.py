@@ -281,3 +281,17 @@ def test_on_postgresql_the_apps_role_may_add_to_the_audit_log_but_not_change_it(
             connection.execute(sa.text(f"DROP ROLE {role}"))
     run = invoke("clinic", "init", "--db", f"sqlite:///{tmp_path / 'other.sqlite3'}", "--grant-to", "x")
     assert run.exit_code == 2 and "--grant-to is for PostgreSQL" in run.stderr
+
+
+def test_the_share_page_names_what_is_wrong_beside_it_and_keeps_the_code(clinic_db, tmp_path):
+    app, client = signed_in_client(clinic_db)
+    code = new_code(client)
+    damaged = tmp_path / "journal.json"
+    damaged.write_text('{"format": "spinewise journal", "version": 1, "entries": [')
+    lifter, answer = share_through_page(app, code, damaged)
+    assert answer.status_code == 400
+    assert re.search(r'id="journal-error">.*the journal is damaged: it is not valid JSON', answer.text)
+    assert f'value="{code}"' in answer.text and "journal-error" in answer.text and "code-error" not in answer.text
+    lifter, answer = share_through_page(app, "AAAAA-AAAAA", journey_journal("flare_after_sessions", tmp_path,
+                                                                           FIRST_DAY))
+    assert answer.status_code == 400 and re.search(r'id="code-error">.*share code is not known', answer.text)

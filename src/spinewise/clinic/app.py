@@ -294,7 +294,7 @@ def share_page():
         try:
             shared = lifters.share(_url(), code, upload.read(), _rulebase())
         except ClinicError as exc:
-            errors.append(("code", str(exc)))
+            errors.append(("code" if isinstance(exc, lifters.ShareCodeError) else "journal", str(exc)))
     if errors:
         return _page("share.html.j2", 400, code=code, errors=errors, sees=lifters.WHAT_THE_CLINIC_SEES)
     return redirect(url_for("clinic.withdraw_page", token=shared.withdraw_token, shared=shared.added))

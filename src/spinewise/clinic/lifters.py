@@ -20,6 +20,10 @@ WHAT_THE_CLINIC_SEES = (
 )
 
 
+class ShareCodeError(ClinicError):
+    """The share code, not the journal, is what is wrong."""
+
+
 @dataclass(frozen=True)
 class Shared:
     label: str
@@ -44,7 +48,7 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
         if lifter is None:
             offered = db.get(ShareCode, code_hash)
             if offered is None or offered.expires_at < now():
-                raise ClinicError("this share code is not known or has expired: ask the clinic for a new one; "
+                raise ShareCodeError("this share code is not known or has expired: ask the clinic for a new one; "
                                   "nothing was shared")
             lifter = Lifter(clinic_id=offered.clinic_id, label=sec.label(), code_sha256=code_hash,
                             withdraw_sha256="", shared_at=now(), **summary(entries, rulebase))
