@@ -47,6 +47,39 @@ def _outputs(tmp_path, healthy, rulebase):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": 1, "tailbone": True}) + "\n")
     yield "batch refused line", json.loads(invoke("batch", source, "--format", "fhir", "--jobs", 1).stdout)
+    yield "questions fhir-checkin", json.loads(invoke("questions", "--format", "fhir-checkin").stdout)
+    keep = tmp_path / "keep-training.json"
+    keep.write_text(json.dumps(healthy))
+    yield "assess keep training", json.loads(invoke("assess", "--answers", keep, "--format", "fhir").stdout)
+    yield "journal show", journal_fhir(tmp_path)
+
+
+def journal_fhir(folder) -> dict:
+    """`journal show --format fhir` of a journal with an assessment and a check-in."""
+    from checkin_support import WEEK, started_journal
+
+    journal = started_journal(folder)
+    week = folder / "week.json"
+    week.write_text(json.dumps(WEEK))
+    assert invoke("checkin", "--journal", journal, "--answers", week, "--date", "2026-11-09").exit_code == 0
+    return json.loads(invoke("journal", "show", "--journal", journal, "--format", "fhir").stdout)
+
+
+def empty_values(value, path="") -> list:
+    """Where FHIR JSON's rule "no empty arrays, objects or strings" is broken."""
+    if value in ([], {}, ""):
+        return [path or "/"]
+    if isinstance(value, dict):
+        return [hit for key, inner in value.items() for hit in empty_values(inner, f"{path}/{key}")]
+    if isinstance(value, list):
+        return [hit for index, inner in enumerate(value) for hit in empty_values(inner, f"{path}/{index}")]
+    return []
+
+
+def test_no_fhir_output_holds_an_empty_array_object_or_string(tmp_path, healthy, rulebase):
+    """The HL7 validator refuses `"activity": []`; fhir.resources and the JSON schema let it through."""
+    for name, output in _outputs(tmp_path, healthy, rulebase):
+        assert empty_values(output) == [], name
 
 
 def test_every_resource_passes_the_hl7_schema_and_fhir_resources_with_narrative(hl7_schema, tmp_path, healthy,

@@ -174,3 +174,47 @@ def test_groups_show_only_with_their_questions(form, rulebase, questionnaire):
     assert conditional
     for group in conditional:
         assert form.get_by_text(group["text"], exact=True).count() == 0
+
+
+def test_lhc_forms_own_validity_check_passes_on_the_emergency_path(form, rulebase):
+    """LHC-Forms skips, in its validity check, the items plain enableWhen hides but not those an
+    enableWhenExpression hides; after an emergency answer nothing it hides may be required."""
+    _item(form, rulebase.questions[0].id).get_by_text("Yes", exact=True).click()
+    form.get_by_text(rulebase.stop_disposition.title).first.wait_for()
+    errors = form.evaluate("() => LForms.Util.checkValidity(document.getElementById('form'))")
+    assert errors is None, errors
+
+
+def test_the_checkin_questionnaire_loads_and_an_emergency_answer_leaves_it_valid(browser, lforms_site, tmp_path):
+    """The check-in's own Questionnaire, as printed, in LHC-Forms: the journal's values first, then
+    a nerve sign; LHC-Forms finds nothing missing, and `checkin` reads the response it exports."""
+    from checkin_support import started_journal
+
+    checkin = json.loads(invoke("questions", "--format", "fhir-checkin").stdout)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{lforms_site}/form.html")
+    page.wait_for_function("() => !!(window.LForms && LForms.Util && LForms.Util.addFormToPage)")
+    page.add_script_tag(url="/fhir/R4/lformsFHIR.min.js")
+    page.wait_for_function("() => !!(LForms.FHIR && LForms.FHIR.R4)")
+    assert page.evaluate("q => LForms.Util.addFormToPage(q, 'form').then(() => 'loaded', e => String(e))",
+                         checkin) == "loaded"
+    page.locator('[id="last_disposition/1/1"]').click()
+    page.locator("#lhc-tools-searchResults li", has_text="corrective_program").first.click()
+    page.keyboard.press("Escape")
+    _item(page, "cancer_history_answered").get_by_text("No", exact=True).click()
+    for qid in ("saddle_numbness", "bladder_bowel_change"):
+        _item(page, qid).get_by_text("No", exact=True).click()
+    _item(page, "leg_weakness").get_by_text("Yes", exact=True).click()
+    assert page.evaluate("() => LForms.Util.checkValidity(document.getElementById('form'))") is None
+    response = export(page)
+    validate(response)
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response))
+    journal = started_journal(tmp_path)
+    run = invoke("checkin", "--journal", journal, "--answers", path, "--date", "2026-11-09", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["disposition"] == "emergency"
+    assert errors == []
+    page.close()

@@ -9,6 +9,7 @@ import pytest
 from conftest import invoke
 from fhir_support import check_enablement, entries, question_items, validate, walk_items
 from spinewise.fhir.common import FhirExportError
+from spinewise.fhir.enable import ENABLE_WHEN_EXPRESSION
 from spinewise.fhir.questionnaire import ALERT_LINK, questionnaire_resource
 from spinewise.rulebase.conditions import AllOf, AnswerTest, AnyOf, FactTest
 from spinewise.rulebase.operators import OPERATORS
@@ -59,7 +60,12 @@ def test_items_carry_type_required_limits_options_and_help(questionnaire, bundle
         item = items[question.id]
         assert item["type"] == FHIR_TYPES[question.type]
         assert item["text"] == question.text
-        assert item["required"] is True
+        # required, unless an enableWhenExpression (its own or a group's) can hide it: form fillers
+        # check only what plain enableWhen hides (see test_fhir_lhc_forms.py)
+        hidden_by_expression = any(ENABLE_WHEN_EXPRESSION in json.dumps(group.get("extension", [])) for group in
+                                   questionnaire["item"] if item in group["item"]) or \
+            ENABLE_WHEN_EXPRESSION in json.dumps(item.get("extension", []))
+        assert item["required"] is not hidden_by_expression
         assert item.get("repeats", False) == (question.type == "multi")
         limits = {e["url"]: e["valueInteger"] for e in item.get("extension", []) if e["url"] in (MIN_VALUE, MAX_VALUE)}
         expected = {MIN_VALUE: question.minimum, MAX_VALUE: question.maximum} if question.type == "int" else {}

@@ -23,14 +23,16 @@ START = datetime.date(2026, 11, 2)
 JOURNEYS = sorted((TESTS / "journeys").glob("*.json"))
 
 
-def _env():
-    epoch = int(datetime.datetime(START.year, START.month, START.day, tzinfo=datetime.timezone.utc).timestamp())
+def _env(today=START):
+    """The clock as the lifter lives the journey: each check-in is run on its own day (SOURCE_DATE_EPOCH
+    is "today" for spinewise), since a check-in dated after today is refused."""
+    epoch = int(datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.timezone.utc).timestamp())
     return {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
 
 
-def _run(*args, answers):
+def _run(*args, answers, today=START):
     return subprocess.run([SPINEWISE, *map(str, args)], input=json.dumps(answers), capture_output=True, text=True,
-                          env=_env(), timeout=120)
+                          env=_env(today), timeout=120)
 
 
 def test_the_shared_journeys_are_all_here():
@@ -55,10 +57,10 @@ def test_journey(path: Path, tmp_path):
         before = journal.read_bytes() if journal.exists() else None
         if "assess" in step:
             run = _run("assess", "--journal", journal, "--answers", "-", "--date", day, "--format", "json",
-                       answers=step["assess"])
+                       answers=step["assess"], today=datetime.date.fromisoformat(day))
         else:
             run = _run("checkin", "--journal", journal, "--answers", "-", "--date", day, "--format", "json",
-                       answers=step["answers"])
+                       answers=step["answers"], today=datetime.date.fromisoformat(day))
         expect = step["expect"]
         if expect.get("refused"):
             assert run.returncode == 2, f"{where}: expected a refusal, got {run.returncode}: {run.stdout[:200]}"

@@ -7,12 +7,13 @@ import json
 import re
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from checkin_support import FIRST, WEEK, started_journal
 from conftest import RULES
 from spinewise.web.app import create_app
 
-ASKED = re.compile(r'name="asked" value="(\w+)"')
+PAGE = re.compile(r'name="page" value="(\d+)"')
 
 
 @pytest.fixture(scope="module")
@@ -29,24 +30,33 @@ def _field(value):
     return "true" if value is True else "false" if value is False else str(value)
 
 
+def asked(page):
+    """The question ids a check-in page asks, in order."""
+    found = re.findall(r'<input class="(?:choices__input|input input--number)" id="[\w-]+" name="(\w+)"', page)
+    return list(dict.fromkeys(found))
+
+
+def upload(client, journal, date="2026-11-09", name="j.json"):
+    data = journal if isinstance(journal, bytes) else journal.encode()
+    return client.post("/checkin/start", data={"journal": (io.BytesIO(data), name), "date": date},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
 def _walk(client, journal_text, week, date="2026-11-09"):
     """Upload, then answer each page with `week`; the pages seen and the last response."""
-    response = client.post("/checkin/questions", data={"journal": (io.BytesIO(journal_text.encode()), "j.json"),
-                                                        "date": date}, content_type="multipart/form-data")
+    response = upload(client, journal_text, date)
     pages = []
-    while response.status_code == 200 and 'name="asked"' in response.get_data(as_text=True):
+    while response.status_code == 200 and 'name="page"' in response.get_data(as_text=True):
         page = response.get_data(as_text=True)
-        asked = ASKED.findall(page)
-        pages.append(asked)
-        fields = {"journal_text": _hidden(page, "journal_text"), "date": _hidden(page, "date"),
-                  "answers": _hidden(page, "answers"), "asked": asked}
-        fields.update({qid: _field(week[qid]) for qid in asked if qid in week})
-        response = client.post("/checkin/questions", data=fields)
+        ids = asked(page)
+        pages.append(ids)
+        fields = [("page", PAGE.search(page).group(1))]
+        for qid in ids:
+            value = week.get(qid)
+            fields += [(qid, _field(item)) for item in (value if isinstance(value, list) else [value])
+                       if item is not None]
+        response = client.post("/checkin/answer", data=MultiDict(fields), follow_redirects=True)
     return pages, response
-
-
-def _hidden(page, name):
-    return html.unescape(re.search(rf'name="{name}" value="([^"]*)"', page).group(1))
 
 
 def test_the_start_page_offers_the_weekly_checkin(client):
@@ -63,7 +73,8 @@ def test_a_week_on_the_web_gives_the_checkin_report_and_the_journal_to_download(
     assert response.status_code == 200
     assert "Weekly check-in, Monday 9 November 2026" in report and "<svg" in report
     assert "Dead bug</strong>: up to 3 sets of 10" in report
-    download = client.post("/checkin/download", data={"journal_text": _hidden(report, "journal_text")})
+    assert 'href="/checkin/download"' in report and "journal_text" not in report, "the journal is not in the page"
+    download = client.get("/checkin/download")
     assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'
     entries = json.loads(download.data)["entries"]
     assert [e["kind"] for e in entries] == ["assessment", "checkin"] and entries[1]["date"] == "2026-11-09"
@@ -75,34 +86,40 @@ def test_a_nerve_sign_on_the_first_page_gives_the_emergency_report_at_once(clien
     assert "emergency department" in response.get_data(as_text=True).lower()
 
 
-@pytest.mark.parametrize("upload, says", [(b"{nope", "not valid JSON"), (b"", "Choose your journal file")])
-def test_a_bad_upload_is_one_clear_error(client, upload, says):
-    response = client.post("/checkin/questions", data={"journal": (io.BytesIO(upload), "j.json" if upload else ""),
-                                                        "date": "2026-11-09"}, content_type="multipart/form-data")
+@pytest.mark.parametrize("upload_bytes, name, says", [
+    (b"{nope", "j.json", "not valid JSON"),
+    (b"", "", "Choose your journal file to upload"),
+    (b"", "spinewise-journal.json", "The file “spinewise-journal.json” is empty"),
+])
+def test_a_bad_upload_is_one_clear_error(client, upload_bytes, name, says):
+    response = client.post("/checkin/start", data={"journal": (io.BytesIO(upload_bytes), name), "date": "2026-11-09"},
+                           content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 422
-    assert says in response.get_data(as_text=True)
+    assert says in response.text and '<a href="#journal">' in response.text
+    assert "Go back to the questions" not in response.text
 
 
-def test_a_checkin_dated_before_the_last_entry_is_refused(client, journal_text):
+def test_a_checkin_dated_before_the_last_entry_is_refused_at_the_date_field(client, journal_text):
     _, response = _walk(client, journal_text, WEEK, date="2026-11-01")
     assert response.status_code == 422
-    assert "before the last entry" in response.get_data(as_text=True)
+    assert "before the last entry in your journal (2026-11-02)" in response.text
+    assert '<a href="#date">' in response.text
 
 
 def test_a_missing_answer_is_named_in_the_error_summary(client, journal_text):
-    response = client.post("/checkin/questions", data={"journal": (io.BytesIO(journal_text.encode()), "j.json"),
-                                                        "date": "2026-11-09"}, content_type="multipart/form-data")
-    page = response.get_data(as_text=True)
-    fields = {"journal_text": _hidden(page, "journal_text"), "date": "2026-11-09", "answers": "{}",
-              "asked": ASKED.findall(page), "saddle_numbness": "false"}
-    again = client.post("/checkin/questions", data=fields)
-    assert again.status_code == 422
-    assert "There is a problem" in again.get_data(as_text=True) and "Select yes or no" in again.get_data(as_text=True)
+    response = upload(client, journal_text)
+    again = client.post("/checkin/answer", data={"page": "1", "saddle_numbness": "false"}, follow_redirects=True)
+    assert again.status_code == 422 and again.request.method == "GET"
+    assert "There is a problem" in again.text and "Select yes or no" in again.text
+    assert re.search(r'id="saddle_numbness-2" name="saddle_numbness" type="radio" value="false" checked', again.text), \
+        "what was chosen is shown again"
 
 
 def test_the_assessment_report_offers_the_journal_that_starts_the_checkins(client):
     from conftest import RULES as rules
+    from spinewise.report.dates import report_day
     from spinewise.rulebase.load import load_rulebase
+    from spinewise.report.dates import in_words
     from web_support import Lifter
 
     lifter = Lifter(client, load_rulebase(rules), FIRST)
@@ -112,5 +129,6 @@ def test_the_assessment_report_offers_the_journal_that_starts_the_checkins(clien
     assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'
     [entry] = json.loads(download.data)["entries"]
     assert entry["kind"] == "assessment" and entry["answers"]["dead_bug"] == "one_leg"
-    pages, response = _walk(client, download.data.decode(), WEEK, date="2099-01-01")
-    assert response.status_code == 200 and "Weekly check-in, Thursday 1 January 2099" in response.get_data(as_text=True)
+    today = report_day()
+    pages, response = _walk(client, download.data.decode(), WEEK, date=today.isoformat())
+    assert response.status_code == 200 and f"Weekly check-in, {in_words(today)}" in response.text

@@ -120,7 +120,7 @@ def check_answers(rulebase, answers: dict, context: dict | None = None) -> Answe
         elif asked is False:
             not_asked.setdefault(_asked_when_words(rulebase, question), []).append(qid)
         elif asked is None and qid not in bad_values:
-            deciding = tuple(q for q in questions_read(question.asked_when) if q not in answers)
+            deciding = tuple(q for q in questions_read(question.asked_when) if q not in answers and q not in context)
             if deciding:  # when a deciding answer is there but bad, that problem is named already
                 undecided.setdefault(deciding, []).append(qid)
         elif qid in bad_values:

@@ -109,9 +109,10 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     rulebase = load_triage(rules_dir, include_draft).rulebase
     checkin = None
     if journal is not None:
+        from spinewise.journal import parse_date
         from spinewise.report.checkin import first_entry_view
 
-        checkin = first_entry_view(journal, rulebase, result.disposition, checkin_day(journal.last["date"]))
+        checkin = first_entry_view(journal, rulebase, result.disposition, parse_date(journal.last["date"]))
     if fmt == "pdf":
         return render_pdf(render_report(result, rulebase, "html", checkin=checkin))
     return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin)
@@ -186,6 +187,10 @@ def checkin_day(date_text: str | None):
     day = parse_date(date_text)
     if day is None:
         raise AnswersError(f"--date {date_text!r} is not a date; give it as YYYY-MM-DD, e.g. --date 2026-12-01")
+    today = report_day()
+    if day > today:
+        raise AnswersError(f"--date {date_text} is after today ({today.isoformat()}); an entry records a day that "
+                           f"has happened: give today or an earlier day")
     return day
 
 
@@ -206,6 +211,19 @@ def read_checkin_journal(journal_file):
     from spinewise.journal import read_journal
 
     return read_journal(journal_file)
+
+
+def checkin_answers(answers: dict, source: str, rules_dir=None) -> dict:
+    """Check-in answers as given, or read from a QuestionnaireResponse to the check-in Questionnaire
+    (`questions --format fhir-checkin`); its "From your journal" values are dropped: the journal decides."""
+    if "resourceType" not in answers:
+        return answers
+    from spinewise.fhir.checkin import checkin_form_view
+    from spinewise.fhir.response import answers_from_response
+
+    form = checkin_form_view(load_rulebase(rules_dir))
+    read = answers_from_response(form, answers, "standard input" if source == "-" else source)
+    return {qid: value for qid, value in read.items() if qid not in form.journal_items}
 
 
 def checkin_refusal(journal, day, rules_dir=None, include_draft: bool = False) -> str | None:

@@ -293,6 +293,7 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
 
         answers = parse_answers_json(sys.stdin.buffer.read() if answers_source == "-" else _read_file(answers_source),
                                      None if answers_source == "-" else answers_source)
+        answers = api.checkin_answers(answers, answers_source, rules_dir)
     outcome = api.checkin(journal, answers, day, rules_dir, include_draft, write=False)
     report = api.render_checkin(outcome, journal, fmt, rules_dir, include_draft, **_terminal_style(output),
                                 pending=outcome.entry)
@@ -408,13 +409,13 @@ def batch(input_path, output, jobs, fmt, rules_dir, include_draft):
 
 @main.command(short_help="List the questions, their answers and the rules that read them.")
 @click.option("--format", "fmt",
-              type=click.Choice(("json", "markdown", "fhir", "fhir-bundle", "fhir-package", "json-schema",
-                                 "checkin-json-schema")),
+              type=click.Choice(("json", "markdown", "fhir", "fhir-bundle", "fhir-package", "fhir-checkin",
+                                 "json-schema", "checkin-json-schema")),
               help="fhir: the FHIR R4 Questionnaire, as form fillers load it; fhir-bundle: a Bundle of it and its "
                    "CodeSystems; fhir-package: those and the StructureDefinitions of spinewise's extensions, for a "
                    "validator; json-schema: a JSON Schema (2020-12) of the answers object, with the result's under "
-                   "$defs (e.g. --format json-schema > answers.schema.json); checkin-json-schema: the same for the "
-                   "weekly check-in's answers. Default: markdown on a terminal, json otherwise.")
+                   "$defs (e.g. --format json-schema > answers.schema.json); fhir-checkin and checkin-json-schema: "
+                   "the same for the weekly check-in. Default: markdown on a terminal, json otherwise.")
 @rules_option
 @user_errors
 def questions(fmt, rules_dir):

@@ -79,10 +79,15 @@ def read_journal_text(data: bytes, where: str = "the journal") -> list:
 
 
 def _entries(data: bytes, where: str) -> list:
+    if not data.strip():
+        raise JournalError(f"{where} is empty: a spinewise journal starts with {{\"format\": \"{FORMAT}\"")
     try:
-        value = json.loads(data.decode("utf-8"))
+        value = json.loads(data.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no damage
     except (UnicodeDecodeError, ValueError) as exc:
         raise JournalError(f"{where} is damaged: it is not valid JSON ({exc}); it was left as it is") from None
+    except RecursionError:
+        raise JournalError(f"{where} is damaged: its JSON is nested far deeper than a journal's; "
+                           f"it was left as it is") from None
     if not isinstance(value, dict) or value.get("format") != FORMAT:
         raise JournalError(f"{where} is not a spinewise journal (no \"format\": \"{FORMAT}\"); it was left as it is")
     if value.get("version") != VERSION:
@@ -118,12 +123,31 @@ def entry_problem(entry, previous, number: int) -> str | None:
         return f"has date {entry['date']!r}, which is not a date YYYY-MM-DD"
     if previous is not None and day < parse_date(previous["date"]):
         return f"is dated {entry['date']}, before the entry above it ({previous['date']})"
-    if not isinstance(entry["answers"], dict) or not isinstance(entry["result"], dict) \
-            or not isinstance(entry["result"].get("disposition"), str) \
-            or not isinstance(entry["result"].get("plan"), list):
-        return "has answers or a result of the wrong shape"
+    shape = _shape_problem(entry)
+    if shape:
+        return shape
     if entry["sha256"] != entry_digest(entry):
         return "was changed after it was written (its sha256 does not match its content)"
+    return None
+
+
+def _shape_problem(entry: dict) -> str | None:
+    """What is of the wrong shape in an entry: what a check-in reads must be what spinewise writes."""
+    result = entry["result"]
+    if not isinstance(entry["answers"], dict) or not isinstance(result, dict):
+        return "has answers or a result that is not a JSON object"
+    if not isinstance(result.get("disposition"), str):
+        return "has a result without its advice (\"disposition\" must be a code)"
+    for name in ("plan", "findings"):
+        items = result.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) and isinstance(item.get("code"), str)
+                                                  for item in items):
+            return f"has a result whose \"{name}\" is not a list of objects with a \"code\""
+    for holder, name in ((result, "checkin"), (entry, "derived")):
+        if not isinstance(holder.get(name, {}), dict):
+            return f"has \"{name}\" that is not a JSON object"
+    if not isinstance(entry["rulebase"], dict):
+        return "has \"rulebase\" that is not a JSON object"
     return None
 
 

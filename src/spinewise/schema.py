@@ -44,7 +44,8 @@ def checkin_answers_schema(view) -> dict:
     history = {derived.question.id for derived in view.checkin.derived}
     questions = view.checkin.questions
     from_answers = [q for q in questions if q.asked_when is not None and not (set(questions_read(q.asked_when)) & history)]
-    from_journal = [q.id for q in questions if q.asked_when is not None and set(questions_read(q.asked_when)) & history]
+    journal_asked = [q for q in questions if q.asked_when is not None and set(questions_read(q.asked_when)) & history]
+    from_journal = [q.id for q in journal_asked]
     schema = {
         "$schema": DIALECT,
         "$id": f"{base_url(view)}/{view.version}/checkin-answers.schema.json",
@@ -58,9 +59,83 @@ def checkin_answers_schema(view) -> dict:
         "additionalProperties": False,
         "required": [q.id for q in questions if q.asked_when is None],
     }
-    if from_answers:
-        schema["dependentSchemas"] = {q.id: condition_schema(q.asked_when) for q in from_answers}
-        schema["allOf"] = [{"if": condition_schema(q.asked_when), "then": {"required": [q.id]}} for q in from_answers]
+    dependent = {q.id: condition_schema(q.asked_when) for q in from_answers}
+    for question in journal_asked:  # what the answers alone must hold for it to be asked, whatever the journal says
+        part = _answer_part(question.asked_when, history)
+        if part is not None:
+            dependent[question.id] = condition_schema(part)
+    if dependent:
+        schema["dependentSchemas"] = dependent
+    rules = [{"if": condition_schema(q.asked_when), "then": _requires(q.id)} for q in from_answers]
+    rules += [{"not": _requires(*pair)} for pair in _never_together(view, journal_asked, history)]
+    if rules:
+        schema["allOf"] = rules
+    schema["$defs"] = {"result": checkin_result_schema(view)}
+    return schema
+
+
+def _answer_part(condition, history: set):
+    """The part of `condition` that tests answers only and that must hold for it to hold
+    (None when the answers alone need not hold anything): tests of journal values are dropped
+    from an `all`, and an `any` with one is dropped whole."""
+    condition = unwrap(condition)
+    if isinstance(condition, AnswerTest):
+        return None if condition.question in history else condition
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = [_answer_part(item, history) for item in condition.items]
+        if isinstance(condition, AnyOf):
+            return None if any(part is None for part in parts) else AnyOf(tuple(parts))
+        kept = tuple(part for part in parts if part is not None)
+        return None if not kept else kept[0] if len(kept) == 1 else AllOf(kept)
+    return None
+
+
+def _never_together(view, questions: list, history: set) -> list:
+    """Pairs of journal-dependent questions that no journal asks together (say, one asked on the
+    corrective program, one on the return to load): found by trying every value the journal
+    values they read can take."""
+    import itertools
+
+    from spinewise.rulebase.conditions import truth
+
+    read = sorted({name for q in questions for name in questions_read(q.asked_when)} & history)
+    domains = []
+    for name in read:
+        question = view.questions_by_id[name]
+        if question.type == "bool":
+            domains.append((True, False))
+        elif question.type == "choice":
+            domains.append(tuple(question.allowed_values))
+        else:
+            return []  # a number from the journal: too many values to try, so no pair is claimed
+    possible = {q.id: set() for q in questions}
+    for number, values in enumerate(itertools.product(*domains)):
+        known = dict(zip(read, values))
+        for question in questions:
+            if truth(question.asked_when, known, unanswered=None) is not False:
+                possible[question.id].add(number)
+    return [(a.id, b.id) for a, b in itertools.combinations(questions, 2)
+            if not possible[a.id] & possible[b.id]]
+
+
+def checkin_result_schema(view) -> dict:
+    """A check-in's result, as `checkin --format json` prints it: a result with its `checkin` record."""
+    schema = result_schema(view)
+    schema["$id"] = f"{base_url(view)}/{view.version}/checkin-result.schema.json"
+    schema["title"] = f"Weekly check-in result of {view.name} {view.version}"
+    schema["required"] = [*schema["required"], "checkin"]
+    answers = schema["properties"]["answers"]
+    answers["properties"] = {q.id: value_schema(q) for q in view.checkin.questions}
+    names = [q.id for q in view.checkin.questions] + [d.question.id for d in view.checkin.derived]
+    schema["properties"]["findings"]["items"]["properties"]["because"]["propertyNames"]["enum"] = names
+    schema["properties"]["checkin"] = {
+        "type": "object", "required": ["date", "week_counted", "weeks_counted", "pain_change"],
+        "properties": {"date": {"type": "string", "format": "date"},
+                       "week_counted": {"type": "boolean"},
+                       "weeks_counted": {"type": "integer", "minimum": 0},
+                       "pain_change": {"type": "integer", "minimum": -10, "maximum": 10},
+                       "next_checkin": {"type": "string", "format": "date"}},
+        "additionalProperties": False}
     return schema
 
 
@@ -76,9 +151,9 @@ def value_schema(question) -> dict:
             "minItems": 1, "uniqueItems": True}
 
 
-def _requires(qid: str) -> dict:
-    """`required` with the property named beside it, as Ajv's strict mode asks."""
-    return {"type": "object", "required": [qid], "properties": {qid: True}}
+def _requires(*qids: str) -> dict:
+    """`required` with the properties named beside it, as Ajv's strict mode asks."""
+    return {"type": "object", "required": list(qids), "properties": {qid: True for qid in qids}}
 
 
 # operator -> the schema an answer satisfies; `not` of it when the test is negated.

@@ -12,11 +12,30 @@ from spinewise.rulebase.conditions import evaluate
 
 
 def history_values(checkin, journal, day) -> dict:
+    """The values read from the journal; raises JournalError when one is not what its question allows
+    (a journal edited by hand and sealed again): the rules never see a value they were not written for."""
     values: dict = {}
     for derived in checkin.derived:
         if derived.stage == "history":
             _put(values, derived, journal, day)
+            _check_read(derived, values)
     return values
+
+
+def _check_read(derived, values: dict) -> None:
+    from spinewise.answers import _value_problem
+    from spinewise.journal import JournalError
+
+    name = derived.question.id
+    if name not in values:
+        return
+    problem = _value_problem(derived.question, values[name])
+    if problem:
+        spec = derived.how[1]
+        paths = spec.get("last", spec.get("first", spec.get("any", "")))
+        where = " or ".join([paths] if isinstance(paths, str) else paths)
+        raise JournalError(f"the journal's {where} is not a value spinewise can use for {name} "
+                           f"({derived.question.text.rstrip('.')}): {problem}; the journal was left as it is")
 
 
 def week_values(checkin, values: dict, everything: bool = False) -> dict:
@@ -44,7 +63,9 @@ def _compute(how: tuple, values: dict, journal, day):
         return evaluate(how[1], values)
     if kind == "sum":
         terms = [_term(term, values) for term in how[1]]
-        return None if any(term is None for term in terms) else sum(int(term) for term in terms)
+        if any(not isinstance(term, int) for term in terms):  # bool is an int: yes counts 1
+            return None
+        return sum(int(term) for term in terms)
     condition, then, otherwise = how[1], how[2], how[3]
     return _term(then if evaluate(condition, values) else otherwise, values)
 
@@ -54,7 +75,7 @@ def _term(term, values: dict):
         return term
     if term.startswith("-"):
         value = values.get(term[1:])
-        return None if value is None else -int(value)
+        return -int(value) if isinstance(value, int) else None
     return values.get(term)
 
 
@@ -80,16 +101,18 @@ def _from_journal(spec: dict, journal, day):
 def _at(entry: dict, path: str):
     """The value at a journal path in one entry, or None."""
     root, _, rest = path.partition(".")
-    result = entry.get("result", {})
+    result = entry.get("result")
+    if not isinstance(result, dict):
+        return None
     if root == "disposition":
         return result.get("disposition")
     if root in ("answers", "derived", "checkin"):
         holder = entry.get(root) if root != "checkin" else result.get("checkin")
         return holder.get(rest) if isinstance(holder, dict) else None
     if root == "finding":
-        return True if any(f.get("code") == rest for f in result.get("findings", [])) else None
+        return True if any(isinstance(f, dict) and f.get("code") == rest for f in result.get("findings", [])) else None
     code, _, attribute = rest.partition(".")
     for item in result.get("plan", []):
-        if item.get("code") == code:
+        if isinstance(item, dict) and item.get("code") == code:
             return item.get(attribute)
     return None

@@ -189,9 +189,11 @@ def _care_plan(result, rulebase, names: dict, date, context: dict) -> dict:
     if context["source"]:
         resource["contributor"] = [context["source"]]
     resource["supportingInfo"] = [{"reference": names["impression"]}]
-    resource["activity"] = [{"detail": _activity(item, rulebase, disposition.referral)} for item in result.plan]
+    activities = [{"detail": _activity(item, rulebase, disposition.referral)} for item in result.plan]
+    if activities:  # FHIR JSON has no empty arrays: a plan with nothing to do has no `activity`
+        resource["activity"] = activities
     text = narrative(disposition.title, [resource["description"], _subject_words(context["subject"])],
-                     [activity["detail"]["description"] for activity in resource["activity"]])
+                     [activity["detail"]["description"] for activity in activities])
     return with_text(resource, text)
 
 

@@ -64,7 +64,8 @@ def base_url(rulebase) -> str:
 
 
 def questionnaire_url(rulebase) -> str:
-    return f"{base_url(rulebase)}/Questionnaire/{QUESTIONNAIRE_ID}"
+    """The assessment Questionnaire's canonical URL; the check-in's form view carries its own (fhir/checkin.py)."""
+    return rulebase.__dict__.get("form_url") or f"{base_url(rulebase)}/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
 def questionnaire_canonical(rulebase) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import uuid
 
-from spinewise.checkin.view import checkin_view
 from spinewise.fhir.bundle import _care_plan, _context
+from spinewise.fhir.checkin import checkin_form_view
+from spinewise.fhir.narrative import narrative, with_text
 from spinewise.fhir.response import response_resource
 from spinewise.result import result_from_json
 
@@ -20,16 +21,19 @@ SUBJECT = {"display": "The person who keeps this journal"}
 
 
 def journal_bundle(journal, rulebase) -> dict:
-    view = checkin_view(rulebase) if rulebase.checkin else rulebase
+    view = checkin_form_view(rulebase) if rulebase.checkin else rulebase
     pain_answer = rulebase.checkin.roles.pain_answer if rulebase.checkin else ""
     entries = []
     response = None
     for number, entry in enumerate(journal.entries, 1):
         base = rulebase if entry["kind"] == "assessment" else view
-        known = {qid: value for qid, value in entry["answers"].items() if qid in base.questions_by_id}
+        given = {**{name: entry.get("derived", {}).get(name) for name in getattr(base, "journal_items", ())},
+                 **entry["answers"]}
+        known = {qid: value for qid, value in given.items() if qid in base.questions_by_id and value is not None}
         response = response_resource(base, known, entry["date"])
         response_url = _url("response", entry)
-        response = {"resourceType": response.pop("resourceType"), "id": response_url.split(":")[-1], **response}
+        response = {"resourceType": response.pop("resourceType"), "id": response_url.split(":")[-1],
+                    **response, "subject": SUBJECT}
         entries.append({"fullUrl": response_url, "resource": response})
         pain = entry["answers"].get(pain_answer, 0) if pain_answer else None
         if isinstance(pain, int):
@@ -51,7 +55,7 @@ def journal_bundle(journal, rulebase) -> dict:
 
 
 def _pain(pain: int, entry: dict, response_url: str, number: int) -> dict:
-    return {
+    resource = {
         "resourceType": "Observation",
         "id": _url("pain", entry).split(":")[-1],
         "status": "final",
@@ -65,6 +69,10 @@ def _pain(pain: int, entry: dict, response_url: str, number: int) -> dict:
         "derivedFrom": [{"reference": response_url}],
         "note": [{"text": f"Journal entry {number} ({entry['kind']})"}],
     }
+    kind = "assessment" if entry["kind"] == "assessment" else "weekly check-in"
+    return with_text(resource, narrative(f"Worst lower-back pain: {pain} out of 10",
+                                         [f"Reported on {entry['date']}, at the {kind} of journal entry {number}.",
+                                          f"About: {SUBJECT['display']}."]))
 
 
 def _url(key: str, entry: dict) -> str:

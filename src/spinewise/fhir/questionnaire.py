@@ -8,13 +8,19 @@ rest for a full report. Every question after such an answer is enabled only whil
 given, or once the lifter chose to go on; so `required` never forces an answer after an
 emergency. A group is enabled when one of its questions can be, so a form
 filler shows no empty heading.
+
+An item an SDC enableWhenExpression can hide (its own or a group's around it) is not
+`required`: form fillers skip the items plain enableWhen hides when they check a form,
+but LHC-Forms, for one, demands the answers an expression hides (the 12 questions after
+an emergency answer). spinewise itself still refuses a response that leaves out an
+answer it needs, naming each one, so nothing is lost but the form's own early warning.
 """
 
 from __future__ import annotations
 
 from spinewise.fhir.common import (QUESTIONNAIRE_ID, SHA256_IDENTIFIER, answer_system, code_systems, coding,
                                    computable_name, questionnaire_url, slug, standard_codings, status)
-from spinewise.fhir.enable import enable_fields, enable_for, expression_fields, fhirpath
+from spinewise.fhir.enable import ENABLE_WHEN_EXPRESSION, enable_fields, enable_for, expression_fields, fhirpath
 from spinewise.fhir.narrative import narrative, with_text
 from spinewise.rulebase.conditions import AnyOf, questions_read
 
@@ -43,7 +49,7 @@ def questionnaire_resource(rulebase) -> dict:
         "title": rulebase.name,
         "status": status(rulebase),
         "subjectType": ["Patient"],
-        "item": _items(rulebase),
+        "item": _not_required_where_an_expression_hides(_items(rulebase)),
     }
     summary = narrative(f"{rulebase.name}, version {rulebase.version}",
                         [f"{len(rulebase.questions)} questions, in the order they are asked."],
@@ -127,6 +133,15 @@ def _items(rulebase) -> list:
         if not alert_placed and order[questions[-1].id] >= screen_end:
             items.append(_alert(stop, rulebase))
             alert_placed = True
+    return items
+
+
+def _not_required_where_an_expression_hides(items: list, hidden: bool = False) -> list:
+    for item in items:
+        by_expression = hidden or any(e.get("url") == ENABLE_WHEN_EXPRESSION for e in item.get("extension", []))
+        if by_expression and "required" in item:
+            item["required"] = False
+        _not_required_where_an_expression_hides(item.get("item", []), by_expression)
     return items
 
 

@@ -123,7 +123,12 @@ class _Reader:
             return
         url, _, version = str(wanted).partition("|")
         if url != questionnaire_url(self.rulebase):
-            self.problems.append(f"it answers the Questionnaire {wanted!r}, not {questionnaire_url(self.rulebase)}")
+            other = "weekly check-in" if url.endswith("/Questionnaire/checkin") else "assessment"
+            command = "spinewise checkin --answers FILE" if other == "weekly check-in" else "spinewise assess --answers FILE"
+            hint = (f" (it is the {other}'s Questionnaire: give the response to {command})"
+                    if url.rpartition("/Questionnaire/")[0] == questionnaire_url(self.rulebase).rpartition("/Questionnaire/")[0]
+                    else "")
+            self.problems.append(f"it answers the Questionnaire {wanted!r}, not {questionnaire_url(self.rulebase)}{hint}")
         elif version and version != self.rulebase.version:
             self.problems.append(
                 f"it answers version {version} of the Questionnaire, and this rule base is version "
@@ -146,9 +151,19 @@ class _Reader:
                 if item.get("answer"):
                     self.problems.append(f"item {item['linkId']!r} is a group or help text and takes no answer")
                 self._items(item.get("item", []), f"item {item['linkId']!r}")
+            elif self._questions_inside(item):
+                inside = self._questions_inside(item)
+                self.refused.update(inside)  # named here, so not also called missing
+                self.problems.append(f"group linkId {item['linkId']!r} is not a group of this Questionnaire, so the "
+                                     f"answers inside it ({', '.join(inside)}) were not read; give the group the "
+                                     f"linkId it has in the Questionnaire (groups: {', '.join(sorted(self.groups))})")
             else:
                 self.problems.append(f"unknown linkId {item['linkId']!r} "
                                      f"(questions: {', '.join(self.questions)}; groups: {', '.join(sorted(self.groups))})")
+
+    def _questions_inside(self, item: dict) -> list:
+        return list(dict.fromkeys(inner["linkId"] for inner in _walk(item.get("item", []))
+                                  if isinstance(inner.get("linkId"), str) and inner["linkId"] in self.questions))
 
     def _question(self, item: dict) -> None:
         question = self.questions[item["linkId"]]

@@ -13,7 +13,7 @@ from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
 from spinewise.web import urls
 from spinewise.web.policy import CSP
-from spinewise.web.state import Signer, StateError, process_secret
+from spinewise.web.state import Sealer, StateError, process_secret
 
 _ABSENT = object()
 UNANSWERED_PAGES = 2048  # about 3 KB each; the shipped questions reach fewer than a hundred
@@ -40,7 +40,8 @@ class Questionnaire:
     def __init__(self, triage, secret: str):
         self.triage = triage
         self.rulebase = triage.rulebase
-        self.signer = Signer(secret, triage.rulebase)
+        self.signer = Sealer(secret, triage.rulebase)
+        self.checkin_sealer = Sealer(secret, triage.rulebase, purpose="spinewise-checkin", compress=True)
         self._engine = threading.Lock()  # one experta engine per rule base; waitress serves with threads
         self.deciding_stop = flow.questions_deciding_stop(triage.rulebase, triage.rules)
         self._unanswered: dict = {}  # (mount point, QuestionPage, warned) -> HTML
@@ -101,7 +102,7 @@ def create_app(rules_dir=None, secret: str | None = None) -> Flask:
     app.register_blueprint(views.web)
     app.register_blueprint(checkin.checkin_web)
     app.after_request(_headers)
-    for status in (400, 404, 405, 413, 500):
+    for status in (400, 404, 405, 413, 422, 500):
         app.register_error_handler(status, _error_page)
     app.register_error_handler(StateError, views.state_error_page)
     return app
@@ -137,11 +138,42 @@ ERRORS = {
 }
 
 
+CHECKIN_ERRORS = {
+    400: ("This page cannot be shown", "What was sent cannot be used for your check-in. Your journal file is "
+                                       "unchanged.", True),
+    404: ("Page not found", "There is no page at this address. If you typed it, check it. Your journal file is "
+                            "unchanged.", True),
+    405: ("This page cannot be shown", "This address is only reached from the check-in's forms. Your journal "
+                                       "file is unchanged.", True),
+    413: ("The file was too large", "This page takes a journal file of up to 1 MB (a year of weekly check-ins is "
+                                    "a few hundred kilobytes), and what was sent is larger. Choose your journal "
+                                    "file, spinewise-journal.json, and upload it again.", True),
+    422: ("This check-in cannot be made", "The answers given do not make a check-in. Your journal file is "
+                                          "unchanged.", True),
+    500: ("Sorry, something went wrong", "The server could not make this page. Your journal file is unchanged: "
+                                         "try again in a moment.", True),
+}
+
+
 def _error_page(error):
+    from spinewise.web.checkin import assessment_warning
+
     status = getattr(error, "code", 500) or 500
-    title, text, kept = ERRORS.get(status, ERRORS[500])
+    in_checkin = request.blueprint == "checkin" or request.path.startswith("/checkin/")
+    table = CHECKIN_ERRORS if in_checkin else ERRORS
+    title, text, kept = table.get(status, table[500])
+    detail = getattr(error, "description", "") if status in (400, 422) and in_checkin else ""
+    try:
+        warning = assessment_warning()
+    except Exception:  # the error page itself must not fail: no warning rather than no page
+        warning = None
     return render_template("error.html.j2", title=title, text=text, kept=kept, rulebase=_rulebase(),
-                           warning=None), status
+                           warning=warning, area="checkin" if in_checkin else "questionnaire",
+                           detail=_sentence(detail) if detail and not detail.startswith("The browser") else ""), status
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _rulebase():

@@ -63,12 +63,19 @@ def fhir_available() -> bool:
     return importlib.util.find_spec("spinewise.fhir") is not None
 
 
-def downloads() -> tuple:
-    """The downloads the report page offers; only formats this installation can make."""
+def journal_offered(rulebase, disposition: str) -> bool:
+    """Whether a weekly check-in follows this advice: only then is a journal worth keeping."""
+    return rulebase.checkin is not None and disposition in rulebase.checkin.roles.follows
+
+
+def downloads(journal: bool = True) -> tuple:
+    """The downloads the report page offers; only formats this installation can make, and the
+    journal only when a weekly check-in follows the advice (`journal`)."""
     offered = [Download("web.download_answers", "Your answers (JSON)",
-                        "replays to this report with: spinewise assess --answers FILE"),
-               Download("checkin.start_journal", "Your journal, for the weekly check-ins (JSON)",
-                        "upload it at each weekly check-in, or use it with: spinewise checkin --journal FILE")]
+                        "replays to this report with: spinewise assess --answers FILE")]
+    if journal:
+        offered.append(Download("checkin.start_journal", "Your journal, for the weekly check-ins (JSON)",
+                                "upload it at each weekly check-in, or use it with: spinewise checkin --journal FILE"))
     if pdf_available():
         offered.append(Download("web.download_pdf", "This report (PDF)", "to print or keep"))
     # FHIR: the one place the FHIR download is offered, once spinewise.fhir exists.

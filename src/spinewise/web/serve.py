@@ -26,7 +26,16 @@ def make_server(app, host: str, port: int):
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" under load: noise
     return create_server(app, host=host, port=port, threads=THREADS, ident="spinewise", expose_tracebacks=False,
-                         max_request_body_size=1024 * 1024, clear_untrusted_proxy_headers=True)
+                         max_request_body_size=outer_body_limit(), clear_untrusted_proxy_headers=True)
+
+
+def outer_body_limit() -> int:
+    """Waitress's limit, set from the app's one limit (a journal upload, web/checkin.py) and well above
+    it: the app refuses a body over its limit with its own page, which waitress's plain text is not.
+    Waitress refuses only what is many times larger than any form here, before it reaches the app."""
+    from spinewise.web.checkin import MAX_JOURNAL
+
+    return 8 * MAX_JOURNAL
 
 
 def address(server) -> str:

@@ -1,6 +1,6 @@
 """The questionnaire's pages, Post/Redirect/Get: answers arrive POSTed, every page is a GET.
 
-A POST changes the answers, keeps them in the signed cookie (web/state.py) and redirects;
+A POST changes the answers, keeps them in the encrypted cookie (web/state.py) and redirects;
 the page it redirects to is rendered from the cookie. So the browser's Back, Forward and
 reload never resubmit a form, and no address holds an answer: addresses name a page or
 a question, never what was answered. Nothing is stored on the server.
@@ -8,6 +8,7 @@ a question, never what was answered. Nothing is stored on the server.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -17,7 +18,7 @@ from spinewise.questionnaire import flow
 from spinewise.web import pages, report_page
 from spinewise.web.forms import FieldError, read_answer, typed_text
 from spinewise.web.policy import CSP
-from spinewise.web.state import MAX_AGE, Refused, State, StateError, forget_cookie, read_cookie, write_cookie
+from spinewise.web.state import MAX_AGE, Refused, State, StateError, forget_cookie, new_run, read_cookie, write_cookie
 from spinewise.web.urls import url_for
 
 web = Blueprint("web", __name__)
@@ -50,18 +51,23 @@ def _page(template: str, status: int = 200, state: State | None = None, **values
 def start():
     q = _questionnaire()
     try:
-        in_progress = bool(_state().answers)
+        state = _state()
     except StateError:
-        in_progress = False
+        state = None
     count = flow.remaining(q.rulebase, {})
     sections = list(dict.fromkeys(question.section for question in q.rulebase.questions if question.section))
-    return _page("start.html.j2", count=str(count), sections=sections, in_progress=in_progress)
+    return _page("start.html.j2", state=state, count=str(count), sections=sections,
+                 in_progress=bool(state and state.answers))
 
 
 @web.post("/start")
 def begin():
-    """A new questionnaire: whatever was in progress in this browser is forgotten."""
-    return _onward(State())
+    """A new questionnaire: whatever was in progress in this browser is forgotten, and its state retired."""
+    try:
+        _questionnaire().signer.retire(_state().run)
+    except StateError:
+        pass
+    return _onward(State(run=new_run()))
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -96,17 +102,17 @@ def answer():
         if following is None:
             return _onward(state, keep=False)
         refused = Refused(following.id, "That answer was for a question that is not asked now; answer this one")
-        return _go("web.show", State(state.answers, state.stop_shown, refused), question_id=following.id)
+        return _go("web.show", dataclasses.replace(state, refused=refused), question_id=following.id)
     try:
         value = read_answer(asked, form)
     except FieldError as exc:
         refused = Refused(asked.id, str(exc), typed_text(asked, form), tuple(_ticked(asked)))
-        return _go("web.show", State(state.answers, state.stop_shown, refused), question_id=asked.id)
+        return _go("web.show", dataclasses.replace(state, refused=refused), question_id=asked.id)
     answers = flow.keep_asked(q.rulebase, {**state.answers, asked.id: value})
     stopped = q.stops(state, answers)
     if stopped and not state.stop_shown:
-        return _go("web.stop", State(answers, stop_shown=True))
-    return _onward(State(answers, stop_shown=stopped and state.stop_shown))
+        return _go("web.stop", State(answers, stop_shown=True, run=state.run))
+    return _onward(State(answers, stop_shown=stopped and state.stop_shown, run=state.run))
 
 
 @web.get("/stop")
@@ -139,7 +145,7 @@ def report():
     q = _questionnaire()
     from spinewise.report.render import render_report
 
-    values = {"downloads": report_page.downloads()}
+    values = {"downloads": report_page.downloads(report_page.journal_offered(q.rulebase, result.disposition))}
     page = report_page.embed(render_report(result, q.rulebase, "html"), result.disposition,
                              render_template("report_head.html.j2"),
                              render_template("report_top.html.j2", rulebase=q.rulebase, **values),
@@ -217,7 +223,7 @@ def _ask(question, state: State):
         response = Response(q.unanswered_page(page, state.stop_shown, lambda: _page(
             "question.html.j2", state=state, page=page).get_data(as_text=True)))
     if state.refused:
-        write_cookie(response, request, q.signer, State(state.answers, state.stop_shown))
+        write_cookie(response, request, q.signer, dataclasses.replace(state, refused=None))
     return response
 
 
@@ -237,7 +243,7 @@ def _attachment(body, mimetype: str, name: str) -> Response:
 def state_error_page(error: StateError):
     """Why the answers in progress cannot be used, in words for the lifter; the cookie is dropped."""
     response = Response(render_template("error.html.j2", rulebase=_questionnaire().rulebase, warning=None,
-                                        **STATE_ERRORS[error.kind]), 400)
+                                        area="questionnaire", detail="", **STATE_ERRORS[error.kind]), 400)
     return forget_cookie(response, request)
 
 
@@ -259,6 +265,10 @@ STATE_ERRORS = {
     "expired": {"title": "Your answers have expired",
                 "text": f"You started more than {MAX_AGE // 3600} hours ago. To keep your answers private, they "
                         "are kept only for a working day: please answer the questions again.",
+                "kept": False},
+    "retired": {"title": "These answers were replaced",
+                "text": "The questionnaire was started again in this browser after these answers were given, so "
+                        "they are no longer used. Please answer the questions again.",
                 "kept": False},
     "unreadable": {"title": "Your answers could not be read",
                    "text": "The answers kept in this browser could not be read back, so they were not used. "
