@@ -797,5 +797,9 @@ def _ask_decision() -> str:
     return {"a": "approve", "r": "request_changes", "s": "skip"}[choice]
 
 
+from spinewise.cli_clinic import register as _register_clinic  # noqa: E402 (after the groups it extends)
+
+_register_clinic(main, journal)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -49,12 +49,23 @@ def check_rules(rules_dir=None) -> tuple[list[Problem], list[str]]:
             summary.append(f"safety case: {safety_summary(proofs)}")
         problems.extend(signoff_problems(rulebase))
         problems.extend(approval_problems(rulebase))
+        problems.extend(_attention_problems(rulebase, summary))
     from spinewise.review.languages import catalogue_problems
 
     language_rows, offered = catalogue_problems(rules_folder(rules_dir), rulebase)
     problems.extend(language_rows)
     summary.extend(offered)
     return sorted(problems, key=lambda p: (p.file, p.line)), summary
+
+
+def _attention_problems(rulebase, summary: list) -> list[Problem]:
+    """The clinic's attention hazards (attention.yaml), proved over every state of a lifter."""
+    from spinewise.review.attention import attention_problems, attention_summary, prove_attention
+
+    proofs = prove_attention(rulebase)
+    if proofs:
+        summary.append(f"clinic attention: {attention_summary(proofs)}")
+    return attention_problems(rulebase, proofs)
 
 
 def check_examples(rulebase) -> list[Problem]:

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from spinewise import __version__
-from spinewise.rulebase import conditions, model
+from spinewise.rulebase import attention, conditions, model
 from spinewise.rulebase.digest import content_hash
 
 MAGIC = b"spinewise rule-base cache 1\n"
@@ -35,9 +35,12 @@ MAX_ENTRIES = 32
 # must not reuse a rule base the old code built.
 _LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_checkin.py", "load_conditions.py", "load_fields.py", "load_roles.py",
                    "load_rules.py", "load_safety.py", "load_vocabulary.py", "model.py", "operators.py", "shown.py",
-                   "signoff.py", "yamlsource.py", "trust.py", "approval.py", "names.py")
-# The classes a rule base is made of: the model's, and the condition trees' (conditions.py).
-_MODEL_CLASSES = frozenset((module.__name__, name) for module in (model, conditions)
+                   "signoff.py", "yamlsource.py", "trust.py", "approval.py", "names.py",
+                   "attention.py", "load_attention.py")
+# The classes a rule base is made of: the model's, the condition trees' (conditions.py) and the
+# clinic's attention levels (attention.py).
+_MODULES = {module.__name__: module for module in (model, conditions, attention)}
+_MODEL_CLASSES = frozenset((module.__name__, name) for module in _MODULES.values()
                            for name, value in vars(module).items()
                            if isinstance(value, type) and value.__module__ == module.__name__)
 
@@ -141,5 +144,5 @@ class _ModelUnpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         if (module, name) in _MODEL_CLASSES:
-            return getattr(model if module == model.__name__ else conditions, name)
+            return getattr(_MODULES[module], name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a rule base")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spinewise.errors import RuleBaseError
 from spinewise.rulebase.digest import content_hash
+from spinewise.rulebase.load_attention import ATTENTION_FILE, read_attention
 from spinewise.rulebase.load_checkin import finish_checkin, read_checkin_vocabulary
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, keys, plain, text
@@ -84,7 +85,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         keys(head_report, head, HEAD_KEYS, ("description",), what="rulebase.yaml")
     dispositions = read_dispositions(head, vocab, head_report) if head is not None and "dispositions" in head else []
     vocab.dispositions = {d.code for d in dispositions}
-    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES + (CHECKIN_FILE,)]
+    topic_files = [p for p in sorted(folder.glob("*.yaml")) if p.name not in VOCABULARY_FILES + REVIEW_FILES + (CHECKIN_FILE, ATTENTION_FILE)]
     if not topic_files:
         report.error(1, "no rule files: add a topic file with a 'rules' list")
     topics = [(path, _load(path, report)[0]) for path in topic_files]
@@ -113,6 +114,9 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     _reviewers_decide_nothing(folder, report)
     signoffs = read_signoffs(*_optional(folder / SIGNOFFS_FILE, report))
     named = conditions.named_conditions(context, report)
+    # The clinic's attention list (optional): which lifters a practitioner looks at first.
+    attention = read_attention(folder / ATTENTION_FILE, *_load(folder / ATTENTION_FILE, report), dispositions,
+                               findings, parameters) if (folder / ATTENTION_FILE).is_file() else None
     roles = read_roles(head, dispositions, vocab, parameters, head_report)
     cross_checks(every_rule, list(parameters.values()), report, checkin)
     for problem in negation_problems(every_rule):
@@ -129,7 +133,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         findings=tuple(findings),
         plan_items=tuple(plan_items),
         phases=tuple(phases),
-        parameters=tuple(parameters.values()),
+        parameters=tuple(parameters.values()) + (attention.parameters if attention else ()),
         rules=tuple(rules),
         baseline=_baseline(head, head_report),
         roles=roles,
@@ -137,6 +141,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
         checkin=checkin,
         checkin_rules=tuple(rule for rule in every_rule if "checkin" in rule.at),
         hazards=tuple(hazards),
+        attention=attention,
     )
     # Until apply_trust checks them against the clinic's trust file, no record counts.
     signoffs = tuple(replace(record, state="broken_chain" if not record.chained else "untrusted")

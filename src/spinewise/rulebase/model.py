@@ -451,6 +451,7 @@ class RuleBase:
     approval: Approval | None = None  # approval.yaml as read, with its state
     trust_key: str = ""  # what the trust-dependent fields were worked out from (rulebase/trust.py)
     language: str = "en"  # the language of its lifter-facing texts (rulebase/words.py translates them)
+    attention: Any = None  # the clinic's attention levels (attention.yaml), when the rule base has them
 
     @property
     def fallback_disposition(self) -> str:

@@ -1,0 +1,221 @@
+"""What the clinic does, one transaction each, every act written to the audit log.
+
+The commands (cli_clinic.py) and the pages (app.py) are thin shells over these calls."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from spinewise.clinic import secrets as sec
+from spinewise.clinic.db import ClinicError, engine_for, require_current
+from spinewise.clinic.models import (
+    ROLES, Acknowledgement, AuditEntry, Clinic, Entry, Lifter, Note, Practitioner, ShareCode, SignedInSession,
+    SignupToken,
+)
+
+SIGNUP_VALID = datetime.timedelta(hours=72)
+SESSION_VALID = datetime.timedelta(hours=8)
+SHARE_CODE_VALID = datetime.timedelta(days=14)
+MAX_FAILED_SIGNINS = 5
+LOCKED_FOR = datetime.timedelta(minutes=15)
+MAX_NOTE = 5000
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(int(time.time()), datetime.timezone.utc).replace(tzinfo=None)
+
+
+def session(url: str | None = None) -> Session:
+    return Session(engine_for(url), expire_on_commit=False)
+
+
+def audit(db: Session, actor: str, action: str, subject: str = "", clinic_id=None, success: bool = True) -> None:
+    db.add(AuditEntry(at=now(), clinic_id=clinic_id, actor=actor, action=action, subject=subject, success=success))
+
+
+# -- the clinic and its practitioners --------------------------------------------------------
+
+def init_clinic(url: str | None, name: str) -> Clinic:
+    """The database's clinic, created with `name` when there is none yet."""
+    with session(url) as db, db.begin():
+        clinic = db.scalars(select(Clinic).order_by(Clinic.id)).first()
+        if clinic is None:
+            clinic = Clinic(name=name, created_at=now())
+            db.add(clinic)
+            db.flush()
+            audit(db, "spinewise clinic init", "init", name, clinic.id)
+        return clinic
+
+
+def the_clinic(db: Session) -> Clinic:
+    clinic = db.scalars(select(Clinic).order_by(Clinic.id)).first()
+    if clinic is None:
+        raise ClinicError("the clinic's database has no clinic yet: run `spinewise clinic init` first")
+    return clinic
+
+
+def add_practitioner(url: str | None, name: str, email: str, role: str) -> str:
+    """A new practitioner; returns the one-time sign-up token (valid 72 hours)."""
+    name, email = " ".join(name.split()), email.strip().lower()
+    problems = []
+    if not name:
+        problems.append("--name must not be empty")
+    if not EMAIL.fullmatch(email):
+        problems.append(f"--email {email!r} is not an e-mail address")
+    if role not in ROLES:
+        problems.append(f"--role {role!r} is not a role (allowed: {', '.join(ROLES)})")
+    if problems:
+        raise ClinicError("; ".join(problems))
+    require_current(url)
+    with session(url) as db, db.begin():
+        clinic = the_clinic(db)
+        if db.scalars(select(Practitioner).where(Practitioner.email == email)).first() is not None:
+            raise ClinicError(f"--email {email} already belongs to a practitioner of this clinic")
+        person = Practitioner(clinic_id=clinic.id, name=name, email=email, role=role, failed_signins=0,
+                              created_at=now())
+        db.add(person)
+        db.flush()
+        token = sec.token()
+        db.add(SignupToken(token_sha256=sec.digest(token), practitioner_id=person.id,
+                           expires_at=now() + SIGNUP_VALID))
+        audit(db, "spinewise clinic add-practitioner", "add_practitioner", f"{email} ({role})", clinic.id)
+        return token
+
+
+def signup_person(url: str | None, token: str) -> Practitioner:
+    with session(url) as db:
+        return _signup(db, token)[1]
+
+
+def _signup(db: Session, token: str):
+    row = db.get(SignupToken, sec.digest(token))
+    if row is None or row.used_at is not None:
+        raise ClinicError("this sign-up link has been used or does not exist: ask the clinic's admin for a new one")
+    if row.expires_at < now():
+        raise ClinicError("this sign-up link has expired (links are valid for 72 hours): ask the clinic's admin "
+                          "for a new one")
+    return row, db.get(Practitioner, row.practitioner_id)
+
+
+def complete_signup(url: str | None, token: str, password: str, repeated: str) -> Practitioner:
+    problems = password_problems(password, repeated)
+    with session(url) as db, db.begin():
+        row, person = _signup(db, token)
+        if problems:
+            raise ClinicError(" ".join(problems))
+        person.password_hash = sec.hash_password(password)
+        row.used_at = now()
+        audit(db, person.email, "sign_up", "", person.clinic_id)
+        return person
+
+
+def password_problems(password: str, repeated: str) -> list[str]:
+    problems = []
+    if len(password) < sec.MIN_PASSWORD:
+        problems.append(f"The password must be at least {sec.MIN_PASSWORD} characters long.")
+    if password != repeated:
+        problems.append("The two passwords are not the same.")
+    return problems
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    csrf: str
+    name: str
+    email: str
+    role: str
+    clinic_id: int
+    expires_at: datetime.datetime
+
+
+class SignInRefused(ClinicError):
+    pass
+
+
+def sign_in(url: str | None, email: str, password: str) -> SignedIn:
+    """A new session, or SignInRefused (the same words whether the e-mail or the password was wrong).
+
+    A refusal is committed (the failed attempt counted and audited) before it is raised."""
+    email = email.strip().lower()
+    with session(url) as db, db.begin():
+        refused, who = _attempt(db, email, password)
+    if refused:
+        raise SignInRefused(refused)
+    return who
+
+
+def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | None]:
+    person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
+    moment = now()
+    if person is not None and person.locked_until is not None and person.locked_until > moment:
+        audit(db, email, "sign_in", "locked", person.clinic_id, success=False)
+        return (f"Too many attempts: signing in to this account is paused until {person.locked_until:%H:%M} UTC.",
+                None)
+    if person is None or not sec.password_matches(person.password_hash, password):
+        if person is not None:
+            person.failed_signins += 1
+            if person.failed_signins >= MAX_FAILED_SIGNINS:
+                person.locked_until, person.failed_signins = moment + LOCKED_FOR, 0
+        audit(db, email[:320], "sign_in", "", person.clinic_id if person else None, success=False)
+        return "The e-mail address or the password is not right.", None
+    person.failed_signins, person.locked_until = 0, None
+    token, csrf = sec.token(), sec.token()
+    db.add(SignedInSession(token_sha256=sec.digest(token), practitioner_id=person.id, csrf=csrf,
+                           created_at=moment, expires_at=moment + SESSION_VALID))
+    audit(db, email, "sign_in", "", person.clinic_id)
+    return "", SignedIn(token, csrf, person.name, person.email, person.role, person.clinic_id,
+                        moment + SESSION_VALID)
+
+
+def signed_in(url: str | None, token: str | None) -> SignedIn | None:
+    if not token:
+        return None
+    with session(url) as db:
+        row = db.get(SignedInSession, sec.digest(token))
+        if row is None or row.expires_at < now():
+            return None
+        person = db.get(Practitioner, row.practitioner_id)
+        return SignedIn(token, row.csrf, person.name, person.email, person.role, person.clinic_id, row.expires_at)
+
+
+def sign_out(url: str | None, who: SignedIn) -> None:
+    with session(url) as db, db.begin():
+        db.execute(delete(SignedInSession).where(SignedInSession.token_sha256 == sec.digest(who.token)))
+        audit(db, who.email, "sign_out", "", who.clinic_id)
+
+
+def new_share_code(url: str | None, by: str = "spinewise clinic share-code", clinic_id: int | None = None) -> str:
+    require_current(url)
+    with session(url) as db, db.begin():
+        clinic_id = clinic_id or the_clinic(db).id
+        code = sec.share_code()
+        db.add(ShareCode(code_sha256=sec.digest(code), clinic_id=clinic_id, created_by=by, created_at=now(),
+                         expires_at=now() + SHARE_CODE_VALID))
+        audit(db, by, "share_code", "", clinic_id)
+        return code
+
+
+# -- the audit log ---------------------------------------------------------------------------
+
+def audit_rows(url: str | None, clinic_id: int | None = None, limit: int | None = None) -> list[AuditEntry]:
+    require_current(url)
+    with session(url) as db:
+        query = select(AuditEntry).order_by(AuditEntry.id.desc() if limit else AuditEntry.id)
+        if clinic_id is not None:
+            query = query.where(AuditEntry.clinic_id == clinic_id)
+        if limit:
+            query = query.limit(limit)
+        return list(db.scalars(query))
+
+
+def record(url: str | None, who: SignedIn, action: str, subject: str = "") -> None:
+    with session(url) as db, db.begin():
+        audit(db, who.email, action, subject, who.clinic_id)

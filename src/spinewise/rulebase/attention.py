@@ -1,0 +1,110 @@
+"""Which lifters a clinic looks at first (clinical knowledge section 10), as the rule base declares it.
+
+attention.yaml lists attention *levels*, most urgent first, each with a condition over the
+facts below (the condition language of the rules, so no code and no eval), the order within
+the level and the reason in words. A lifter's level is the first whose condition holds; the
+reasons are those of every level that holds. The facts are the same for every rule base: what
+the clinic knows about a lifter from the latest entry of the shared journal and from the
+practitioners' acknowledgements. Their value lists (dispositions, findings) come from the rule
+base, so Python never names a code.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+from spinewise.rulebase.conditions import ABSENT, truth
+from spinewise.rulebase.model import Choice, Question
+
+ORDERS = ("severity", "next_checkin")
+# What a reason may say, filled from the lifter's state: {placeholder: what it is}.
+PLACEHOLDERS = {
+    "date": "the date of the latest entry",
+    "disposition": "the title of the latest entry's disposition",
+    "pain_change": "how many points the pain changed since the first assessment",
+    "days_overdue": "how many days the next check-in is overdue",
+    "next_checkin": "the date of the next check-in",
+    "no_improvement_by": "the no-improvement date",
+    "acknowledged_by": "who acknowledged the referral",
+    "acknowledged_on": "the day it was acknowledged",
+}
+
+
+def fact_questions(dispositions, findings) -> dict:
+    """The attention facts as the condition language reads them: id -> Question."""
+    facts = [
+        Question("latest_disposition", "choice", "the latest entry's disposition",
+                 choices=tuple(Choice(d.code, d.title) for d in dispositions)),
+        Question("latest_refers", "bool", "the latest entry refers the lifter to a practitioner"),
+        Question("acknowledged", "bool", "a practitioner has acknowledged the latest entry's referral"),
+        Question("pain_change", "int", "the latest pain minus the first assessment's (0-10 points)",
+                 minimum=-10, maximum=10),
+        Question("latest_findings", "multi", "the latest entry's findings",
+                 choices=tuple(Choice(f.code, f.title) for f in findings)),
+        Question("days_overdue", "int", "days since the next check-in was due (negative: not due yet)",
+                 minimum=-10000, maximum=10000),
+        Question("days_past_no_improvement", "int", "days since the no-improvement date (negative: before it)",
+                 minimum=-10000, maximum=10000),
+    ]
+    return {q.id: q for q in facts}
+
+
+@dataclass(frozen=True)
+class AttentionLevel:
+    code: str
+    title: str
+    reason: str  # a whole sentence with {placeholders}
+    when: object | None = None  # None: every lifter
+    order: str = "severity"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class AttentionHazard:
+    """A lifter for whom `above` holds is never listed below one for whom it does not."""
+
+    id: str
+    hazard: str
+    above: object
+    controls: tuple = ()
+    rationale: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Attention:
+    levels: tuple  # of AttentionLevel, most urgent first
+    facts: dict = field(hash=False, compare=False)  # id -> Question
+    hazards: tuple = ()
+    parameters: tuple = ()
+    file: str = ""
+
+    def holding(self, facts: dict) -> list[int]:
+        """The index of every level whose condition holds for a lifter's facts, most urgent first."""
+        return [index for index, level in enumerate(self.levels)
+                if level.when is None or truth(level.when, facts) is True]
+
+    def level_of(self, facts: dict) -> int:
+        """The lifter's level: the first that holds (the last level when none does)."""
+        held = self.holding(facts)
+        return held[0] if held else len(self.levels) - 1
+
+
+def reason_text(template: str, values: dict) -> str:
+    """A level's reason with its placeholders filled (missing ones read as a dash)."""
+    return string.Formatter().vformat(template, (), _Filled(values))
+
+
+class _Filled(dict):
+    def __missing__(self, key):
+        return "-"
+
+
+def placeholders(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def absent_facts(facts: dict) -> dict:
+    """Facts with None values read as "not known" (no test matches them)."""
+    return {key: (ABSENT if value is None else value) for key, value in facts.items()}

@@ -1,0 +1,297 @@
+"""The clinic (contract "The clinic", clinical knowledge section 10), against SQLite and against a
+real PostgreSQL (started by .ci/run; these run on SQLite alone only where SPINEWISE_TEST_POSTGRES
+is not set)."""
+
+import datetime
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+from clinic_support import csrf_of, fresh_database, journey_journal, postgres_url
+from conftest import invoke
+
+from spinewise import api
+from spinewise.clinic import db, lifters, store
+from spinewise.clinic.app import create_clinic_app
+
+FIRST_DAY = datetime.date(2026, 11, 2)
+TODAY = datetime.date(2026, 12, 6)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def clinic_db(request, tmp_path, monkeypatch):
+    if request.param == "postgresql" and postgres_url() is None:
+        pytest.skip("SPINEWISE_TEST_POSTGRES is not set (.ci/run sets it)")
+    url, drop = fresh_database(request.param, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(2026, 12, 6, 9).timestamp())))
+    db.migrate(url)
+    store.init_clinic(url, "Riverside Physio")
+    yield url
+    drop()
+
+
+def signed_in_client(url, role="admin", email="ana@example.org"):
+    token = store.add_practitioner(url, "Ana Ruiz", email, role)
+    app = create_clinic_app(url)
+    app.config["SERVER_NAME"] = "clinic.test"
+    client = app.test_client()
+    page = client.get(f"/signup/{token}").text
+    assert client.post(f"/signup/{token}", data={"csrf": csrf_of(page), "password": PASSWORD,
+                                                 "repeated": PASSWORD}).status_code == 302
+    page = client.get("/signin").text
+    answer = client.post("/signin", data={"csrf": csrf_of(page), "email": email, "password": PASSWORD})
+    assert answer.status_code == 302 and answer.location.endswith("/list")
+    return app, client
+
+
+def new_code(client) -> str:
+    page = client.get("/share-codes").text
+    answer = client.post("/share-codes", data={"csrf": csrf_of(page)})
+    code = re.search(r"code=([A-Z0-9-]+)", answer.location).group(1)
+    assert code in client.get(answer.location).text
+    return code
+
+
+def share_through_page(app, code, path):
+    lifter = app.test_client()
+    page = lifter.get("/share").text
+    assert "What the clinic will see" in page
+    return lifter, lifter.post("/share", data={"csrf": csrf_of(page), "code": code, "consent": "yes",
+                                               "journal": (open(path, "rb"), "journal.json")},
+                               content_type="multipart/form-data")
+
+
+def test_a_practitioners_morning(clinic_db, tmp_path):
+    app, client = signed_in_client(clinic_db)
+    journals = {
+        "back_to_load": journey_journal("arched_lifter_back_to_usual_weight", tmp_path, FIRST_DAY, steps=4),
+        "flare": journey_journal("flare_after_sessions", tmp_path, FIRST_DAY),
+        "leg_weakness": journey_journal("leg_weakness_in_week_two", tmp_path, FIRST_DAY),
+    }
+    links = {}
+    for name, path in journals.items():
+        lifter, answer = share_through_page(app, new_code(client), path)
+        assert answer.status_code == 302
+        links[name] = answer.location
+        assert "Your journal is shared" in lifter.get(answer.location).text
+
+    page = client.get("/list").text
+    labels = re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', page)
+    assert len(labels) == 3
+    emergency, flare, back_to_load = labels
+    text = _text(page)
+    assert text.index("Go to an emergency department now") < text.index("book a licensed practitioner") \
+        < text.index("Nothing needs attention")
+    assert "no practitioner has acknowledged it yet" in text
+    assert page.count("<svg class=\"spark\"") == 3 and "Pain out of 10 at each entry, oldest first: 5, 3, 3" in page
+    assert "2026-12-07" in text  # the lifter on the way back to load: the next check-in
+
+    lifter_page = client.get(f"/lifters/{emergency}").text
+    entry = re.search(r'name="entry" value="([0-9a-f]{64})"', lifter_page).group(1)
+    answer = client.post(f"/lifters/{emergency}/acknowledge", data={"csrf": csrf_of(lifter_page), "entry": entry})
+    assert answer.status_code == 302
+    assert "Referral acknowledged by Ana Ruiz" in client.get(f"/lifters/{emergency}").text
+    # Acknowledged referrals stay above everyone not referred, below referrals nobody has acknowledged.
+    after = re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', client.get("/list").text)
+    assert after == [flare, emergency, back_to_load]
+    listed = json.loads(invoke("clinic", "list", "--db", clinic_db, "--format", "json", "--date", TODAY).output)
+    assert [row["lifter"] for row in listed] == after
+    assert listed[1]["acknowledged"]["by"] == "Ana Ruiz" and listed[1]["disposition"] == "emergency"
+    assert listed[1]["attention"] == "referral_acknowledged" and listed[2]["next_checkin"] == "2026-12-07"
+
+    answer = client.post(f"/lifters/{flare}/notes", data={"csrf": csrf_of(lifter_page), "note": ""})
+    assert answer.status_code == 400 and "Write the note before saving it." in answer.text
+    answer = client.post(f"/lifters/{flare}/notes", data={"csrf": csrf_of(lifter_page),
+                                                         "note": "Called: <b>booked</b> for Tuesday."})
+    assert answer.status_code == 302
+    shown = client.get(f"/lifters/{flare}").text
+    assert "Called: &lt;b&gt;booked&lt;/b&gt; for Tuesday." in shown
+
+    export = client.get(f"/lifters/{flare}/fhir")
+    bundle = json.loads(export.data)
+    assert bundle["resourceType"] == "Bundle" and "attachment" in export.headers["Content-Disposition"]
+    history = client.get(f"/lifters/{flare}/history")
+    assert history.status_code == 200 and "Your journal" in history.text
+
+    withdraw_page = app.test_client().get(links["flare"]).text
+    answer = app.test_client().post(links["flare"], data={"csrf": csrf_of(withdraw_page)})
+    assert answer.status_code == 400  # no CSRF cookie: another site cannot withdraw for the lifter
+    lifter = app.test_client()
+    withdraw_page = lifter.get(links["flare"]).text
+    assert lifter.post(links["flare"], data={"csrf": csrf_of(withdraw_page)}).status_code == 302
+    assert client.get(f"/lifters/{flare}").status_code == 404
+    assert re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', client.get("/list").text) == [emergency, back_to_load]
+    with db.engine_for(clinic_db).connect() as connection:
+        for table in ("entry", "note", "acknowledgement"):
+            held = connection.execute(sa.text(f"SELECT count(*) FROM {table} t JOIN lifter l ON l.id = t.lifter_id "
+                                              f"WHERE l.label = :label"), {"label": flare}).scalar()
+            assert held == 0
+
+    audit = client.get("/audit").text
+    for action in ("sign_up", "sign_in", "share_code", "share", "view_list", "view_lifter", "acknowledge", "note",
+                   "export_fhir", "view_history", "withdrawal"):
+        assert f'<span class="audit-code">{action}</span>' in audit, action
+    assert re.search(rf'withdrew a journal<span class="audit-code">withdrawal</span></td><td>{flare}</td>', audit)
+    lines = invoke("clinic", "audit", "--db", clinic_db).output.splitlines()
+    assert any("ana@example.org  export_fhir  " + flare in line for line in lines)
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_sharing_again_adds_the_new_entries_and_refuses_a_rewritten_one(clinic_db, tmp_path):
+    rulebase = api.load_rulebase()
+    code = store.new_share_code(clinic_db)
+    early = journey_journal("arched_lifter_back_to_usual_weight", tmp_path / "early", FIRST_DAY, steps=1) \
+        if (tmp_path / "early").mkdir() is None else None
+    first = lifters.share(clinic_db, code, early.read_bytes(), rulebase)
+    assert (first.added, first.total) == (2, 2)
+    (tmp_path / "later").mkdir()
+    later = journey_journal("arched_lifter_back_to_usual_weight", tmp_path / "later", FIRST_DAY, steps=3)
+    again = lifters.share(clinic_db, code.lower().replace("-", ""), later.read_bytes(), rulebase)
+    assert (again.added, again.total, again.label) == (2, 4, first.label)
+    with pytest.raises(lifters.withdraw.__globals__["ClinicError"], match="link is not known"):
+        lifters.withdraw(clinic_db, first.withdraw_token)  # each share gives a new link; the old one stops
+
+    data = json.loads(later.read_text())
+    entry = data["entries"][1]
+    entry["answers"]["sessions_done"] = 1
+    from spinewise.journal import entry_digest
+
+    entry["sha256"] = entry_digest(entry)  # rewritten and re-sealed: a valid journal, not the one the clinic holds
+    with pytest.raises(db.ClinicError, match=r"entry 2 \(the checkin of 2026-11-09\) is not the one the clinic"):
+        lifters.share(clinic_db, code, json.dumps(data).encode(), rulebase)
+    entry["answers"]["sessions_done"] = 2  # edited by hand without its digest
+    with pytest.raises(db.ClinicError, match="its sha256 does not match"):
+        lifters.share(clinic_db, code, json.dumps(data).encode(), rulebase)
+    with pytest.raises(db.ClinicError, match="share code is not known"):
+        lifters.share(clinic_db, "AAAAA-AAAAA", later.read_bytes(), rulebase)
+
+
+def test_the_audit_log_cannot_be_changed_or_deleted(clinic_db):
+    store.new_share_code(clinic_db)
+    engine = db.engine_for(clinic_db)
+    for statement in ("UPDATE audit SET actor = 'nobody'", "DELETE FROM audit"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(sa.text(statement))
+    assert [row.action for row in store.audit_rows(clinic_db)] == ["init", "share_code"]
+
+
+def test_sign_in_is_limited_and_sessions_expire(clinic_db):
+    app, client = signed_in_client(clinic_db)
+    other = app.test_client()
+    for _ in range(store.MAX_FAILED_SIGNINS):
+        page = other.get("/signin").text
+        answer = other.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": "guess"})
+        assert answer.status_code == 400 and "The e-mail address or the password is not right." in answer.text
+    page = other.get("/signin").text
+    answer = other.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": PASSWORD})
+    assert answer.status_code == 400 and "Too many attempts" in answer.text
+    assert client.get("/list").status_code == 200  # the signed-in session is not affected
+    with db.engine_for(clinic_db).begin() as connection:
+        connection.execute(sa.text("UPDATE session SET expires_at = :past"),
+                           {"past": datetime.datetime(2020, 1, 1)})
+    answer = client.get("/list")
+    assert answer.status_code == 302 and answer.location.endswith("/signin")
+
+
+def test_forms_without_their_csrf_token_are_refused(clinic_db):
+    app, client = signed_in_client(clinic_db)
+    assert client.post("/share-codes", data={}).status_code == 400
+    assert client.post("/share-codes", data={"csrf": "forged"}).status_code == 400
+    assert "There is no page" not in client.post("/share-codes", data={}).text
+
+
+def test_sign_up_links_are_single_use_and_expire(clinic_db):
+    token = store.add_practitioner(clinic_db, "Bo Li", "bo@example.org", "practitioner")
+    client = create_clinic_app(clinic_db).test_client()
+    page = client.get(f"/signup/{token}").text
+    short = client.post(f"/signup/{token}", data={"csrf": csrf_of(page), "password": "short", "repeated": "other"})
+    assert short.status_code == 400 and "at least 12 characters" in short.text and "not the same" in short.text
+    client.post(f"/signup/{token}", data={"csrf": csrf_of(page), "password": PASSWORD, "repeated": PASSWORD})
+    assert "has been used" in client.get(f"/signup/{token}").text
+    late = store.add_practitioner(clinic_db, "Cy Ng", "cy@example.org", "practitioner")
+    with db.engine_for(clinic_db).begin() as connection:
+        connection.execute(sa.text("UPDATE signup_token SET expires_at = :past WHERE used_at IS NULL"),
+                           {"past": datetime.datetime(2020, 1, 1)})
+    assert "has expired" in client.get(f"/signup/{late}").text
+
+
+def test_a_practitioner_sees_only_their_clinics_lifters_and_the_audit_is_for_admins(clinic_db, tmp_path):
+    app, client = signed_in_client(clinic_db, role="practitioner")
+    assert client.get("/audit").status_code == 403
+    other_code = new_code(client)
+    with db.engine_for(clinic_db).begin() as connection:
+        other = connection.execute(sa.text("INSERT INTO clinic (name, created_at) VALUES ('Elsewhere', :now) "
+                                           "RETURNING id"), {"now": datetime.datetime(2026, 12, 1)}).scalar()
+        connection.execute(sa.text("UPDATE share_code SET clinic_id = :other"), {"other": other})
+    path = journey_journal("flare_after_sessions", tmp_path, FIRST_DAY)
+    shared = lifters.share(clinic_db, other_code, path.read_bytes(), api.load_rulebase())
+    assert shared.label not in client.get("/list").text
+    assert client.get(f"/lifters/{shared.label}").status_code == 404
+    assert client.get(f"/lifters/{shared.label}/fhir").status_code == 404
+
+
+def test_commands_refuse_bad_input_in_one_line(clinic_db, tmp_path):
+    run = invoke("clinic", "add-practitioner", "--name", " ", "--email", "ana", "--role", "boss", "--db", clinic_db)
+    assert run.exit_code == 2
+    assert run.stderr.strip().splitlines() == [
+        "Error: --name must not be empty; --email 'ana' is not an e-mail address; --role 'boss' is not a role "
+        "(allowed: practitioner, admin)"]
+    run = invoke("clinic", "list", "--db", "mysql://x")
+    assert run.exit_code == 2 and "Traceback" not in run.output and len(run.stderr.strip().splitlines()) == 1
+    run = invoke("clinic", "list", "--db", f"sqlite:///{tmp_path / 'none.sqlite3'}")
+    assert run.exit_code == 2 and "run `spinewise clinic init` first" in run.stderr
+    code = invoke("clinic", "share-code", "--db", clinic_db)
+    assert code.exit_code == 0 and re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}\n", code.stdout)
+    link = invoke("clinic", "add-practitioner", "--name", "Bo Li", "--email", "bo@example.org", "--role",
+                  "practitioner", "--db", clinic_db, "--url", "https://clinic.example.org/")
+    assert re.fullmatch(r"https://clinic\.example\.org/signup/[\w-]{43}\n", link.stdout)
+    again = invoke("clinic", "add-practitioner", "--name", "Bo Li", "--email", "BO@example.org", "--role",
+                   "practitioner", "--db", clinic_db)
+    assert again.exit_code == 2 and "already belongs" in again.stderr
+    run = invoke("journal", "withdraw", "https://clinic.example.org/nothing")
+    assert run.exit_code == 2 and "is not a withdrawal link" in run.stderr
+
+
+def test_on_postgresql_the_apps_role_may_add_to_the_audit_log_but_not_change_it(clinic_db, tmp_path):
+    if not clinic_db.startswith("postgresql"):
+        pytest.skip("roles are PostgreSQL's")
+    role = "clinic_app_" + clinic_db.rsplit("_", 1)[-1]
+    owner = db.engine_for(clinic_db)
+    with owner.begin() as connection:
+        connection.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+    try:
+        assert invoke("clinic", "init", "--db", clinic_db, "--grant-to", role).exit_code == 0
+        app_url = clinic_db.replace("postgres@", f"{role}@", 1)
+        store.new_share_code(app_url)  # the app's role works: it adds a code and an audit row
+        engine = sa.create_engine(app_url)
+        with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+            with engine.begin() as connection:
+                connection.execute(sa.text("UPDATE audit SET actor = 'nobody'"))
+        engine.dispose()
+        db._ENGINES.pop(app_url).dispose()
+    finally:
+        with owner.begin() as connection:
+            connection.execute(sa.text(f"DROP OWNED BY {role}"))
+            connection.execute(sa.text(f"DROP ROLE {role}"))
+    run = invoke("clinic", "init", "--db", f"sqlite:///{tmp_path / 'other.sqlite3'}", "--grant-to", "x")
+    assert run.exit_code == 2 and "--grant-to is for PostgreSQL" in run.stderr
+
+
+def test_the_share_page_names_what_is_wrong_beside_it_and_keeps_the_code(clinic_db, tmp_path):
+    app, client = signed_in_client(clinic_db)
+    code = new_code(client)
+    damaged = tmp_path / "journal.json"
+    damaged.write_text('{"format": "spinewise journal", "version": 1, "entries": [')
+    lifter, answer = share_through_page(app, code, damaged)
+    assert answer.status_code == 400
+    assert re.search(r'id="journal-error">.*the journal is damaged: it is not valid JSON', answer.text)
+    assert f'value="{code}"' in answer.text and "journal-error" in answer.text and "code-error" not in answer.text
+    lifter, answer = share_through_page(app, "AAAAA-AAAAA", journey_journal("flare_after_sessions", tmp_path,
+                                                                           FIRST_DAY))
+    assert answer.status_code == 400 and re.search(r'id="code-error">.*share code is not known', answer.text)
