@@ -114,7 +114,10 @@ def store_verdict(folder: Path, errors: list) -> None:
     if slot is None or os.environ.get("SPINEWISE_NO_CACHE"):
         return
     try:
-        slot.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # parents=True would make the cache folder itself with the umask's mode, and a verdict in a
+        # folder others can enter is never trusted: each level is made owner-only.
+        slot.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        slot.parent.mkdir(mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=slot.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write("errors\n" + "".join(f"{e}\n" for e in errors) if errors else "clean\n")
