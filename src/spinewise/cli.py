@@ -725,21 +725,12 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolv
         spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
         spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
     """
-    from spinewise.review.signoff import (
-        NeedPassphrase, key_warning, record, show_rule, standing_request, start_review, summary,
-    )
+    from spinewise.review.signoff import record, show_rule, standing_request, start_review, summary
 
     if resolves and len(rule_ids) != 1:
         raise UserError("--resolves names a request for changes to one rule: give exactly one --rule with it")
-    try:
-        session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids)
-    except NeedPassphrase as exc:
-        if not sys.stdin.isatty():
-            raise UserError(f"{exc}; run the review in a terminal to type it") from None
-        passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
-        session = start_review(directory or rules_dir, reviewer_name, key_file, rule_ids, passphrase)
-    if key_warning(key_file):
-        click.echo(key_warning(key_file), err=True)
+    session = _signing("review", key_file, lambda *passphrase: start_review(
+        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase))
     resolved = standing_request(session, rule_ids[0], resolves).digest if resolves else ""
     decisions = []
     for number, rule in enumerate(session.rules, 1):
@@ -776,19 +767,28 @@ def rules_approve(directory, reviewer_name, key_file, note, rules_dir):
         spinewise rules approve rules/ --reviewer "Ann Lee" --key ~/.ssh/id_ed25519 --note "Release 2.0 checked"
     """
     from spinewise.review.approve import approve_release
+
+    approval = _signing("approval", key_file, lambda *passphrase: approve_release(
+        directory or rules_dir, reviewer_name, key_file, note, *passphrase))
+    click.echo(f"{approval.by} approved this rule base for use on {approval.date} "
+               f"(SHA-256 of its files {approval.sha256[:12]}); any change of a file voids it.", err=True)
+
+
+def _signing(what: str, key_file, sign):
+    """`sign()` with the private key, asking for its passphrase on a terminal when it has one;
+    then the warning about a key file others can read, if any."""
     from spinewise.review.signoff import NeedPassphrase, key_warning
 
     try:
-        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note)
+        done = sign()
     except NeedPassphrase as exc:
         if not sys.stdin.isatty():
-            raise UserError(f"{exc}; run the approval in a terminal to type it") from None
-        passphrase = click.prompt(f"Passphrase for {key_file}", hide_input=True)
-        approval = approve_release(directory or rules_dir, reviewer_name, key_file, note, passphrase)
-    if key_warning(key_file):
-        click.echo(key_warning(key_file), err=True)
-    click.echo(f"{approval.by} approved this rule base for use on {approval.date} "
-               f"(SHA-256 of its files {approval.sha256[:12]}); any change of a file voids it.", err=True)
+            raise UserError(f"{exc}; run the {what} in a terminal to type it") from None
+        done = sign(click.prompt(f"Passphrase for {key_file}", hide_input=True))
+    warning = key_warning(key_file)
+    if warning:
+        click.echo(warning, err=True)
+    return done
 
 
 def _ask_decision() -> str:
