@@ -296,3 +296,20 @@ def test_in_a_terminal_the_passphrase_is_asked_for_and_the_decision_recorded(rul
     child.expect(pexpect.EOF)
     assert f"{CLINICIAN}: 1 approved; recorded in" in child.before
     assert review_counts(rules_copy)["signed_off"] == 1
+
+
+def test_one_rule_left_unsigned_is_said_in_the_singular(rules_copy, tmp_path):
+    key = keygen(tmp_path / "jane")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    assert review(rules_copy, CLINICIAN, key, "--yes").exit_code == 0
+    records = yaml.safe_load((rules_copy / "signoffs.yaml").read_text())["signoffs"]
+    last = records[-1]["rule"]
+    keep = [r for r in records if r["rule"] != last]
+    shutil.rmtree(tmp_path / "again", ignore_errors=True)
+    # Sign all but the last rule again, in a fresh chain: the report then counts one rule unsigned.
+    (rules_copy / "signoffs.yaml").unlink()
+    rules = [r["rule"] for r in keep]
+    assert review(rules_copy, CLINICIAN, key, *rules, "--yes").exit_code == 0
+    text = report(rules_copy, "text")
+    assert f"{len(rules)} of the {len(rules) + 1} rules in use were signed off" in text
+    assert "the other one has not been signed off by one" in text and "the other 1 have" not in text

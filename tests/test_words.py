@@ -170,3 +170,20 @@ def test_an_emergency_report_says_nothing_reassuring_and_no_program_weeks(tmp_pa
     lifter = " ".join(lifters_part(invoke("assess", "--answers", path, "--format", "text").stdout).split())
     assert "GO TO AN EMERGENCY DEPARTMENT NOW" in lifter
     assert "that is normal" not in lifter and "3-4 weeks" not in lifter
+
+
+def test_the_end_of_the_program_says_once_that_no_check_in_follows(nine_weeks):
+    last = flat(lifters_part(nine_weeks.reports[-1])).lower()
+    assert last.count("no more weekly check-ins are needed") + last.count("no more check-ins are needed") == 1
+
+
+@pytest.fixture(scope="module")
+def nine_weeks_es(tmp_path_factory):
+    return run_journey(NINE_WEEKS, tmp_path_factory.mktemp("nine-es"), lang="es")
+
+
+def test_a_spanish_report_says_in_spanish_that_no_review_could_be_verified(nine_weeks_es):
+    for report in nine_weeks_es.reports:
+        lifter = flat(lifters_part(report))
+        assert "No clinician's review" not in lifter
+        assert "No se ha podido verificar que un profesional sanitario haya revisado estas reglas." in lifter

@@ -582,8 +582,9 @@ class RuleBase:
         if total and signed == total:
             return f"Every rule in use ({total}) was signed off by a licensed clinician: {who}."
         if signed:
-            text = (f"{signed} of the {total} rules in use were signed off by a licensed clinician ({who}); "
-                    f"the other {total - signed} have not been signed off by one")
+            others = (f"the other {total - signed} have not been signed off by one" if total - signed > 1
+                      else "the other one has not been signed off by one")
+            text = f"{signed} of the {total} rules in use were signed off by a licensed clinician ({who}); {others}"
         else:
             text = ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
                     "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
@@ -625,12 +626,13 @@ class RuleBase:
         return self._reviewed_in_brief(include_draft) + (" " + self.approval_status() if approved else "")
 
     def _reviewed_in_brief(self, include_draft: bool) -> str:
+        from spinewise.i18n import gettext
+
         if not self.trust:
-            return "No clinician's review of these rules could be verified."
+            return gettext("No clinician's review of these rules could be verified.")
         counts = self.review_counts(include_draft)
         total, signed = counts["rules_in_use"], counts["signed_off"]
         who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
-        from spinewise.i18n import gettext
 
         if total and signed == total:
             return gettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).") % {"who": who}
