@@ -701,15 +701,18 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Your OpenSSH ed25519 private key (ssh-keygen -t ed25519 makes one).")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Review only this rule (repeatable).")
+@click.option("--translation", "translations", multiple=True, metavar="LANG",
+              help="Review the translation into LANG: every message of its catalogues with the translator's "
+                   "back-translation (repeatable; your trust-file entry must list LANG).")
 @click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
 @click.option("--yes", is_flag=True, help="Approve every rule shown without asking (the records say so: bulk).")
 @click.option("--resolves", "resolves", default="", metavar="DIGEST",
-              help="With one --rule: the request for changes this decision resolves (the start of its digest, as "
+              help="With one --rule or --translation: the request for changes this decision resolves (the start of its digest, as "
                    "the rulebook shows it).")
 @rules_option
 @lang_option
 @user_errors
-def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolves, rules_dir):
+def rules_review(directory, reviewer_name, key_file, rule_ids, translations, note, yes, resolves, rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.
 
     Without --rule it shows every rule in use you have not yet decided on as it is now.
@@ -720,18 +723,25 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolv
     clinical sign-off. A request for changes must say what to change; it stands until you, or
     a later decision naming it (--resolves), resolve it.
 
+    A translation is reviewed the same way (--translation LANG): one card with every message
+    of the language's catalogues, its translation and the translator's back-translation,
+    signed by a clinician whose trust-file entry lists LANG; until then every report in LANG
+    says its translation has not been reviewed by a clinician.
+
     \b
     Examples:
         spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
         spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
+        spinewise rules review rules/ --reviewer "Ana Ruiz" --key key --translation es
     """
     from spinewise.review.signoff import record, show_rule, standing_request, start_review, summary
 
-    if resolves and len(rule_ids) != 1:
-        raise UserError("--resolves names a request for changes to one rule: give exactly one --rule with it")
+    if resolves and len(rule_ids) + len(translations) != 1:
+        raise UserError("--resolves names a request for changes to one rule or translation: give exactly one --rule "
+                        "or --translation with it")
     session = _signing("review", key_file, lambda *passphrase: start_review(
-        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase))
-    resolved = standing_request(session, rule_ids[0], resolves).digest if resolves else ""
+        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase, translations=translations))
+    resolved = standing_request(session, session.rules[0].id, resolves).digest if resolves else ""
     decisions = []
     for number, rule in enumerate(session.rules, 1):
         click.echo(show_rule(session, rule, number))

@@ -350,7 +350,8 @@ class SignOff:
     # rule or a text it shows changed since), "bad_signature", "unlisted" (the signer is not
     # in the clinic's trust file), "untrusted" (no trust file was read), "key_not_valid" (signed
     # outside the key's valid dates), "broken_chain" (a record before it was removed, moved
-    # or edited), "no_rule" (the rule id is gone).
+    # or edited), "no_rule" (the rule id is gone), "not_their_language" (a translation signed by
+    # someone whose trust-file entry does not list its language).
     state: str = "valid"
     licensed: bool = False  # signed by a licensed clinician
     registration: str = ""
@@ -601,7 +602,7 @@ class RuleBase:
     def _not_verified(self) -> str:
         """The signers of records that count for nothing, named as not verified."""
         unverified = list(dict.fromkeys(f"{s.reviewer} ({s.role})" for s in self.signoffs
-                                        if s.state not in ("valid", "out_of_date", "no_rule")))
+                                        if s.state not in ("valid", "out_of_date", "no_rule", "not_their_language")))
         if not unverified:
             return ""
         return (" Sign-offs in the rule folder that could not be verified against the clinic's trust file, "

@@ -160,22 +160,35 @@ def check_signoffs(records, people, hashes: dict, trusted: bool) -> tuple:
             state = "no_rule"
         elif hashes[record.rule] != record.sha256:
             state = "out_of_date"
+        elif not _may_sign(signer, record.rule):
+            state = "not_their_language"
         else:
             state = "valid"
         checked.append(replace(record, state=state, licensed=bool(signer and signer.licensed)))
     return tuple(checked)
 
 
+def _may_sign(signer, card: str) -> bool:
+    """A translation is signed only by someone whose trust-file entry lists its language."""
+    from spinewise.rulebase.translations import card_language
+
+    lang = card_language(card)
+    return lang is None or lang in signer.languages
+
+
 def signoff_problems(rulebase) -> list:
     """`rules check` rows for the sign-offs: errors for a broken chain, bad signatures and signers the
     trust file does not list, a warning for each sign-off an edit voided."""
+    from spinewise.rulebase.translations import card_language
     from spinewise.rulebase.yamlsource import Problem
 
     file = str(Path(rulebase.directory) / SIGNOFFS_FILE)
     trust = rulebase.trust_file or "the trust file"
     problems = []
     for place, record in enumerate(rulebase.signoffs):
-        what = f"sign-off of rule {record.rule} by {record.reviewer} on {record.date}"
+        lang = card_language(record.rule)
+        what = (f"sign-off of the {lang} translation" if lang else f"sign-off of rule {record.rule}") + \
+            f" by {record.reviewer} on {record.date}"
         signed_again = any(later.rule == record.rule and later.reviewer == record.reviewer and later.state == "valid"
                            for later in rulebase.signoffs[place + 1:])
         if record.state == "broken_chain":
@@ -193,13 +206,21 @@ def signoff_problems(rulebase) -> list:
         elif record.state == "key_not_valid":
             problems.append(Problem(file, record.line, f"{what}: signed on a date outside the valid dates of "
                                                        f"{record.reviewer}'s key in {trust}; it counts for nothing"))
+        elif record.state == "not_their_language":
+            problems.append(Problem(file, record.line, (
+                f"{what}: {record.reviewer}'s entry in {trust} does not list the language "
+                f"{lang} (languages: [...]), so this sign-off of a translation counts "
+                "for nothing"), "warning"))
         elif record.state == "no_rule":
             problems.append(Problem(file, record.line, f"{what}: there is no rule {record.rule} any more",
                                     "warning"))
         elif record.state == "out_of_date" and record.licensed and record.decision == "approve" and not signed_again:
             problems.append(Problem(file, record.line, (
                 f"{what} is out of date: rule {record.rule} or a text it shows was edited since, so it counts as not "
-                f"reviewed until a clinician signs it again (spinewise rules review --rule {record.rule})"), "warning"))
+                f"reviewed until a clinician signs it again (spinewise rules review --rule {record.rule})"
+                if not lang else f"{what} is out of date: a message of its catalogues was edited since, so every "
+                f"report in {lang} says the translation has not been reviewed until a clinician who reads {lang} "
+                f"signs it again (spinewise rules review --translation {lang})"), "warning"))
     if rulebase.signoffs and not rulebase.trust:
         problems.append(Problem(file, 1, (
             f"no trust file was read, so none of the {len(rulebase.signoffs)} sign-offs counts as clinical review "
