@@ -704,6 +704,9 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @click.option("--translation", "translations", multiple=True, metavar="LANG",
               help="Review the translation into LANG: every message of its catalogues with the translator's "
                    "back-translation (repeatable; your trust-file entry must list LANG).")
+@click.option("--attention", "attention", is_flag=True,
+              help="Review the clinic's attention list (attention.yaml): its levels in order, conditions, reasons "
+                   "and hazards.")
 @click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
 @click.option("--yes", is_flag=True, help="Approve every rule shown without asking (the records say so: bulk).")
 @click.option("--resolves", "resolves", default="", metavar="DIGEST",
@@ -712,7 +715,8 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @rules_option
 @lang_option
 @user_errors
-def rules_review(directory, reviewer_name, key_file, rule_ids, translations, note, yes, resolves, rules_dir):
+def rules_review(directory, reviewer_name, key_file, rule_ids, translations, attention, note, yes, resolves,
+                 rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.
 
     Without --rule it shows every rule in use you have not yet decided on as it is now.
@@ -726,7 +730,8 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, translations, not
     A translation is reviewed the same way (--translation LANG): one card with every message
     of the language's catalogues, its translation and the translator's back-translation,
     signed by a clinician whose trust-file entry lists LANG; until then every report in LANG
-    says its translation has not been reviewed by a clinician.
+    says its translation has not been reviewed by a clinician. The clinic's attention list
+    (--attention) is one card too: its levels in order, their conditions, reasons and hazards.
 
     \b
     Examples:
@@ -736,11 +741,12 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, translations, not
     """
     from spinewise.review.signoff import record, show_rule, standing_request, start_review, summary
 
-    if resolves and len(rule_ids) + len(translations) != 1:
-        raise UserError("--resolves names a request for changes to one rule or translation: give exactly one --rule "
-                        "or --translation with it")
+    if resolves and len(rule_ids) + len(translations) + attention != 1:
+        raise UserError("--resolves names a request for changes to one card: give exactly one --rule, --translation "
+                        "or --attention with it")
     session = _signing("review", key_file, lambda *passphrase: start_review(
-        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase, translations=translations))
+        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase, translations=translations,
+        attention=attention))
     resolved = standing_request(session, session.rules[0].id, resolves).digest if resolves else ""
     decisions = []
     for number, rule in enumerate(session.rules, 1):

@@ -40,7 +40,51 @@ def safety_changes(old, new) -> tuple:
             continue
         lines += _hazard_changes(old, new, hazard, new_hazards[hid])
     lines += [Line(f"hazard {hid} added: {h.hazard}") for hid, h in new_hazards.items() if hid not in old_hazards]
+    lines += _attention_hazard_changes(old, new)
     return tuple(sorted(lines, key=lambda line: not line.alarming))
+
+
+def _attention_hazard_changes(old, new) -> list:
+    """The attention list's hazards (attention.yaml): one removed is marked !!, like a hazard of safety.yaml."""
+    from spinewise.rulebase.attention import condition_sentence
+
+    before = {h.id: h for h in old.attention.hazards} if old.attention is not None else {}
+    after = {h.id: h for h in new.attention.hazards} if new.attention is not None else {}
+    lines = [Line(f"attention hazard {hid} REMOVED: {h.hazard}", True) for hid, h in before.items() if hid not in after]
+    lines += [Line(f"attention hazard {hid} added: {h.hazard}") for hid, h in after.items() if hid not in before]
+    for hid in (h for h in before if h in after):
+        was, now = condition_sentence(old, before[hid].above), condition_sentence(new, after[hid].above)
+        if was != now:
+            lines.append(Line(f"attention hazard {hid}: never listed below when {was} -> when {now}"))
+        lines += _fields(f"attention hazard {hid}", before[hid], after[hid], ("hazard", "controls"))
+    return lines
+
+
+def attention_changes(old, new) -> list:
+    """The clinic's attention list: levels added, removed or reordered, and each level's condition,
+    reason, title and order within it (its parameters are among the parameters changed)."""
+    from spinewise.rulebase.attention import condition_sentence
+
+    if old.attention is None or new.attention is None:
+        if old.attention is new.attention:
+            return []
+        return [Line("the clinic's attention list (attention.yaml) " + ("added" if old.attention is None else "REMOVED"),
+                     old.attention is not None)]
+    before = {level.code: level for level in old.attention.levels}
+    after = {level.code: level for level in new.attention.levels}
+    lines = [Line(f"attention level {code} removed (it was level {list(before).index(code) + 1})")
+             for code in before if code not in after]
+    lines += [Line(f"attention level {code} added as level {list(after).index(code) + 1}")
+              for code in after if code not in before]
+    kept_before, kept_after = [c for c in before if c in after], [c for c in after if c in before]
+    if kept_before != kept_after:
+        lines.append(Line(f"attention levels, most urgent first: {' > '.join(kept_before)} -> {' > '.join(kept_after)}"))
+    for code in kept_after:
+        was, now = condition_sentence(old, before[code].when), condition_sentence(new, after[code].when)
+        if was != now:
+            lines.append(Line(f"attention level {code}: when {was} -> when {now}"))
+        lines += _fields(f"attention level {code}", before[code], after[code], ("title", "reason", "order"))
+    return lines
 
 
 def _hazard_changes(old, new, before, after) -> list:
@@ -146,6 +190,7 @@ def content_changes(old, new) -> tuple:
     for code in (c for c in old_plan if c in new_plan):
         lines += _fields(f"plan item {code}", old_plan[code], new_plan[code],
                          ("title", "text", "phase", "conflicts_with", "supersedes", "steps", "doses"))
+    lines += attention_changes(old, new)
     lines += [Line(f"file {name} {how}") for name, how in _files(Path(old.directory), Path(new.directory))]
     return tuple(lines)
 

@@ -49,24 +49,44 @@ class TranslationItem:
 
 
 @dataclass(frozen=True)
+class AttentionItem:
+    """The clinic's attention list (attention.yaml), reviewed as one card (rulebase/attention.py)."""
+
+    id: str
+    file: str
+
+
+@dataclass(frozen=True)
 class Session:
     folder: Path
     rulebase: object
     reviewer: object
     key: object  # the Ed25519 private key
-    rules: tuple  # of Rule (in rule-base order), then of TranslationItem
+    rules: tuple  # of Rule (in rule-base order), then the AttentionItem and TranslationItems asked for
 
 
 def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphrase: str | None = None,
-                 translations=()) -> Session:
-    """Everything checked before a card is shown: the rule base, the reviewer, the key, the rules and
-    translations. Without --translation only rules are reviewed; with it and no --rule, only translations."""
+                 translations=(), attention: bool = False) -> Session:
+    """Everything checked before a card is shown: the rule base, the reviewer, the key, the rules,
+    the attention list and the translations. Without --translation or --attention only rules are
+    reviewed; with either and no --rule, only what they name."""
     folder = rules_folder(rules_dir)
     rulebase = load_rulebase(folder)
     reviewer, key = signer(rulebase, reviewer_name, key_file, passphrase)
-    items = _chosen_translations(folder, reviewer, translations)
-    rules = _chosen_rules(rulebase, rule_ids, reviewer.name) if rule_ids or not translations else ()
+    items = _chosen_attention(rulebase, attention) + _chosen_translations(folder, reviewer, translations)
+    rules = _chosen_rules(rulebase, rule_ids, reviewer.name) if rule_ids or not items else ()
     return Session(folder, rulebase, reviewer, key, rules + items)
+
+
+def _chosen_attention(rulebase, asked: bool) -> tuple:
+    from spinewise.rulebase.attention import CARD_ID
+    from spinewise.rulebase.load_attention import ATTENTION_FILE
+
+    if not asked:
+        return ()
+    if rulebase.attention is None:
+        raise ReviewError(f"this rule base has no attention list ({ATTENTION_FILE}) to review; nothing was recorded")
+    return (AttentionItem(CARD_ID, ATTENTION_FILE),)
 
 
 def _chosen_translations(folder, reviewer, langs) -> tuple:
@@ -90,10 +110,13 @@ def _chosen_translations(folder, reviewer, langs) -> tuple:
 
 def card_of(rulebase, item):
     """What the reviewer is shown and signs for a rule or a translation."""
+    from spinewise.rulebase.shown import attention_card
     from spinewise.rulebase.translations import translation_card
 
     if isinstance(item, TranslationItem):
         return translation_card(rulebase.directory, item.lang)
+    if isinstance(item, AttentionItem):
+        return attention_card(rulebase)
     return rule_card(rulebase, item)
 
 
@@ -190,11 +213,11 @@ def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
 def show_rule(session: Session, rule, number: int) -> str:
     """The review screen for one rule: every line of its card, and where it stands now."""
     card = card_of(session.rulebase, rule)
-    translation = isinstance(rule, TranslationItem)
+    what = {TranslationItem: "Translation", AttentionItem: "Attention list"}.get(type(rule), "Rule")
     standing = session.rulebase.rule_review(rule.id).words()
     return render("rules-review.txt.j2", "text", card=card, number=number, total=len(session.rules),
-                  standing=standing, what="Translation" if translation else "Rule",
-                  file=rule.file if translation else f"{Path(rule.file).name}:{rule.line}")
+                  standing=standing, what=what,
+                  file=rule.file if what != "Rule" else f"{Path(rule.file).name}:{rule.line}")
 
 
 def record(session: Session, rule, decision: str, note: str = "", bulk: bool = False, resolves: str = "") -> SignOff:
