@@ -595,17 +595,22 @@ def rules_check(directory, rules_dir):
     """
     from spinewise.review.verdict import check_and_keep
 
+    # The whole report goes to standard output (`rules check > check.txt` keeps it all): one row per
+    # problem, a blank line, then what was verified and the verdict; standard error is for a check
+    # that cannot run.
     problems, summary = check_and_keep(directory or rules_dir)
-    for line in summary:
-        click.echo(line, err=True)
     for problem in problems:
         prefix = "warning: " if problem.severity == "warning" else ""
-        click.echo(f"{problem.file}:{problem.line}: {prefix}{problem.message}")
+        click.echo(f"{problem.where}{prefix}{problem.message}")
+    if problems:
+        click.echo("")
+    for line in summary:
+        click.echo(line)
     errors = sum(1 for problem in problems if problem.severity == "error")
     if errors:
-        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
         sys.exit(1)
-    click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
+    click.echo(f"rule base is valid ({len(problems)} warning(s))")
 
 
 @rules.command("doc", short_help="Write the rulebook: every rule in plain words.")

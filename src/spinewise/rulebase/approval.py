@@ -74,9 +74,9 @@ def approval_problems(rulebase) -> list:
 
     file = str(Path(rulebase.directory) / APPROVAL_FILE)
     approval = rulebase.approval
-    if approval is None:
-        return [Problem(file, 1, "no clinic has approved this rule base for use (spinewise rules approve)",
-                        "warning")]
+    if approval is None:  # no file to point at: the row says where it would be
+        return [Problem("", 0, f"no clinic has approved this rule base for use: there is no {APPROVAL_FILE} in "
+                               f"{rulebase.directory} (spinewise rules approve)", "warning")]
     what = f"the approval by {approval.by} on {approval.date}"
     trust = rulebase.trust_file or "the trust file"
     messages = {
