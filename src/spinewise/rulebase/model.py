@@ -379,6 +379,7 @@ class Approval:
     sha256: str  # of every file of the rule folder but approval.yaml (digest.release_digest)
     signature: str
     line: int = 0
+    signoffs_head: str = ""  # the digest of the last sign-off record when it was approved ("" for none)
     # "valid", "void" (a file changed since), "bad_signature", "unlisted", "not_approver",
     # "key_not_valid", "untrusted" (no trust file was read)
     state: str = "valid"
