@@ -357,6 +357,9 @@ def test_rules_diff_models_check_ins(rules_copy):
     assert run.exit_code == 1
     assert "CHECK-INS WHOSE OUTCOME CHANGES" in run.stdout
     assert "!! check-ins: Stop hip thrusts and book a licensed practitioner ->" in run.stdout
+    # Each region is replayed in more than the quietest week: with a red flag at the same check-in the
+    # lifter still goes to the emergency department, but without the worsening-pain finding.
+    assert "   check-ins: Go to an emergency department now (other findings or plan): " in run.stdout
 
 
 # -- 8. a rule base that fails its checks gives no advice -------------------------------------

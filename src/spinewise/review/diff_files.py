@@ -7,8 +7,9 @@ guards nothing. Then what changed in the questions (labels, choices, when they a
 order of the dispositions and how they are shown, the plan items (phases, conflicts, texts),
 and any other file of the folder, byte for byte (catalogues, README, sign-off records). The
 check-ins are compared over every journal state: the check-in space is split until every
-check-in rule that differs is decided, and one check-in of each region where one fires is
-replayed through both rule bases (the rest of that check-in as a healthy week).
+check-in rule that differs is decided, and each region where one fires is replayed through
+both rule bases three ways (the rest of that check-in as the quietest week, the worst, and
+one between: PICKS).
 """
 
 from __future__ import annotations
@@ -255,13 +256,42 @@ def _files(old: Path, new: Path) -> list:
     return changes
 
 
+# Each region is replayed with the values the differing rules leave open set three ways: the
+# quietest week (the first class of each), the last class of each (the most pain, every sign
+# answered yes, the longest counters), and the middle one; so a change that shows only when
+# another rule fires too, or outranks it, is seen in the groups as well.
+PICKS = (0, -1, 1)
+
+
+def _region_changes(space, assignment, old_run, new_run) -> set:
+    """(disposition before, after) of each way of completing the region whose outcome differs."""
+    from spinewise.checkin.space import run_drawn
+
+    changes, tried = set(), set()
+    for pick in PICKS:
+        history, answers = space.complete(assignment, pick)
+        seen = repr((sorted(history.items()), sorted(answers.items())))
+        if seen in tried:
+            continue
+        tried.add(seen)
+        try:
+            before, _ = run_drawn(old_run, history, answers)
+            after, _ = run_drawn(new_run, history, answers)
+        except Exception:  # noqa: BLE001 - answers one of the two rule bases does not take
+            continue
+        other = tuple(before.finding_codes) != tuple(after.finding_codes) or \
+            [p.code for p in before.plan] != [p.code for p in after.plan]
+        if before.disposition != after.disposition or other:
+            changes.add((before.disposition, after.disposition))
+    return changes
+
+
 def checkin_changes(old, new, old_triage, new_triage) -> tuple:
     """Check-ins whose outcome differs between the two rule bases: every region of the check-in space
     (every journal state, analysis/checkin_search.py) where a check-in rule that differs decides
-    differently, one check-in of each replayed through both."""
+    differently, each replayed through both in three ways (PICKS)."""
     if old.checkin is None or new.checkin is None or new.checkin.roles is None or old.checkin.roles is None:
         return ()
-    from spinewise.checkin.space import run_drawn
     from spinewise.checkin.view import checkin_view
     from spinewise.engine.triage import Triage
     from spinewise.review.analysis.checkin_search import CheckinSpace, search
@@ -286,18 +316,8 @@ def checkin_changes(old, new, old_triage, new_triage) -> tuple:
     for assignment, truths in regions:
         if truths and not any(truths):
             continue  # no differing rule fires in either rule base here
-        history, answers = space.complete(assignment)
-        try:
-            before, _ = run_drawn(old_run, history, answers)
-            after, _ = run_drawn(new_run, history, answers)
-        except Exception:  # noqa: BLE001 - answers one of the two rule bases does not take
-            continue
-        other = tuple(before.finding_codes) != tuple(after.finding_codes) or \
-            [p.code for p in before.plan] != [p.code for p in after.plan]
-        if before.disposition == after.disposition and not other:
-            continue
-        key = (before.disposition, after.disposition)
-        counts[key] = counts.get(key, 0) + 1
+        for key in _region_changes(space, assignment, old_run, new_run):
+            counts[key] = counts.get(key, 0) + 1
     lines = []
     for (was, now), count in counts.items():
         lowers = _rank(new, now) > _rank(new, was)
