@@ -65,6 +65,8 @@ def test_until_signed_every_spanish_report_says_so_in_spanish_and_once_signed_it
     assert sign_spanish(folder, trust, "Ana Ruiz", ana, "--yes").exit_code == 0
     for fmt in ("text", "markdown", "html"):
         assert NOT_REVIEWED not in spanish_report(folder, trust, fmt), fmt
+    book = invoke("rules", "doc", folder, "--trust", trust).stdout
+    assert "> **Translation into `es`:** signed off by Ana Ruiz (physiotherapist, CGFE 28/1234) on " in book
     check = invoke("rules", "check", folder, "--trust", trust)
     assert check.exit_code == 0 and "translation" not in check.output
 

@@ -150,6 +150,7 @@ class Rulebook:
     problems: tuple  # of (severity, message) from static verification
     safety_case: tuple = ()  # of HazardView
     attention: AttentionView | None = None  # the clinic's attention list, when the rule base has one
+    translations: tuple = ()  # of (language, where its clinical review stands, in words)
 
 
 def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
@@ -184,7 +185,16 @@ def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
         problems=tuple((p.severity, f"{Path(p.file).name}:{p.line}: {p.message}") for p in verification.problems),
         safety_case=tuple(_hazard_view(proof, rulebase) for proof in proofs),
         attention=_attention_view(rulebase),
+        translations=_translation_reviews(rulebase),
     )
+
+
+def _translation_reviews(rulebase) -> tuple:
+    """Each translated language and where its sign-off stands (`rules review --translation LANG`)."""
+    from spinewise.rulebase.translations import card_id, languages
+
+    return tuple((lang, rulebase.rule_review(card_id(lang)).words("a message of its catalogues"))
+                 for lang in languages(rulebase.directory))
 
 
 def _attention_view(rulebase) -> AttentionView | None:
@@ -193,7 +203,7 @@ def _attention_view(rulebase) -> AttentionView | None:
 
     if rulebase.attention is None:
         return None
-    return AttentionView(attention_card(rulebase).lines, rulebase.rule_review(CARD_ID).words(),
+    return AttentionView(attention_card(rulebase).lines, rulebase.rule_review(CARD_ID).words("the list"),
                          Path(rulebase.attention.file).name or "attention.yaml")
 
 

@@ -398,7 +398,8 @@ class RuleReview:
     other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
     requests: tuple = ()  # of (reviewer described, date, note, digest) of the requests for changes still standing
 
-    def words(self) -> str:
+    def words(self, edited: str = "the rule or a text it shows") -> str:
+        """Where it stands in words; `edited`: what an edit that voided a sign-off changed."""
         if self.state == "changes_requested":
             asked = "; ".join(f"{who} on {date} asked: {note} (request {digest[:12]})"
                               for who, date, note, digest in self.requests)
@@ -407,7 +408,7 @@ class RuleReview:
             return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
         if self.state == "out_of_date":
             who, date = self.voided[-1]
-            return f"out of date: signed off by {who} on {date}, but the rule or a text it shows was edited since"
+            return f"out of date: signed off by {who} on {date}, but {edited} was edited since"
         return "not reviewed by a licensed clinician"
 
 
