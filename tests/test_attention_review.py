@@ -105,3 +105,10 @@ def test_an_attention_hazard_removed_leads_the_diff_with_two_marks_and_exit_1(ru
     assert run.exit_code == 1
     safety = run.stdout[run.stdout.index("SAFETY CASE"):]
     assert safety.splitlines()[1].startswith("!! attention hazard referred-lifter-listed-below REMOVED")
+
+
+def test_a_rule_cannot_take_the_name_the_attention_lists_sign_off_is_recorded_under(rules_copy):
+    edit(rules_copy / "10-red-flags.yaml", "  - id: rf-fever\n", "  - id: attention\n")
+    run = invoke("rules", "check", rules_copy)
+    assert run.exit_code == 1
+    assert "rule id 'attention' is reserved for the review of the attention list: give the rule another id" in run.stdout
