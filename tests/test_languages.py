@@ -78,7 +78,7 @@ def test_without_lang_the_locale_variables_choose(variables, expected):
 def test_rules_check_accepts_the_shipped_spanish_catalogues():
     run = check(RULES)
     assert run.exit_code == 0, run.output
-    assert "languages offered: en, es" in run.stderr
+    assert "languages offered: en, es" in run.stdout
 
 
 def _blank(po: Path, msgid_start: str, fuzzy: bool = False) -> int:

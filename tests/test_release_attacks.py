@@ -9,7 +9,7 @@ import os
 import pytest
 import yaml
 
-from conftest import EXAMPLES, check, edit, invoke
+from conftest import EXAMPLES, check, edit, invoke, line_of
 from trust_support import make_key, person, records, review, write_trust
 
 ANSWERS = EXAMPLES / "healthy_glutes_only.json"
@@ -186,6 +186,26 @@ def test_deleting_a_request_for_changes_is_an_error_naming_the_record_after_it(c
     assert assess(folder).exit_code == 2
 
 
+def test_deleting_the_last_record_after_an_approval_is_an_error_of_the_chain_itself(clinic):
+    folder, trust, keys = clinic
+    entries = _three_records(folder, trust, keys)
+    assert invoke("rules", "approve", folder, "--reviewer", "Ann Lee", "--key", keys["ann"]).exit_code == 0
+    signed = (folder / "signoffs.yaml").read_text()
+    _write_records(folder, entries[:2])  # the last record (Jane's sign-off of rf-night-pain) removed
+    run = check(folder)
+    assert run.exit_code == 1
+    approval = folder / "approval.yaml"
+    assert f"{approval}:{line_of(approval, 'signoffs_head:')}: the approval by Ann Lee on" in run.stdout
+    assert "which is no longer in signoffs.yaml: the last record(s) were removed or changed" in run.stdout
+    assert assess(folder).exit_code == 2
+    # records added after the approval only void it: the head it signed is still in the chain
+    (folder / "signoffs.yaml").write_text(signed)
+    sign(folder, trust, "bob", keys, "rf-night-pain")
+    again = check(folder)
+    assert again.exit_code == 0, again.stdout
+    assert "no longer in signoffs.yaml" not in again.stdout and "is void" in again.stdout
+
+
 def test_moving_a_request_above_an_approval_is_an_error(clinic):
     folder, trust, keys = clinic
     entries = _three_records(folder, trust, keys)
@@ -337,6 +357,9 @@ def test_rules_diff_models_check_ins(rules_copy):
     assert run.exit_code == 1
     assert "CHECK-INS WHOSE OUTCOME CHANGES" in run.stdout
     assert "!! check-ins: Stop hip thrusts and book a licensed practitioner ->" in run.stdout
+    # Each region is replayed in more than the quietest week: with a red flag at the same check-in the
+    # lifter still goes to the emergency department, but without the worsening-pain finding.
+    assert "   check-ins: Go to an emergency department now (other findings or plan): " in run.stdout
 
 
 # -- 8. a rule base that fails its checks gives no advice -------------------------------------

@@ -94,7 +94,7 @@ def test_a_rule_base_without_roles_is_one_problem_at_rulebase_yaml(rules_copy):
     run = check(rules_copy)
     assert run.exit_code == 1
     assert run.stdout.splitlines()[0] == f"{path}:3: rulebase.yaml is missing 'roles'"
-    assert len(run.stdout.splitlines()) == 1 and "1 error(s)" in run.stderr
+    assert len(run.stdout.split("\n\n")[0].splitlines()) == 1 and run.stdout.endswith("1 error(s), 0 warning(s)\n")
 
 
 def test_an_unknown_presentation_style_is_reported(rules_copy):

@@ -105,7 +105,7 @@ def test_every_row_has_the_file_line_message_shape(rules_copy):
     edit(rules_copy / "50-load.yaml", "operator: more_than", "operator: bigger")
     edit(rules_copy / "10-red-flags.yaml", "status: approved", "status: done")
     run = check(rules_copy)
-    rows = run.stdout.strip().splitlines()
+    rows = run.stdout.split("\n\n")[0].splitlines()  # the rows, then a blank line, then the summary
     assert len(rows) >= 2
     for row in rows:
         file, line, message = row.split(":", 2)
@@ -173,8 +173,9 @@ def test_a_yaml_syntax_error_gets_a_plain_hint(rules_copy):
     edit(path, "    title: Possible infection", "    title: Possible infection: fever")
     run = check(rules_copy)
     assert run.exit_code == 1
-    [row] = run.stdout.splitlines()
-    assert row.startswith(f"{path}:{line_of(path, 'Possible infection: fever')}: YAML syntax: ")
+    [row, blank, languages, verdict] = run.stdout.splitlines()
+    assert blank == "" and languages.startswith("languages offered: ") and row.startswith(f"{path}:{line_of(path, 'Possible infection: fever')}: YAML syntax: ")
+    assert verdict == "1 error(s), 0 warning(s)"
     assert "must be put in quotes" in row
 
 
@@ -195,7 +196,7 @@ def test_a_new_question_missing_from_the_baseline_is_one_problem_pointing_at_exa
     run = check(rules_copy)
     assert run.exit_code == 1
     baseline = rules_copy / "rulebase.yaml"
-    [row] = [line for line in run.stdout.splitlines() if "approval.yaml" not in line]
+    [row] = [line for line in run.stdout.splitlines() if line.startswith(str(rules_copy))]
     assert row.startswith(f"{baseline}:{line_of(baseline, 'example_baseline:')}: example_baseline has no answer to "
                           "pain_side, which ")
     assert "add a line `pain_side: ...` under example_baseline" in row and "one of middle, one_side" in row
@@ -211,3 +212,18 @@ def test_a_failing_rule_example_is_an_error_for_check(rules_copy):
     example = line_of(path, "pain_intensity: 6,")
     assert f"{path}:{example}: rule pain-severe #2 fails: disposition is consultation, expected corrective_program" \
         in run.stdout
+
+
+def test_the_whole_report_goes_to_standard_output_rows_then_what_was_verified_then_the_verdict(rules_copy):
+    edit(rules_copy / "10-red-flags.yaml", "      finding: night_pain", "      finding: nigth_pain")
+    broken = check(rules_copy)
+    assert broken.exit_code == 1 and broken.stderr == ""
+    lines = broken.stdout.splitlines()
+    assert "unknown finding 'nigth_pain'" in lines[0] and lines[-1] == "1 error(s), 0 warning(s)"
+    clean = check("rules")
+    assert clean.exit_code == 0 and clean.stderr == ""
+    lines = clean.stdout.splitlines()
+    assert lines[0].startswith("warning: no clinic has approved this rule base for use: there is no approval.yaml")
+    assert not lines[0].startswith("rules") and "approval.yaml:1" not in clean.stdout  # no file:line of a file that is not there
+    assert lines[1] == "" and lines[2].startswith("static verification: ")
+    assert lines[-1] == "rule base is valid (1 warning(s))"

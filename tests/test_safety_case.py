@@ -59,7 +59,7 @@ def test_the_shipped_rules_prove_every_hazard():
     run = check(RULES)
     assert run.exit_code == 0
     assert "safety case: 15 assessment hazard(s) proved over every answers set; 8 check-in hazard(s) proved over " \
-           "every check-in after every journal state" in run.stderr
+           "every check-in after every journal state" in run.stdout
 
 
 @pytest.mark.parametrize("rule_id, old, new, hazard", RED_FLAGS, ids=[flag[0] for flag in RED_FLAGS])
@@ -149,7 +149,7 @@ def test_a_checkin_rule_that_stops_escalating_worse_pain_fails_check_naming_a_ch
     result, values = replay(rules_copy, journal, answers)  # the lifter really is left on the program
     ranks = [d.code for d in load_rulebase(rules_copy).dispositions]
     assert values["pain_change"] >= 2 and ranks.index(result.disposition) > ranks.index("consultation")
-    assert "1 broken or unproved" in run.stderr
+    assert "1 broken or unproved" in run.stdout
 
 
 def test_a_load_step_up_after_a_week_with_back_symptoms_fails_check(rules_copy):

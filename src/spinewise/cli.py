@@ -595,17 +595,22 @@ def rules_check(directory, rules_dir):
     """
     from spinewise.review.verdict import check_and_keep
 
+    # The whole report goes to standard output (`rules check > check.txt` keeps it all): one row per
+    # problem, a blank line, then what was verified and the verdict; standard error is for a check
+    # that cannot run.
     problems, summary = check_and_keep(directory or rules_dir)
-    for line in summary:
-        click.echo(line, err=True)
     for problem in problems:
         prefix = "warning: " if problem.severity == "warning" else ""
-        click.echo(f"{problem.file}:{problem.line}: {prefix}{problem.message}")
+        click.echo(f"{problem.where}{prefix}{problem.message}")
+    if problems:
+        click.echo("")
+    for line in summary:
+        click.echo(line)
     errors = sum(1 for problem in problems if problem.severity == "error")
     if errors:
-        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)", err=True)
+        click.echo(f"{errors} error(s), {len(problems) - errors} warning(s)")
         sys.exit(1)
-    click.echo(f"rule base is valid ({len(problems)} warning(s))", err=True)
+    click.echo(f"rule base is valid ({len(problems)} warning(s))")
 
 
 @rules.command("doc", short_help="Write the rulebook: every rule in plain words.")
@@ -701,15 +706,22 @@ def rules_diff(folders, cases_path, fmt, rules_dir, include_draft):
 @click.option("--key", "key_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Your OpenSSH ed25519 private key (ssh-keygen -t ed25519 makes one).")
 @click.option("--rule", "rule_ids", multiple=True, metavar="ID", help="Review only this rule (repeatable).")
+@click.option("--translation", "translations", multiple=True, metavar="LANG",
+              help="Review the translation into LANG: every message of its catalogues with the translator's "
+                   "back-translation (repeatable; your trust-file entry must list LANG).")
+@click.option("--attention", "attention", is_flag=True,
+              help="Review the clinic's attention list (attention.yaml): its levels in order, conditions, reasons "
+                   "and hazards.")
 @click.option("--note", default="", metavar="TEXT", help="A note recorded with each decision.")
 @click.option("--yes", is_flag=True, help="Approve every rule shown without asking (the records say so: bulk).")
 @click.option("--resolves", "resolves", default="", metavar="DIGEST",
-              help="With one --rule: the request for changes this decision resolves (the start of its digest, as "
+              help="With one --rule or --translation: the request for changes this decision resolves (the start of its digest, as "
                    "the rulebook shows it).")
 @rules_option
 @lang_option
 @user_errors
-def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolves, rules_dir):
+def rules_review(directory, reviewer_name, key_file, rule_ids, translations, attention, note, yes, resolves,
+                 rules_dir):
     """Review rules one by one and sign each decision with your key: approve, request changes or skip.
 
     Without --rule it shows every rule in use you have not yet decided on as it is now.
@@ -720,18 +732,27 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, note, yes, resolv
     clinical sign-off. A request for changes must say what to change; it stands until you, or
     a later decision naming it (--resolves), resolve it.
 
+    A translation is reviewed the same way (--translation LANG): one card with every message
+    of the language's catalogues, its translation and the translator's back-translation,
+    signed by a clinician whose trust-file entry lists LANG; until then every report in LANG
+    says its translation has not been reviewed by a clinician. The clinic's attention list
+    (--attention) is one card too: its levels in order, their conditions, reasons and hazards.
+
     \b
     Examples:
         spinewise rules review rules/ --reviewer "Jane Doe" --key ~/.ssh/id_ed25519
         spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
+        spinewise rules review rules/ --reviewer "Ana Ruiz" --key key --translation es
     """
     from spinewise.review.signoff import record, show_rule, standing_request, start_review, summary
 
-    if resolves and len(rule_ids) != 1:
-        raise UserError("--resolves names a request for changes to one rule: give exactly one --rule with it")
+    if resolves and len(rule_ids) + len(translations) + attention != 1:
+        raise UserError("--resolves names a request for changes to one card: give exactly one --rule, --translation "
+                        "or --attention with it")
     session = _signing("review", key_file, lambda *passphrase: start_review(
-        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase))
-    resolved = standing_request(session, rule_ids[0], resolves).digest if resolves else ""
+        directory or rules_dir, reviewer_name, key_file, rule_ids, *passphrase, translations=translations,
+        attention=attention))
+    resolved = standing_request(session, session.rules[0].id, resolves).digest if resolves else ""
     decisions = []
     for number, rule in enumerate(session.rules, 1):
         click.echo(show_rule(session, rule, number))

@@ -38,8 +38,10 @@ def approve_release(rules_dir, name: str, key_file, note: str = "", passphrase: 
         more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
         raise ReviewError(f"a rule base with errors cannot be approved: {errors[0]}{more}; fix them first "
                           f"(spinewise rules check {folder}); nothing was recorded")
+    from spinewise.rulebase.signoff import chain_head
+
     approval = Approval(person.name, person.role, person.registration, today(), note.strip(),
-                        release_digest(folder), "")
+                        release_digest(folder), "", signoffs_head=chain_head(rulebase.signoffs))
     signature = base64.b64encode(key.sign(approval_bytes(approval))).decode("ascii")
     approval = Approval(**{**approval.__dict__, "signature": signature})
     _write(folder, approval)
@@ -48,7 +50,7 @@ def approve_release(rules_dir, name: str, key_file, note: str = "", passphrase: 
 
 def _write(folder: Path, approval: Approval) -> None:
     values = dict(zip(APPROVAL_KEYS, (approval.by, approval.role, approval.registration, approval.date,
-                                      approval.note, approval.sha256, approval.signature)))
+                                      approval.note, approval.sha256, approval.signoffs_head, approval.signature)))
     text = (HEADER + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items()))
     handle, temporary = tempfile.mkstemp(prefix=".approval.", suffix=".tmp", dir=folder)
     try:
@@ -64,5 +66,6 @@ def _write(folder: Path, approval: Approval) -> None:
 HEADER = """\
 # The release approval, written by `spinewise rules approve` (see README.md in this folder).
 # The signature covers the SHA-256 of every other file of this folder: any change to any
-# of them voids the approval until the clinical safety officer approves again.
+# of them voids the approval until the clinical safety officer approves again. It also covers
+# the digest of the last sign-off record (signoffs_head), so removing that record is an error.
 """

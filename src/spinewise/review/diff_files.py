@@ -7,8 +7,9 @@ guards nothing. Then what changed in the questions (labels, choices, when they a
 order of the dispositions and how they are shown, the plan items (phases, conflicts, texts),
 and any other file of the folder, byte for byte (catalogues, README, sign-off records). The
 check-ins are compared over every journal state: the check-in space is split until every
-check-in rule that differs is decided, and one check-in of each region where one fires is
-replayed through both rule bases (the rest of that check-in as a healthy week).
+check-in rule that differs is decided, and each region where one fires is replayed through
+both rule bases three ways (the rest of that check-in as the quietest week, the worst, and
+one between: PICKS).
 """
 
 from __future__ import annotations
@@ -40,7 +41,51 @@ def safety_changes(old, new) -> tuple:
             continue
         lines += _hazard_changes(old, new, hazard, new_hazards[hid])
     lines += [Line(f"hazard {hid} added: {h.hazard}") for hid, h in new_hazards.items() if hid not in old_hazards]
+    lines += _attention_hazard_changes(old, new)
     return tuple(sorted(lines, key=lambda line: not line.alarming))
+
+
+def _attention_hazard_changes(old, new) -> list:
+    """The attention list's hazards (attention.yaml): one removed is marked !!, like a hazard of safety.yaml."""
+    from spinewise.rulebase.attention import condition_sentence
+
+    before = {h.id: h for h in old.attention.hazards} if old.attention is not None else {}
+    after = {h.id: h for h in new.attention.hazards} if new.attention is not None else {}
+    lines = [Line(f"attention hazard {hid} REMOVED: {h.hazard}", True) for hid, h in before.items() if hid not in after]
+    lines += [Line(f"attention hazard {hid} added: {h.hazard}") for hid, h in after.items() if hid not in before]
+    for hid in (h for h in before if h in after):
+        was, now = condition_sentence(old, before[hid].above), condition_sentence(new, after[hid].above)
+        if was != now:
+            lines.append(Line(f"attention hazard {hid}: never listed below when {was} -> when {now}"))
+        lines += _fields(f"attention hazard {hid}", before[hid], after[hid], ("hazard", "controls"))
+    return lines
+
+
+def attention_changes(old, new) -> list:
+    """The clinic's attention list: levels added, removed or reordered, and each level's condition,
+    reason, title and order within it (its parameters are among the parameters changed)."""
+    from spinewise.rulebase.attention import condition_sentence
+
+    if old.attention is None or new.attention is None:
+        if old.attention is new.attention:
+            return []
+        return [Line("the clinic's attention list (attention.yaml) " + ("added" if old.attention is None else "REMOVED"),
+                     old.attention is not None)]
+    before = {level.code: level for level in old.attention.levels}
+    after = {level.code: level for level in new.attention.levels}
+    lines = [Line(f"attention level {code} removed (it was level {list(before).index(code) + 1})")
+             for code in before if code not in after]
+    lines += [Line(f"attention level {code} added as level {list(after).index(code) + 1}")
+              for code in after if code not in before]
+    kept_before, kept_after = [c for c in before if c in after], [c for c in after if c in before]
+    if kept_before != kept_after:
+        lines.append(Line(f"attention levels, most urgent first: {' > '.join(kept_before)} -> {' > '.join(kept_after)}"))
+    for code in kept_after:
+        was, now = condition_sentence(old, before[code].when), condition_sentence(new, after[code].when)
+        if was != now:
+            lines.append(Line(f"attention level {code}: when {was} -> when {now}"))
+        lines += _fields(f"attention level {code}", before[code], after[code], ("title", "reason", "order"))
+    return lines
 
 
 def _hazard_changes(old, new, before, after) -> list:
@@ -146,6 +191,7 @@ def content_changes(old, new) -> tuple:
     for code in (c for c in old_plan if c in new_plan):
         lines += _fields(f"plan item {code}", old_plan[code], new_plan[code],
                          ("title", "text", "phase", "conflicts_with", "supersedes", "steps", "doses"))
+    lines += attention_changes(old, new)
     lines += [Line(f"file {name} {how}") for name, how in _files(Path(old.directory), Path(new.directory))]
     return tuple(lines)
 
@@ -210,13 +256,42 @@ def _files(old: Path, new: Path) -> list:
     return changes
 
 
+# Each region is replayed with the values the differing rules leave open set three ways: the
+# quietest week (the first class of each), the last class of each (the most pain, every sign
+# answered yes, the longest counters), and the middle one; so a change that shows only when
+# another rule fires too, or outranks it, is seen in the groups as well.
+PICKS = (0, -1, 1)
+
+
+def _region_changes(space, assignment, old_run, new_run) -> set:
+    """(disposition before, after) of each way of completing the region whose outcome differs."""
+    from spinewise.checkin.space import run_drawn
+
+    changes, tried = set(), set()
+    for pick in PICKS:
+        history, answers = space.complete(assignment, pick)
+        seen = repr((sorted(history.items()), sorted(answers.items())))
+        if seen in tried:
+            continue
+        tried.add(seen)
+        try:
+            before, _ = run_drawn(old_run, history, answers)
+            after, _ = run_drawn(new_run, history, answers)
+        except Exception:  # noqa: BLE001 - answers one of the two rule bases does not take
+            continue
+        other = tuple(before.finding_codes) != tuple(after.finding_codes) or \
+            [p.code for p in before.plan] != [p.code for p in after.plan]
+        if before.disposition != after.disposition or other:
+            changes.add((before.disposition, after.disposition))
+    return changes
+
+
 def checkin_changes(old, new, old_triage, new_triage) -> tuple:
     """Check-ins whose outcome differs between the two rule bases: every region of the check-in space
     (every journal state, analysis/checkin_search.py) where a check-in rule that differs decides
-    differently, one check-in of each replayed through both."""
+    differently, each replayed through both in three ways (PICKS)."""
     if old.checkin is None or new.checkin is None or new.checkin.roles is None or old.checkin.roles is None:
         return ()
-    from spinewise.checkin.space import run_drawn
     from spinewise.checkin.view import checkin_view
     from spinewise.engine.triage import Triage
     from spinewise.review.analysis.checkin_search import CheckinSpace, search
@@ -241,18 +316,8 @@ def checkin_changes(old, new, old_triage, new_triage) -> tuple:
     for assignment, truths in regions:
         if truths and not any(truths):
             continue  # no differing rule fires in either rule base here
-        history, answers = space.complete(assignment)
-        try:
-            before, _ = run_drawn(old_run, history, answers)
-            after, _ = run_drawn(new_run, history, answers)
-        except Exception:  # noqa: BLE001 - answers one of the two rule bases does not take
-            continue
-        other = tuple(before.finding_codes) != tuple(after.finding_codes) or \
-            [p.code for p in before.plan] != [p.code for p in after.plan]
-        if before.disposition == after.disposition and not other:
-            continue
-        key = (before.disposition, after.disposition)
-        counts[key] = counts.get(key, 0) + 1
+        for key in _region_changes(space, assignment, old_run, new_run):
+            counts[key] = counts.get(key, 0) + 1
     lines = []
     for (was, now), count in counts.items():
         lowers = _rank(new, now) > _rank(new, was)

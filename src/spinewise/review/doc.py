@@ -120,6 +120,15 @@ class HazardView:
 
 
 @dataclass(frozen=True)
+class AttentionView:
+    """The clinic's attention list as the rulebook prints it: every line of its review card."""
+
+    lines: tuple  # of (label, text), as `rules review --attention` shows them
+    review: str  # where its clinical review stands, in words
+    where: str
+
+
+@dataclass(frozen=True)
 class Rulebook:
     name: str
     version: str
@@ -140,6 +149,8 @@ class Rulebook:
     verification: str  # how the answer space was covered
     problems: tuple  # of (severity, message) from static verification
     safety_case: tuple = ()  # of HazardView
+    attention: AttentionView | None = None  # the clinic's attention list, when the rule base has one
+    translations: tuple = ()  # of (language, where its clinical review stands, in words)
 
 
 def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
@@ -173,7 +184,27 @@ def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
         verification=verification.coverage,
         problems=tuple((p.severity, f"{Path(p.file).name}:{p.line}: {p.message}") for p in verification.problems),
         safety_case=tuple(_hazard_view(proof, rulebase) for proof in proofs),
+        attention=_attention_view(rulebase),
+        translations=_translation_reviews(rulebase),
     )
+
+
+def _translation_reviews(rulebase) -> tuple:
+    """Each translated language and where its sign-off stands (`rules review --translation LANG`)."""
+    from spinewise.rulebase.translations import card_id, languages
+
+    return tuple((lang, rulebase.rule_review(card_id(lang)).words("a message of its catalogues"))
+                 for lang in languages(rulebase.directory))
+
+
+def _attention_view(rulebase) -> AttentionView | None:
+    from spinewise.rulebase.attention import CARD_ID
+    from spinewise.rulebase.shown import attention_card
+
+    if rulebase.attention is None:
+        return None
+    return AttentionView(attention_card(rulebase).lines, rulebase.rule_review(CARD_ID).words("the list"),
+                         Path(rulebase.attention.file).name or "attention.yaml")
 
 
 def _hazard_view(proof, rulebase) -> HazardView:

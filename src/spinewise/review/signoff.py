@@ -40,20 +40,84 @@ class NeedPassphrase(SpinewiseError):
 
 
 @dataclass(frozen=True)
+class TranslationItem:
+    """A language's catalogues, reviewed as one card (rulebase/translations.py)."""
+
+    id: str  # "translation:<lang>"
+    lang: str
+    file: str  # where its messages are, for the review's heading
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """The clinic's attention list (attention.yaml), reviewed as one card (rulebase/attention.py)."""
+
+    id: str
+    file: str
+
+
+@dataclass(frozen=True)
 class Session:
     folder: Path
     rulebase: object
     reviewer: object
     key: object  # the Ed25519 private key
-    rules: tuple  # of Rule, in rule-base order
+    rules: tuple  # of Rule (in rule-base order), then the AttentionItem and TranslationItems asked for
 
 
-def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphrase: str | None = None) -> Session:
-    """Everything checked before a rule is shown: the rule base, the reviewer, the key, the rules."""
+def start_review(rules_dir, reviewer_name: str, key_file, rule_ids=(), passphrase: str | None = None,
+                 translations=(), attention: bool = False) -> Session:
+    """Everything checked before a card is shown: the rule base, the reviewer, the key, the rules,
+    the attention list and the translations. Without --translation or --attention only rules are
+    reviewed; with either and no --rule, only what they name."""
     folder = rules_folder(rules_dir)
     rulebase = load_rulebase(folder)
     reviewer, key = signer(rulebase, reviewer_name, key_file, passphrase)
-    return Session(folder, rulebase, reviewer, key, _chosen_rules(rulebase, rule_ids, reviewer.name))
+    items = _chosen_attention(rulebase, attention) + _chosen_translations(folder, reviewer, translations)
+    rules = _chosen_rules(rulebase, rule_ids, reviewer.name) if rule_ids or not items else ()
+    return Session(folder, rulebase, reviewer, key, rules + items)
+
+
+def _chosen_attention(rulebase, asked: bool) -> tuple:
+    from spinewise.rulebase.attention import CARD_ID
+    from spinewise.rulebase.load_attention import ATTENTION_FILE
+
+    if not asked:
+        return ()
+    if rulebase.attention is None:
+        raise ReviewError(f"this rule base has no attention list ({ATTENTION_FILE}) to review; nothing was recorded")
+    return (AttentionItem(CARD_ID, ATTENTION_FILE),)
+
+
+def _chosen_translations(folder, reviewer, langs) -> tuple:
+    """A card for each language asked for; refused when it has no catalogues or the reviewer does not read it."""
+    from spinewise.rulebase.translations import card_id, catalogue_files, languages
+
+    have = languages(folder)
+    items = []
+    for lang in dict.fromkeys(langs):
+        if lang not in have:
+            raise ReviewError(f"no translation {lang!r} to review (languages with catalogues: "
+                              f"{', '.join(have) or 'none'}); nothing was recorded")
+        if lang not in reviewer.languages:
+            raise ReviewError(f"{reviewer.name}'s entry in the trust file does not list the language {lang}: only a "
+                              f"person whose entry lists it (languages: [{lang}]) signs its translation; nothing "
+                              "was recorded")
+        files = ", ".join(str(path) for _, path in catalogue_files(lang, folder))
+        items.append(TranslationItem(card_id(lang), lang, files))
+    return tuple(items)
+
+
+def card_of(rulebase, item):
+    """What the reviewer is shown and signs for a rule or a translation."""
+    from spinewise.rulebase.shown import attention_card
+    from spinewise.rulebase.translations import translation_card
+
+    if isinstance(item, TranslationItem):
+        return translation_card(rulebase.directory, item.lang)
+    if isinstance(item, AttentionItem):
+        return attention_card(rulebase)
+    return rule_card(rulebase, item)
 
 
 def signer(rulebase, name: str, key_file, passphrase: str | None = None) -> tuple:
@@ -148,20 +212,23 @@ def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
 
 def show_rule(session: Session, rule, number: int) -> str:
     """The review screen for one rule: every line of its card, and where it stands now."""
-    card = rule_card(session.rulebase, rule)
+    card = card_of(session.rulebase, rule)
+    what = {TranslationItem: "Translation", AttentionItem: "Attention list"}.get(type(rule), "Rule")
+    standing = session.rulebase.rule_review(rule.id).words()
     return render("rules-review.txt.j2", "text", card=card, number=number, total=len(session.rules),
-                  standing=session.rulebase.rule_review(rule.id).words(), file=f"{Path(rule.file).name}:{rule.line}")
+                  standing=standing, what=what,
+                  file=rule.file if what != "Rule" else f"{Path(rule.file).name}:{rule.line}")
 
 
 def record(session: Session, rule, decision: str, note: str = "", bulk: bool = False, resolves: str = "") -> SignOff:
     """Sign a decision on the rule as shown now and add it to the chain in signoffs.yaml."""
     if decision == "request_changes" and not note.strip():
-        raise ReviewError(f"a request for changes to rule {rule.id} must say what should change; nothing was recorded")
+        raise ReviewError(f"a request for changes to {rule.id} must say what should change; nothing was recorded")
     from spinewise.rulebase.signoff import read_signoffs_file
 
     reviewer = session.reviewer
     entry = SignOff(rule.id, reviewer.name, reviewer.role, today(), decision, note.strip(),
-                    rule_card(session.rulebase, rule).sha256, "", registration=reviewer.registration, bulk=bulk,
+                    card_of(session.rulebase, rule).sha256, "", registration=reviewer.registration, bulk=bulk,
                     previous=chain_head(read_signoffs_file(session.folder)), resolves=resolves)
     signature = base64.b64encode(session.key.sign(signed_bytes(entry))).decode("ascii")
     entry = replace(entry, signature=signature)
@@ -180,7 +247,7 @@ def standing_request(session: Session, rule_id: str, digest_start: str):
     found = [s for s in review if s.digest.startswith(digest_start)]
     if len(digest_start) < 8 or len(found) != 1:
         ids = ", ".join(s.digest[:12] for s in review) or "none"
-        raise ReviewError(f"--resolves {digest_start!r} names no one request for changes to rule {rule_id} "
+        raise ReviewError(f"--resolves {digest_start!r} names no one request for changes to {rule_id} "
                           f"(its requests: {ids}; give at least 8 characters)")
     return found[0]
 

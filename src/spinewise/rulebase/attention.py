@@ -108,3 +108,52 @@ def placeholders(template: str) -> list[str]:
 def absent_facts(facts: dict) -> dict:
     """Facts with None values read as "not known" (no test matches them)."""
     return {key: (ABSENT if value is None else value) for key, value in facts.items()}
+
+
+class _FactsAsQuestions:
+    """The rule base as the condition language's `words` reads an attention condition: its facts are
+    the questions (a fact the attention list does not declare is the rule base's own question)."""
+
+    def __init__(self, rulebase):
+        self._rulebase = rulebase
+
+    def question(self, qid: str):
+        found = self._rulebase.attention.facts.get(qid)
+        return found if found is not None else self._rulebase.question(qid)
+
+    def __getattr__(self, name):
+        return getattr(self._rulebase, name)
+
+
+def condition_sentence(rulebase, condition) -> str:
+    """An attention condition in words, named conditions read through ("every lifter" for none)."""
+    from spinewise.rulebase.conditions import words
+
+    if condition is None:
+        return "every lifter"
+    return words(condition, _FactsAsQuestions(rulebase), expand=True).sentence()
+
+
+CARD_ID = "attention"  # the attention list's card, signed with `rules review --attention`
+
+
+def attention_lines(rulebase) -> tuple:
+    """Everything that decides who a clinic sees first and what it reads: the levels in order, each with
+    its condition, order and reason; the parameters they read; the dispositions' order and which
+    refer; the hazards. The card a reviewer signs, and what the rulebook prints."""
+    attention = rulebase.attention
+    lines = []
+    for number, level in enumerate(attention.levels, 1):
+        lines += [("Level", f"{number}. {level.title} ({level.code})"),
+                  ("When", condition_sentence(rulebase, level.when)),
+                  ("Order within", "most severe disposition first, then the earliest next check-in"
+                   if level.order == "severity" else "the earliest next check-in first"),
+                  ("Reason", level.reason)]
+    lines += [("Parameter", f"{p.name} = {p.value} ({' '.join(str(p.meaning).split())})") for p in attention.parameters]
+    lines.append(("Disposition order", " > ".join(d.code for d in rulebase.dispositions)))
+    lines.append(("Referrals", ", ".join(d.code for d in rulebase.dispositions if d.referral) or "none"))
+    for hazard in attention.hazards:
+        lines += [("Hazard", f"{hazard.id}: {hazard.hazard}"),
+                  ("Never listed below", condition_sentence(rulebase, hazard.above)),
+                  ("Controlled by", ", ".join(hazard.controls))]
+    return tuple(lines)

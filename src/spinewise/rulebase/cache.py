@@ -36,7 +36,7 @@ MAX_ENTRIES = 32
 _LOADER_SOURCES = ("conditions.py", "digest.py", "load.py", "load_checkin.py", "load_conditions.py", "load_fields.py", "load_roles.py",
                    "load_rules.py", "load_safety.py", "load_vocabulary.py", "model.py", "operators.py", "shown.py",
                    "signoff.py", "yamlsource.py", "trust.py", "approval.py", "names.py",
-                   "attention.py", "load_attention.py")
+                   "attention.py", "load_attention.py", "translations.py")
 # The classes a rule base is made of: the model's, the condition trees' (conditions.py) and the
 # clinic's attention levels (attention.py).
 _MODULES = {module.__name__: module for module in (model, conditions, attention)}

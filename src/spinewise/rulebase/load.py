@@ -30,6 +30,7 @@ from spinewise.rulebase.load_vocabulary import (
 )
 from spinewise.rulebase.model import RuleBase
 from spinewise.rulebase.shown import rule_hashes
+from spinewise.rulebase.translations import translation_hashes
 from spinewise.rulebase.digest import APPROVAL_FILE
 from spinewise.rulebase.signoff import REVIEWERS_FILE, SIGNOFFS_FILE, read_signoffs
 from spinewise.rulebase.strata import negation_problems
@@ -146,7 +147,8 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     # Until apply_trust checks them against the clinic's trust file, no record counts.
     signoffs = tuple(replace(record, state="broken_chain" if not record.chained else "untrusted")
                      for record in signoffs)
-    return replace(rulebase, rule_hashes=rule_hashes(rulebase), signoffs=signoffs)
+    # A translation is signed like a rule: its card (rulebase/translations.py) joins the rules' cards.
+    return replace(rulebase, rule_hashes={**rule_hashes(rulebase), **translation_hashes(folder)}, signoffs=signoffs)
 
 
 def _reviewers_decide_nothing(folder: Path, report: Reporter) -> None:

@@ -219,10 +219,19 @@ def _reviewer_role(node: Located, what: str, report: Reporter) -> str:
 
 
 def cross_checks(rules: list[Rule], parameters: list[Parameter], report: Reporter, checkin=None) -> None:
-    """Duplicate rule ids and parameters no rule uses, each reported in its own file."""
+    """Duplicate rule ids (and ids the review cards of the attention list and translations are signed
+    under) and parameters no rule uses, each reported in its own file."""
+    from spinewise.rulebase.attention import CARD_ID as RESERVED_CARD
+    from spinewise.rulebase.translations import PREFIX as RESERVED_PREFIX
+
     seen: dict = {}
     for rule in rules:
-        if rule.id in seen:
+        if rule.id == RESERVED_CARD or rule.id.startswith(RESERVED_PREFIX):
+            # the review cards of the attention list and of each translation are signed under these names
+            report.at(rule.file).error(rule.line, f"rule id {rule.id!r} is reserved for the review of "
+                                                  f"{'the attention list' if rule.id == RESERVED_CARD else 'a translation'}"
+                                                  ": give the rule another id")
+        elif rule.id in seen:
             report.at(rule.file).error(rule.line, f"duplicate rule id {rule.id!r} (first at {seen[rule.id]})")
         else:
             seen[rule.id] = f"{rule.file}:{rule.line}"

@@ -350,7 +350,8 @@ class SignOff:
     # rule or a text it shows changed since), "bad_signature", "unlisted" (the signer is not
     # in the clinic's trust file), "untrusted" (no trust file was read), "key_not_valid" (signed
     # outside the key's valid dates), "broken_chain" (a record before it was removed, moved
-    # or edited), "no_rule" (the rule id is gone).
+    # or edited), "no_rule" (the rule id is gone), "not_their_language" (a translation signed by
+    # someone whose trust-file entry does not list its language).
     state: str = "valid"
     licensed: bool = False  # signed by a licensed clinician
     registration: str = ""
@@ -378,6 +379,7 @@ class Approval:
     sha256: str  # of every file of the rule folder but approval.yaml (digest.release_digest)
     signature: str
     line: int = 0
+    signoffs_head: str = ""  # the digest of the last sign-off record when it was approved ("" for none)
     # "valid", "void" (a file changed since), "bad_signature", "unlisted", "not_approver",
     # "key_not_valid", "untrusted" (no trust file was read)
     state: str = "valid"
@@ -396,7 +398,8 @@ class RuleReview:
     other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
     requests: tuple = ()  # of (reviewer described, date, note, digest) of the requests for changes still standing
 
-    def words(self) -> str:
+    def words(self, edited: str = "the rule or a text it shows") -> str:
+        """Where it stands in words; `edited`: what an edit that voided a sign-off changed."""
         if self.state == "changes_requested":
             asked = "; ".join(f"{who} on {date} asked: {note} (request {digest[:12]})"
                               for who, date, note, digest in self.requests)
@@ -405,7 +408,7 @@ class RuleReview:
             return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
         if self.state == "out_of_date":
             who, date = self.voided[-1]
-            return f"out of date: signed off by {who} on {date}, but the rule or a text it shows was edited since"
+            return f"out of date: signed off by {who} on {date}, but {edited} was edited since"
         return "not reviewed by a licensed clinician"
 
 
@@ -601,7 +604,7 @@ class RuleBase:
     def _not_verified(self) -> str:
         """The signers of records that count for nothing, named as not verified."""
         unverified = list(dict.fromkeys(f"{s.reviewer} ({s.role})" for s in self.signoffs
-                                        if s.state not in ("valid", "out_of_date", "no_rule")))
+                                        if s.state not in ("valid", "out_of_date", "no_rule", "not_their_language")))
         if not unverified:
             return ""
         return (" Sign-offs in the rule folder that could not be verified against the clinic's trust file, "

@@ -78,8 +78,19 @@ def rule_card(rulebase, rule) -> RuleCard:
 
 
 def rule_hashes(rulebase) -> dict:
-    """Rule id -> the SHA-256 of its card, for every rule."""
-    return {rule.id: rule_card(rulebase, rule).sha256 for rule in (*rulebase.rules, *rulebase.checkin_rules)}
+    """Rule id -> the SHA-256 of its card, for every rule (and the clinic's attention list, when there is one)."""
+    hashes = {rule.id: rule_card(rulebase, rule).sha256 for rule in (*rulebase.rules, *rulebase.checkin_rules)}
+    if rulebase.attention is not None:
+        card = attention_card(rulebase)
+        hashes[card.rule_id] = card.sha256
+    return hashes
+
+
+def attention_card(rulebase) -> RuleCard:
+    """The clinic's attention list (attention.yaml) as one card: reviewed and signed like a rule."""
+    from spinewise.rulebase.attention import CARD_ID, attention_lines
+
+    return RuleCard(CARD_ID, attention_lines(rulebase))
 
 
 def _disposition_lines(rulebase, disposition) -> list:

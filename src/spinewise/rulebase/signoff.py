@@ -160,22 +160,52 @@ def check_signoffs(records, people, hashes: dict, trusted: bool) -> tuple:
             state = "no_rule"
         elif hashes[record.rule] != record.sha256:
             state = "out_of_date"
+        elif not _may_sign(signer, record.rule):
+            state = "not_their_language"
         else:
             state = "valid"
         checked.append(replace(record, state=state, licensed=bool(signer and signer.licensed)))
     return tuple(checked)
 
 
+def _may_sign(signer, card: str) -> bool:
+    """A translation is signed only by someone whose trust-file entry lists its language."""
+    from spinewise.rulebase.translations import card_language
+
+    lang = card_language(card)
+    return lang is None or lang in signer.languages
+
+
+def _stale(card: str, lang: str | None) -> str:
+    """Why a sign-off an edit voided no longer counts, and how to sign it again."""
+    from spinewise.rulebase.attention import CARD_ID as ATTENTION_CARD
+
+    if lang:
+        return (f"a message of its catalogues was edited since, so every report in {lang} says the translation has "
+                f"not been reviewed until a clinician who reads {lang} signs it again (spinewise rules review "
+                f"--translation {lang})")
+    if card == ATTENTION_CARD:
+        return ("attention.yaml, or the dispositions it reads, changed since, so it counts as not reviewed until a "
+                "clinician signs it again (spinewise rules review --attention)")
+    return (f"rule {card} or a text it shows was edited since, so it counts as not reviewed until a clinician signs "
+            f"it again (spinewise rules review --rule {card})")
+
+
 def signoff_problems(rulebase) -> list:
     """`rules check` rows for the sign-offs: errors for a broken chain, bad signatures and signers the
     trust file does not list, a warning for each sign-off an edit voided."""
+    from spinewise.rulebase.attention import CARD_ID as ATTENTION_CARD
+    from spinewise.rulebase.translations import card_language
     from spinewise.rulebase.yamlsource import Problem
 
     file = str(Path(rulebase.directory) / SIGNOFFS_FILE)
     trust = rulebase.trust_file or "the trust file"
     problems = []
     for place, record in enumerate(rulebase.signoffs):
-        what = f"sign-off of rule {record.rule} by {record.reviewer} on {record.date}"
+        lang = card_language(record.rule)
+        card = f"the {lang} translation" if lang else "the attention list" if record.rule == ATTENTION_CARD \
+            else f"rule {record.rule}"
+        what = f"sign-off of {card} by {record.reviewer} on {record.date}"
         signed_again = any(later.rule == record.rule and later.reviewer == record.reviewer and later.state == "valid"
                            for later in rulebase.signoffs[place + 1:])
         if record.state == "broken_chain":
@@ -193,13 +223,17 @@ def signoff_problems(rulebase) -> list:
         elif record.state == "key_not_valid":
             problems.append(Problem(file, record.line, f"{what}: signed on a date outside the valid dates of "
                                                        f"{record.reviewer}'s key in {trust}; it counts for nothing"))
+        elif record.state == "not_their_language":
+            problems.append(Problem(file, record.line, (
+                f"{what}: {record.reviewer}'s entry in {trust} does not list the language "
+                f"{lang} (languages: [...]), so this sign-off of a translation counts "
+                "for nothing"), "warning"))
         elif record.state == "no_rule":
             problems.append(Problem(file, record.line, f"{what}: there is no rule {record.rule} any more",
                                     "warning"))
         elif record.state == "out_of_date" and record.licensed and record.decision == "approve" and not signed_again:
-            problems.append(Problem(file, record.line, (
-                f"{what} is out of date: rule {record.rule} or a text it shows was edited since, so it counts as not "
-                f"reviewed until a clinician signs it again (spinewise rules review --rule {record.rule})"), "warning"))
+            problems.append(Problem(file, record.line, f"{what} is out of date: {_stale(record.rule, lang)}",
+                                    "warning"))
     if rulebase.signoffs and not rulebase.trust:
         problems.append(Problem(file, 1, (
             f"no trust file was read, so none of the {len(rulebase.signoffs)} sign-offs counts as clinical review "

@@ -60,7 +60,9 @@ def trust_path(rules_folder=None) -> Path | None:
 
 def trust_key(folder) -> str:
     """What every trust-dependent field of a rule base is worked out from: the trust file's place and
-    bytes and the digest of every file of the rule folder (the approval covers them all)."""
+    bytes, the digest of every file of the rule folder (the approval covers them all), and the
+    package's catalogues (a translation's sign-off covers them too)."""
+    from spinewise.i18n import PACKAGE_LOCALE
     from spinewise.rulebase.digest import release_digest
 
     path = trust_path(folder)
@@ -68,6 +70,8 @@ def trust_key(folder) -> str:
     if path is not None:
         digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes())
     digest.update(b"\0" + release_digest(folder).encode())
+    for po in sorted(PACKAGE_LOCALE.glob("*/LC_MESSAGES/*.po")):
+        digest.update(b"\0" + po.relative_to(PACKAGE_LOCALE).as_posix().encode() + b"\0" + po.read_bytes())
     return digest.hexdigest()
 
 

@@ -132,12 +132,14 @@ def level_name(rulebase, level: str) -> str:
 
 
 def translation_signed_off(rulebase, lang: str) -> bool:
-    """Whether a clinician signed off the rule folder's and the package's catalogues for `lang`.
+    """Whether a licensed clinician whose trust-file entry lists `lang` signed off the language's
+    catalogues (the package's and the rule folder's) as they are now, with no request for
+    changes standing (rulebase/translations.py: one card per language)."""
+    from spinewise.rulebase.translations import card_id
 
-    The hook for the signed catalogue review (issue 25's signed records in review/ and
-    rulebase/signoff.py): until that lands, no translation counts as reviewed, so every report
-    in a language other than English says so."""
-    return lang == "en"
+    if lang == "en":
+        return True
+    return rulebase is not None and rulebase.rule_review(card_id(lang)).state == "signed"
 
 
 # -- the rule base in the lifter's language -------------------------------------------------------

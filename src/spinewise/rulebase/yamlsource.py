@@ -23,7 +23,12 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.where}{self.message}"
+
+    @property
+    def where(self) -> str:
+        """"file:line: ", or "" for a problem about something absent (no file, no line to point at)."""
+        return f"{self.file}:{self.line}: " if self.file else ""
 
 
 class Located(dict):

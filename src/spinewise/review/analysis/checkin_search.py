@@ -121,12 +121,14 @@ class CheckinSpace:
                         return self._ready(dependency, assignment)
         return variable
 
-    def complete(self, assignment: dict) -> tuple[dict, dict]:
-        """(journal values, check-in answers) of one check-in in the region."""
+    def complete(self, assignment: dict, pick: int = 0) -> tuple[dict, dict]:
+        """(journal values, check-in answers) of one check-in in the region: each value not yet set is the
+        first of its classes (`pick` 0: the quietest week), or the one at `pick` (-1: the last)."""
         values = dict(assignment)
         for variable in self.variables:
             if variable.id not in values:
-                values[variable.id] = self.branches(variable, self.extend(values))[0][variable.id]
+                branches = self.branches(variable, self.extend(values))
+                values[variable.id] = branches[pick if -len(branches) <= pick < len(branches) else 0][variable.id]
         history = {v.id: values[v.id] for v in self.variables if v.history}
         answers = {v.id: values[v.id] for v in self.variables if not v.history and values[v.id] is not ABSENT}
         return history, answers
