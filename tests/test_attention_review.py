@@ -112,3 +112,17 @@ def test_a_rule_cannot_take_the_name_the_attention_lists_sign_off_is_recorded_un
     run = invoke("rules", "check", rules_copy)
     assert run.exit_code == 1
     assert "rule id 'attention' is reserved for the review of the attention list: give the rule another id" in run.stdout
+
+
+def test_a_review_of_the_rules_alone_names_the_attention_list_and_translations_still_to_review(clinician):
+    folder, trust, key = clinician
+    run = invoke("rules", "review", folder, "--trust", trust, "--reviewer", "Jane Doe", "--key", key,
+                 "--rule", "rf-saddle-numbness", "--yes")
+    assert run.exit_code == 0, run.output
+    assert "Reviewed apart from the rules: the attention list: --attention" in run.stderr
+    # rules_copy leaves the catalogues out, so no translation is named
+    assert "--translation" not in run.stderr
+
+    alone = invoke("rules", "review", folder, "--trust", trust, "--reviewer", "Jane Doe", "--key", key,
+                   "--attention", "--yes")
+    assert "Reviewed apart from the rules" not in alone.stderr

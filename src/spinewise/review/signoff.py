@@ -260,4 +260,16 @@ def summary(session: Session, decisions: list) -> str:
         "not a clinical sign-off")
     recorded = sum(1 for d in decisions if d != "skip")
     where = f"recorded in {session.folder / SIGNOFFS_FILE}" if recorded else "nothing recorded"
-    return f"{session.reviewer.name}: {said}; {where}{clinical}."
+    return f"{session.reviewer.name}: {said}; {where}{clinical}.{_also_to_sign(session)}"
+
+
+def _also_to_sign(session: Session) -> str:
+    """After a review of rules only: the other cards of the folder, which only their own flags show,
+    so a clinician who reviewed every rule does not take the folder for signed."""
+    from spinewise.rulebase.translations import languages
+
+    if any(isinstance(item, (AttentionItem, TranslationItem)) for item in session.rules):
+        return ""
+    others = ["the attention list: --attention"] if session.rulebase.attention is not None else []
+    others += [f"the translation into {lang}: --translation {lang}" for lang in languages(session.folder)]
+    return f" Reviewed apart from the rules: {'; '.join(others)}." if others else ""
