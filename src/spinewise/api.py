@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spinewise.answers import parse_answers_json
 from spinewise.engine import load_triage  # noqa: F401  (re-exported: the engine every command runs)
-from spinewise.errors import AnswersError
+from spinewise.errors import AnswersError, SpinewiseError
 
 
 def refuse_broken_rules(rules_dir=None) -> None:
@@ -237,6 +237,23 @@ def read_checkin_journal(journal_file):
     from spinewise.journal import read_journal
 
     return read_journal(journal_file)
+
+
+def checkin_day_and_journal(date_text: str | None, journal_file):
+    """The check-in's day and the journal, or one error naming every problem with them (a day after
+    today and a missing journal are both said, so one correction is enough)."""
+    problems, day, journal = [], None, None
+    try:
+        day = checkin_day(date_text)
+    except SpinewiseError as exc:
+        problems.append(str(exc))
+    try:
+        journal = read_checkin_journal(journal_file)
+    except SpinewiseError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise AnswersError("; and ".join(problems))
+    return day, journal
 
 
 def checkin_answers(answers: dict, source: str, rules_dir=None) -> dict:

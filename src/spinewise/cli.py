@@ -365,8 +365,7 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     api.refuse_broken_rules(rules_dir)
-    day = api.checkin_day(date_text)
-    journal = api.read_checkin_journal(journal_file)
+    day, journal = api.checkin_day_and_journal(date_text, journal_file)
     why_not = api.checkin_refusal(journal, day, rules_dir, include_draft)
     if why_not:
         raise UserError(why_not)

@@ -12,12 +12,10 @@ import datetime
 from dataclasses import dataclass
 
 from spinewise.journal import parse_date
-from babel.lists import format_list
-
 from spinewise.i18n import gettext as _
 from spinewise.i18n import language, ngettext
 from spinewise.report.dates import days_after, in_words, iso_in_words, short_day
-from spinewise.report.model import because_sentences, dose_words
+from spinewise.report.model import dose_words
 from spinewise.report.render import environment, render_report
 from spinewise.rulebase.words import in_language
 
@@ -131,27 +129,24 @@ def first_entry_view(journal, rulebase, disposition: str, day: datetime.date) ->
                        command=f"spinewise checkin --journal {journal.path}")
 
 
-CHANGES = {  # the change of a dose, as one sentence with its reason or without
-    "start": (lambda: _("Starts at %(dose)s, because %(reason)s."), lambda: _("Starts at %(dose)s.")),
-    "up": (lambda: _("Up to %(dose)s, because %(reason)s."), lambda: _("Up to %(dose)s.")),
-    "hold": (lambda: _("Stays at %(dose)s, because %(reason)s."), lambda: _("Stays at %(dose)s.")),
-    "down": (lambda: _("Back to %(dose)s, because %(reason)s."), lambda: _("Back to %(dose)s.")),
+CHANGES = {  # the change of a dose as one sentence, when the rule that made it tells no reason
+    "start": lambda: _("Starts at %(dose)s."),
+    "up": lambda: _("Up to %(dose)s."),
+    "hold": lambda: _("Stays at %(dose)s."),
+    "down": lambda: _("Back to %(dose)s."),
 }
 
 
 def _change(change, result, view, rules) -> ChangeView:
+    """The change of a dose or step in one sentence: the one the rule that made it tells the lifter
+    (its own reason, in the catalogue), else the change alone."""
     item = next(item for item in result.plan if item.code == change.code)
     rule = rules.get(change.rule_id)
-    # One reason: this week's answers the rule read, in the lifter's words (never a count or a name
-    # the rule base derived: those are for the practitioner part).
-    because = {qid: value for qid, value in change.because.items()
-               if qid in result.answers and (rule is None or qid in rule.questions)}
-    named = {condition.says for condition in view.conditions if condition.says}  # a rule's gate, not a reason
-    sentences = [s for s in dict.fromkeys(because_sentences(rule, because, view)) if s not in named]
-    with_reason, without = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])
     dose = dose_words(item.attributes, view)
-    said = with_reason() % {"dose": dose, "reason": format_list(sentences, locale=language())} if sentences \
-        else without() % {"dose": dose}
+    if rule is not None and rule.tells:
+        said = rule.tells.replace("{dose}", dose)
+    else:
+        said = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])() % {"dose": dose}
     return ChangeView(view.plan_item(change.code).title, said)
 
 

@@ -42,7 +42,7 @@ def environment() -> jinja2.Environment:
     # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                   npgettext=i18n.npgettext)
-    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
+    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped)
     env.globals.update(language=i18n.language)
     return env
 
@@ -61,6 +61,12 @@ def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool =
                                                 moved=checkin.moved and bool(keep)))
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt, checkin=checkin)
+
+
+def grouped(digest: str, size: int = 8) -> str:
+    """A long hex digest in groups of `size` ("0c23e351 052ba8e1 ..."), so that it wraps at a narrow
+    terminal like words and is read in chunks; the JSON result and the rulebook keep it whole."""
+    return " ".join(digest[start:start + size] for start in range(0, len(digest), size))
 
 
 def render_pdf(html: str) -> bytes:

@@ -1,0 +1,127 @@
+"""What a reading of the nine weeks found (issue 24, second reading): the report at the usual
+weight, a week with no pain, the tracker's week numbers, the practitioner part in Spanish, a
+source a lifter understands, the dose sentences and their reasons, the digest at 40 columns, and
+one error line naming every problem. Each test failed on the reports before this reading."""
+
+import re
+
+import pytest
+
+from conftest import RULES, TESTS, invoke
+from words_support import lifters_part, run_journey
+
+ARCHED = TESTS / "journeys" / "arched_lifter_back_to_usual_weight.json"
+
+
+@pytest.fixture(scope="module")
+def arched(tmp_path_factory):
+    return run_journey(ARCHED, tmp_path_factory.mktemp("arched"), "en", 80)
+
+
+@pytest.fixture(scope="module")
+def arched_es(tmp_path_factory):
+    return run_journey(ARCHED, tmp_path_factory.mktemp("arched_es"), "es", 80)
+
+
+@pytest.fixture(scope="module")
+def arched_40(tmp_path_factory):
+    return run_journey(ARCHED, tmp_path_factory.mktemp("arched_40"), "en", 40)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_at_the_usual_weight_the_report_says_so_not_on_the_way_back(arched):
+    usual = flat(lifters_part(arched.reports[8]))  # the first check-in at the usual weight
+    assert "Back at your usual weight" in usual
+    assert "one more check-in without back symptoms completes the program" in usual
+    assert "on the way back to your usual weights" not in usual
+
+
+def test_a_week_without_pain_is_not_told_that_rest_eases_the_pain(arched):
+    for report in arched.reports[1:]:
+        assert "rest or changing position eases your pain" not in flat(report)
+
+
+def test_no_pain_is_not_called_pain_getting_better(arched):
+    for number, (report, result) in enumerate(zip(arched.reports, arched.results)):
+        painless = result.get("answers", {}).get("back_pain") is False
+        if painless and number:
+            assert "The pain is getting better" not in lifters_part(report), f"entry {number}"
+    returned = flat(lifters_part(arched.reports[5]))  # symptoms returned on the load, no pain
+    assert "Back symptoms came back with the load" in returned
+    assert "The pain is getting better" not in returned and "No back pain this week" in returned
+
+
+def test_the_tracker_counts_the_programs_weeks(arched):
+    first = re.findall(r"^Week (\d), starting", arched.reports[0], re.M)
+    after_two = re.findall(r"^Week (\d), starting", arched.reports[3], re.M)  # 2 weeks counted
+    assert first == ["1", "2", "3", "4"]
+    assert after_two[0] == "3" and after_two == ["3", "4"]
+
+
+def test_the_dead_bug_levels_are_named_in_one_order_in_every_report(arched, arched_es):
+    for run in (arched, arched_es):
+        orders = {m for report in run.reports for m in re.findall(r"\(([^()]*(?:regress|regresi)[^()]*)\)",
+                                                                      flat(report)) if "," in m}
+        assert len(orders) == 1, orders
+
+
+def test_a_dose_is_a_whole_sentence_with_reps(arched):
+    first = flat(arched.reports[0])
+    assert "build up to 3 sets of 15 reps." in first
+    assert "build up to 3 sets of 10 reps." in first
+
+
+def test_a_dose_change_gives_the_rules_own_reason_once(arched, arched_es):
+    week1 = flat(lifters_part(arched.reports[1]))
+    assert "Up to 3 sets of 10 reps (advanced level), because every dead-bug rep kept your back down." in week1
+    assert ("Stays at 2 sets of 10 reps until a week that counts with the thumb distance unchanged and nothing "
+            "felt in your lower back.") in week1
+    spanish = flat(lifters_part(arched_es.reports[1]))
+    assert "Dead bug: Sube a 3 series" in spanish
+    assert not re.search(r": [^.]*: ", spanish.split("Qué ha cambiado")[1].split("Próxima")[0].replace(" - ", "\n")
+                         .splitlines()[1]), "one colon after the exercise"
+    assert "Se mantiene:" not in spanish and "dejaron" not in flat(arched_es.reports[0])
+
+
+def test_a_rule_that_moves_a_dose_without_its_own_reason_is_refused(tmp_path):
+    import shutil
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder, ignore=shutil.ignore_patterns("locale"))
+    path = folder / "70-checkin.yaml"
+    text = path.read_text()
+    path.write_text(text.replace('    tells: "Up to {dose}, because every dead-bug rep kept your back down."\n', "", 1))
+    run = invoke("rules", "check", folder)
+    assert run.exit_code != 0
+    assert re.search(r"70-checkin\.yaml:\d+: rule ci-db-up-sets moves dead_bug up but has no 'tells'", run.stdout + run.stderr)
+
+
+def test_the_spanish_practitioner_part_is_spanish(arched_es):
+    report = arched_es.reports[8]
+    practitioner = flat(report[report.index("PARA TU PROFESIONAL SANITARIO"):])
+    assert "Ninguna clínica ha aprobado el uso de esta base de reglas." in practitioner
+    assert "No clinic" not in practitioner and "trust file" not in practitioner
+    assert "Cómo quitar el dolor lumbar que provocan los hip thrusts" in practitioner
+
+
+def test_the_sources_say_a_spinewise_choice_in_words_a_lifter_understands(arched):
+    last = flat(arched.reports[-1])
+    assert "clinical-knowledge.md" not in last
+    assert "spinewise's own suggestion, not from the article" in last
+
+
+def test_the_digest_fits_forty_columns_in_groups(arched_40, rulebase):
+    for report in arched_40.reports:
+        wide = [line for line in report.splitlines() if len(line) > 40 and "/" not in line]
+        assert wide == [], "only a path may be wider than the terminal"
+        digest = rulebase.content_hash
+        assert " ".join(digest[i:i + 8] for i in range(0, 64, 8)) in flat(report)
+
+
+def test_a_future_date_without_a_journal_names_both_problems(tmp_path):
+    run = invoke("checkin", "--journal", tmp_path / "none.json", "--date", "2999-01-01", "--format", "json")
+    assert run.exit_code == 2 and len(run.stderr.strip().splitlines()) == 1
+    assert "2999-01-01 is after today" in run.stderr and "there is no journal at" in run.stderr
