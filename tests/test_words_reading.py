@@ -125,3 +125,44 @@ def test_a_future_date_without_a_journal_names_both_problems(tmp_path):
     run = invoke("checkin", "--journal", tmp_path / "none.json", "--date", "2999-01-01", "--format", "json")
     assert run.exit_code == 2 and len(run.stderr.strip().splitlines()) == 1
     assert "2999-01-01 is after today" in run.stderr and "there is no journal at" in run.stderr
+
+
+def _spanish_client():
+    from spinewise.web import create_app
+
+    return create_app(RULES, secret="x" * 32).test_client()
+
+
+SPANISH = {"Accept-Language": "es"}
+
+
+def test_a_spanish_form_error_is_spanish():
+    client = _spanish_client()
+    client.get("/", headers=SPANISH)
+    page = client.post("/start", headers=SPANISH, follow_redirects=True).get_data(as_text=True)
+    question = re.search(r'<input type="hidden" name="question" value="([^"]+)">', page).group(1)
+    refused = client.post("/answer", data={"question": question}, headers=SPANISH,
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Elige sí o no" in refused and "Select yes or no" not in refused
+
+
+def test_spanish_check_in_errors_and_state_pages_are_spanish():
+    client = _spanish_client()
+    missing = client.get("/checkin/nowhere", headers=SPANISH).get_data(as_text=True)
+    assert "No hay ninguna página en esta dirección" in missing and "Your journal file" not in missing
+    assert "Sube tu diario para hacer la revisión semanal" in missing
+    no_file = client.post("/checkin/start", data={"date": ""}, headers=SPANISH,
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Elige el archivo de diario que vas a subir" in no_file and "Choose your journal" not in no_file
+
+
+def test_the_drawings_speak_the_reports_language():
+    from spinewise import api
+    from spinewise.i18n import using
+
+    answers = __import__("json").loads(ARCHED.read_text())["first"]
+    with using("es"):
+        page = api.render(api.assess(answers, RULES), "html", RULES)
+    assert "Dead bug, nivel avanzado. Tumbado boca arriba" in page
+    assert "Zona lumbar pegada al suelo" in page and "Lower back pressed to the floor" not in page
+    assert "Hip thrust with a neutral spine: body level" not in page

@@ -42,7 +42,7 @@ def environment() -> jinja2.Environment:
     # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                   npgettext=i18n.npgettext)
-    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped)
+    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped, drawing_words=drawing_words)
     env.globals.update(language=i18n.language)
     return env
 
@@ -61,6 +61,14 @@ def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool =
                                                 moved=checkin.moved and bool(keep)))
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt, checkin=checkin)
+
+
+def drawing_words(svg) -> Markup:
+    """A drawing (SVG markup, included from templates/drawings) with its title and description in
+    the language in use."""
+    from spinewise.i18n.drawings import in_language
+
+    return Markup(in_language(str(svg), i18n.gettext))
 
 
 def grouped(digest: str, size: int = 8) -> str:
