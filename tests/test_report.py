@@ -117,7 +117,7 @@ def test_corrective_program_has_a_weekly_tracker_of_pain_back_level_and_notes(tm
     tracker = html[html.index('<section class="tracker">'):]
     weeks = re.findall(r'<tr><td class="n">(\d)</td><td class="week">([^<]+)</td>', tracker)
     assert [week for week, _ in weeks] == ["1", "2", "3", "4"]
-    assert [day for _, day in weeks] == ["Tuesday 24 November 2026", "Tuesday 1 December 2026",
+    assert [day.replace("\u00a0", " ") for _, day in weeks] == ["Tuesday 24 November 2026", "Tuesday 1 December 2026",
                                          "Tuesday 8 December 2026", "Tuesday 15 December 2026"]
     for heading in ("Worst pain (0-10)", "Felt in the back?", "Dead-bug level", "Notes"):
         assert f">{heading}</th>" in tracker

@@ -166,3 +166,47 @@ def test_the_drawings_speak_the_reports_language():
     assert "Dead bug, nivel avanzado. Tumbado boca arriba" in page
     assert "Zona lumbar pegada al suelo" in page and "Lower back pressed to the floor" not in page
     assert "Hip thrust with a neutral spine: body level" not in page
+
+
+@pytest.mark.parametrize("renderer", ["weasyprint", "chromium"])
+def test_the_spanish_tracker_prints_whole_on_the_page(renderer, tmp_path):
+    """Spanish level names and dates are longer: the tracker's last columns (levels, notes) were cut
+    off at the page's edge. Every level of every week and the notes column are printed."""
+    import shutil
+    import subprocess
+
+    answers = tmp_path / "first.json"
+    answers.write_text(__import__("json").dumps(__import__("json").loads(ARCHED.read_text())["first"]))
+    pdf = tmp_path / "report.pdf"
+    if renderer == "weasyprint":
+        run = invoke("assess", "--answers", answers, "--lang", "es", "--format", "pdf", "--output", pdf)
+        if run.exit_code != 0:
+            pytest.skip(f"no PDF renderer here: {run.stderr}")
+    else:
+        from test_report_browser import BROWSER, chromium_pdf
+
+        if not shutil.which(BROWSER):
+            pytest.skip("no Chromium here")
+        html = tmp_path / "report.html"
+        assert invoke("assess", "--answers", answers, "--lang", "es", "--output", html).exit_code == 0
+        chromium_pdf(html, pdf, tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    tracker = text[text.index("REGISTRO SEMANAL"):text.index("PARA TU PROFESIONAL SANITARIO")]
+    assert "Notas" in tracker
+    for level in ("regresión", "principiante", "avanzado"):
+        assert tracker.count(f"☐ {level}") == 4, level
+
+
+def test_journal_show_names_each_finding_as_that_week_said_it(arched):
+    weeks = arched.journal.split("\n\n")
+    painless = next(block for block in weeks if "30 November 2026" in block)
+    assert "No back pain this week" in painless and "The pain is getting better" not in painless
+    usual = next(block for block in weeks if "28 December 2026" in block)
+    assert "Back at your usual weight" in usual and "Bringing load back" not in usual
+
+
+def test_the_pain_chart_in_words_keeps_each_day_with_its_month(tmp_path):
+    run = run_journey(ARCHED, tmp_path, "es", 80, fmt="html")
+    last = run.reports[-1]
+    caption = re.search(r"Peor dolor \(de 0 a 10\) en cada entrada: [^<]*", last).group(0)
+    assert not re.search(r"\b\d{1,2} (nov|dic|ene)\b", caption), caption

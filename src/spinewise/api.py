@@ -205,6 +205,7 @@ def _line_writer(sink):
 
 def checkin_day(date_text: str | None):
     """The day a check-in describes: --date YYYY-MM-DD, else today (or SOURCE_DATE_EPOCH's day)."""
+    from spinewise.i18n import day_in_words
     from spinewise.journal import parse_date
     from spinewise.report.dates import report_day
 
@@ -215,8 +216,8 @@ def checkin_day(date_text: str | None):
         raise AnswersError(f"--date {date_text!r} is not a date; give it as YYYY-MM-DD, e.g. --date 2026-12-01")
     today = report_day()
     if day > today:
-        raise AnswersError(f"--date {date_text} is after today ({today.isoformat()}); an entry records a day that "
-                           f"has happened: give today or an earlier day")
+        raise AnswersError(f"--date {date_text} is after today ({day_in_words(today)}); an entry records a day "
+                           f"that has happened: give today or an earlier day")
     return day
 
 

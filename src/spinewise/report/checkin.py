@@ -17,6 +17,7 @@ from spinewise.i18n import language, ngettext
 from spinewise.report.dates import days_after, in_words, iso_in_words, short_day
 from spinewise.report.model import dose_words
 from spinewise.report.render import environment, render_report
+from spinewise.rulebase.model import worded
 from spinewise.rulebase.words import in_language
 
 CHART = {"width": 320, "height": 130, "left": 28, "right": 18, "top": 10, "bottom": 24}
@@ -178,7 +179,8 @@ def pain_chart(journal, roles) -> PainChart | None:
     row = ", ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
                     for point in points)
     alternative = _("Worst pain (0 to 10) at each entry: %(entries)s.") % {
-        "entries": "; ".join(_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain} for point in points)}
+        "entries": "; ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
+                             for point in points)}
     return PainChart(points, row, alternative, " ".join(f"{p.x},{p.y}" for p in points), c["width"], c["height"],
                      tuple((value, round(c["top"] + span_y * (10 - value) / 10, 1)) for value in (0, 5, 10)))
 
@@ -224,7 +226,8 @@ def journal_view(journal, rulebase) -> JournalView:
             date=iso_in_words(entry["date"]), kind=_("First assessment") if entry["kind"] == "assessment" else _("Check-in"),
             outcome=_outcome(rulebase, result["disposition"]), pain=pain if isinstance(pain, int) else 0,
             weeks="" if checkin.get("weeks_counted") in (None, said) else str(checkin["weeks_counted"]), doses=doses,
-            findings=tuple(_finding_title(rulebase, f["code"]) for f in result.get("findings", [])),
+            findings=tuple(dict.fromkeys(_finding_title(rulebase, f["code"], entry["answers"], _facts(result))
+                                         for f in result.get("findings", []))),
         ))
         said = checkin.get("weeks_counted", said)
     return JournalView(str(journal.path), tuple(entries), pain_chart(journal, roles) if roles else None)
@@ -244,9 +247,16 @@ def _outcome(rulebase, code: str) -> str:
         return code.replace("_", " ")
 
 
-def _finding_title(rulebase, code: str) -> str:
+def _facts(result: dict) -> frozenset:
+    """The conclusions of a stored result, as the rule base's `instead` conditions read them."""
+    return frozenset([("finding", f["code"]) for f in result.get("findings", [])]
+                     + [("plan", p["code"]) for p in result.get("plan", [])])
+
+
+def _finding_title(rulebase, code: str, answers: dict, facts: frozenset) -> str:
+    """A finding's title as that entry's lifter read it (its `instead` title when one held)."""
     try:
-        return rulebase.finding(code).title
+        return worded(rulebase.finding(code), "title", answers, facts)
     except KeyError:
         return code.replace("_", " ")
 

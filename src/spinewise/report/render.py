@@ -42,7 +42,8 @@ def environment() -> jinja2.Environment:
     # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                   npgettext=i18n.npgettext)
-    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped, drawing_words=drawing_words)
+    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped, drawing_words=drawing_words,
+                       date_cell=date_cell)
     env.globals.update(language=i18n.language)
     return env
 
@@ -69,6 +70,12 @@ def drawing_words(svg) -> Markup:
     from spinewise.i18n.drawings import in_language
 
     return Markup(in_language(str(svg), i18n.gettext))
+
+
+def date_cell(day: str) -> str:
+    """A date in words for a narrow table cell: it may break only after a comma ("domingo,"), so the
+    day never leaves its month ("6 de diciembre de 2026" stays whole)."""
+    return re.sub(r"(?<!,) ", "\u00a0", day)
 
 
 def grouped(digest: str, size: int = 8) -> str:
