@@ -210,3 +210,10 @@ def test_the_pain_chart_in_words_keeps_each_day_with_its_month(tmp_path):
     last = run.reports[-1]
     caption = re.search(r"Peor dolor \(de 0 a 10\) en cada entrada: [^<]*", last).group(0)
     assert not re.search(r"\b\d{1,2} (nov|dic|ene)\b", caption), caption
+
+
+def test_a_future_date_without_a_journal_is_said_in_spanish(tmp_path):
+    run = invoke("checkin", "--journal", tmp_path / "none.json", "--date", "2999-01-01", "--lang", "es")
+    assert run.exit_code == 2 and len(run.stderr.strip().splitlines()) == 1
+    assert "es posterior a hoy" in run.stderr and "no hay ningún diario en" in run.stderr
+    assert "after today" not in run.stderr

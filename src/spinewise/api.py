@@ -205,7 +205,7 @@ def _line_writer(sink):
 
 def checkin_day(date_text: str | None):
     """The day a check-in describes: --date YYYY-MM-DD, else today (or SOURCE_DATE_EPOCH's day)."""
-    from spinewise.i18n import day_in_words
+    from spinewise.i18n import day_in_words, gettext
     from spinewise.journal import parse_date
     from spinewise.report.dates import report_day
 
@@ -216,8 +216,9 @@ def checkin_day(date_text: str | None):
         raise AnswersError(f"--date {date_text!r} is not a date; give it as YYYY-MM-DD, e.g. --date 2026-12-01")
     today = report_day()
     if day > today:
-        raise AnswersError(f"--date {date_text} is after today ({day_in_words(today)}); an entry records a day "
-                           f"that has happened: give today or an earlier day")
+        raise AnswersError(gettext("--date %(date)s is after today (%(today)s); an entry records a day that has "
+                                   "happened: give today or an earlier day") % {"date": date_text,
+                                                                                 "today": day_in_words(today)})
     return day
 
 
@@ -253,7 +254,11 @@ def checkin_day_and_journal(date_text: str | None, journal_file):
     except SpinewiseError as exc:
         problems.append(str(exc))
     if problems:
-        raise AnswersError("; and ".join(problems))
+        from spinewise.i18n import gettext
+
+        # Translators: joins two problems with the check-in's day and journal into one error line
+        raise AnswersError(gettext("%(first)s; and %(second)s") % {"first": problems[0], "second": problems[1]}
+                           if len(problems) == 2 else problems[0])
     return day, journal
 
 
