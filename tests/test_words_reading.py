@@ -217,3 +217,10 @@ def test_a_future_date_without_a_journal_is_said_in_spanish(tmp_path):
     assert run.exit_code == 2 and len(run.stderr.strip().splitlines()) == 1
     assert "es posterior a hoy" in run.stderr and "no hay ningún diario en" in run.stderr
     assert "after today" not in run.stderr
+
+
+def test_a_journals_first_report_names_the_check_in_not_answering_again(arched, arched_es):
+    first = flat(arched.reports[0])
+    assert "answer these questions again on" not in first
+    assert "Check again: at your first weekly check-in on Monday 9 November 2026" in first
+    assert "en tu primera revisión semanal, el lunes, 9 de noviembre de 2026" in flat(arched_es.reports[0])
