@@ -224,3 +224,33 @@ def test_a_journals_first_report_names_the_check_in_not_answering_again(arched, 
     assert "answer these questions again on" not in first
     assert "Check again: at your first weekly check-in on Monday 9 November 2026" in first
     assert "en tu primera revisión semanal, el lunes, 9 de noviembre de 2026" in flat(arched_es.reports[0])
+
+
+@pytest.mark.parametrize("lang, notes", [("en", "Notes"), ("es", "Notas")])
+@pytest.mark.parametrize("renderer", ["weasyprint", "chromium"])
+def test_the_trackers_last_column_is_inside_the_page(lang, notes, renderer, tmp_path):
+    """The reading found the tracker's Notes column cut by the page's right edge (the headings did not
+    wrap): its heading ends inside the right margin, in both languages and both renderers."""
+    import json
+    import shutil
+    import subprocess
+
+    answers = tmp_path / "first.json"
+    answers.write_text(json.dumps(json.loads(ARCHED.read_text())["first"]))
+    pdf = tmp_path / "report.pdf"
+    if renderer == "weasyprint":
+        run = invoke("assess", "--answers", answers, "--lang", lang, "--format", "pdf", "--output", pdf)
+        if run.exit_code != 0:
+            pytest.skip(f"no PDF renderer here: {run.stderr}")
+    else:
+        from test_report_browser import BROWSER, chromium_pdf
+
+        if not shutil.which(BROWSER):
+            pytest.skip("no Chromium here")
+        html = tmp_path / "report.html"
+        assert invoke("assess", "--answers", answers, "--lang", lang, "--output", html).exit_code == 0
+        chromium_pdf(html, pdf, tmp_path)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    ends = [float(x) for x in re.findall(rf'xMax="([\d.]+)" yMax="[\d.]+">{notes}</word>', boxes)]
+    assert ends and max(ends) <= width - 20, f"{notes} ends at {max(ends or [0]):.0f} of {width:.0f} pt"
