@@ -254,3 +254,35 @@ def test_the_trackers_last_column_is_inside_the_page(lang, notes, renderer, tmp_
     width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
     ends = [float(x) for x in re.findall(rf'xMax="([\d.]+)" yMax="[\d.]+">{notes}</word>', boxes)]
     assert ends and max(ends) <= width - 20, f"{notes} ends at {max(ends or [0]):.0f} of {width:.0f} pt"
+
+
+def test_an_approved_rule_base_is_said_approved_in_spanish_in_both_parts(tmp_path):
+    """The approval sentence appended to the lifter's part was English on a Spanish report."""
+    import json
+    import os
+    import shutil
+
+    from trust_support import make_key, person, write_trust
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)  # with its catalogues: Spanish stays offered
+    key = make_key(tmp_path / "ann")
+    trust = write_trust(tmp_path / "trust.yaml", person("Ann Lee", "doctor", key, "GMC 1111111", approves=True))
+    before = os.environ.get("SPINEWISE_TRUST")
+    os.environ["SPINEWISE_TRUST"] = str(trust)
+    try:
+        assert invoke("rules", "approve", folder, "--reviewer", "Ann Lee", "--key", key).exit_code == 0
+        answers = tmp_path / "first.json"
+        answers.write_text(json.dumps(json.loads(ARCHED.read_text())["first"]))
+        run = invoke("assess", "--answers", answers, "--rules", folder, "--lang", "es", "--format", "text")
+    finally:
+        if before is None:
+            os.environ.pop("SPINEWISE_TRUST", None)
+        else:
+            os.environ["SPINEWISE_TRUST"] = before
+    assert run.exit_code == 0, run.stderr
+    text = flat(run.stdout)
+    assert "approved this rule base" not in text
+    assert text.count("Ann Lee (doctor, GMC 1111111) aprobó el uso de esta base de reglas el ") == 2, \
+        "once in the lifter's part, once for the practitioner"
+    assert not re.search(r"el \d{4}-\d{2}-\d{2}", text), "the date in words"
