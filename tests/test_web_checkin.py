@@ -102,7 +102,7 @@ def test_a_bad_upload_is_one_clear_error(client, upload_bytes, name, says):
 def test_a_checkin_dated_before_the_last_entry_is_refused_at_the_date_field(client, journal_text):
     _, response = _walk(client, journal_text, WEEK, date="2026-11-01")
     assert response.status_code == 422
-    assert "before the last entry in your journal (2026-11-02)" in response.text
+    assert "before the last entry in your journal (Monday 2 November 2026)" in response.text  # dates in words
     assert '<a href="#date">' in response.text
 
 

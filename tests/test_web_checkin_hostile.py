@@ -45,8 +45,8 @@ def app_page(response, status):
 
 
 @pytest.mark.parametrize("date, says", [
-    ("9999-12-31", "The day of this check-in, 9999-12-31, is after today"),
-    ("2027-12-12", "The day of this check-in, 2027-12-12, is after today"),
+    ("9999-12-31", "The day of this check-in, Friday 31 December 9999, is after today"),  # dates in words
+    ("2027-12-12", "The day of this check-in, Sunday 12 December 2027, is after today"),
     ("12/11/2026", "Enter the day of this check-in as year-month-day"),
 ])
 def test_a_day_after_today_or_not_a_day_is_refused_at_the_date_field(client, journal_text, date, says):
@@ -263,4 +263,4 @@ def test_a_forged_checkin_cookie_is_refused_in_words_and_dropped(client, journal
 def test_a_journal_dated_after_today_is_named_as_such(client, journal_text):
     future = resealed(journal_text, lambda entry: entry.__setitem__("date", "2099-01-01"))
     text = app_page(upload(client, future, date=""), 422)
-    assert "The last entry in your journal is dated 2099-01-01, after today" in text
+    assert "The last entry in your journal is dated Thursday 1 January 2099, after today" in text

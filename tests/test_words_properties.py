@@ -85,6 +85,31 @@ def test_every_shared_journey_reads_well(journeys, lang, width):
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("width", [40, 80])
+def test_every_error_of_the_shared_journeys_fits_the_terminal(journeys, lang, width):
+    """The refusals the journeys meet, as a terminal of that width shows them: no line wider (but a
+    path or a command, which cannot break), no date split from its month, no placeholder left. They
+    name answer ids on purpose (the answers file's keys), so identifiers are allowed here."""
+    from spinewise.cli import wrapped_error
+
+    errors = [(name, error) for name, run in journeys[(lang, width)].items() for error in run.errors]
+    assert len(errors) >= 10
+    problems = []
+    for name, error in errors:
+        shown = wrapped_error(error.strip().removeprefix("Error: "), width)
+        lines = shown.splitlines()
+        for number, line in enumerate(lines):
+            if len(line) > width and len(line.split()) > 1:
+                problems.append(f"{name}: wider than {width}: {line!r}")
+            if PLACEHOLDER.search(line):
+                problems.append(f"{name}: placeholder: {line!r}")
+            following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+            if re.search(r"\b\d{1,2}( de)?$", line) and re.match(rf"(de )?({MONTHS['en']}|{MONTHS[lang]})\b", following):
+                problems.append(f"{name}: date split from its month: {line!r} / {following!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
 def _first_answers(rulebase, rng):
     from strategies import valid_answers  # noqa: F401 - the same vocabulary-driven shape, drawn with `rng`
 

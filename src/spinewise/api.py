@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spinewise.answers import parse_answers_json
 from spinewise.engine import load_triage  # noqa: F401  (re-exported: the engine every command runs)
-from spinewise.errors import AnswersError
+from spinewise.errors import AnswersError, SpinewiseError
 
 
 def refuse_broken_rules(rules_dir=None) -> None:
@@ -205,6 +205,7 @@ def _line_writer(sink):
 
 def checkin_day(date_text: str | None):
     """The day a check-in describes: --date YYYY-MM-DD, else today (or SOURCE_DATE_EPOCH's day)."""
+    from spinewise.i18n import day_in_words, gettext
     from spinewise.journal import parse_date
     from spinewise.report.dates import report_day
 
@@ -215,8 +216,9 @@ def checkin_day(date_text: str | None):
         raise AnswersError(f"--date {date_text!r} is not a date; give it as YYYY-MM-DD, e.g. --date 2026-12-01")
     today = report_day()
     if day > today:
-        raise AnswersError(f"--date {date_text} is after today ({today.isoformat()}); an entry records a day that "
-                           f"has happened: give today or an earlier day")
+        raise AnswersError(gettext("--date %(date)s is after today (%(today)s); an entry records a day that has "
+                                   "happened: give today or an earlier day") % {"date": date_text,
+                                                                                 "today": day_in_words(today)})
     return day
 
 
@@ -237,6 +239,27 @@ def read_checkin_journal(journal_file):
     from spinewise.journal import read_journal
 
     return read_journal(journal_file)
+
+
+def checkin_day_and_journal(date_text: str | None, journal_file):
+    """The check-in's day and the journal, or one error naming every problem with them (a day after
+    today and a missing journal are both said, so one correction is enough)."""
+    problems, day, journal = [], None, None
+    try:
+        day = checkin_day(date_text)
+    except SpinewiseError as exc:
+        problems.append(str(exc))
+    try:
+        journal = read_checkin_journal(journal_file)
+    except SpinewiseError as exc:
+        problems.append(str(exc))
+    if problems:
+        from spinewise.i18n import gettext
+
+        # Translators: joins two problems with the check-in's day and journal into one error line
+        raise AnswersError(gettext("%(first)s; and %(second)s") % {"first": problems[0], "second": problems[1]}
+                           if len(problems) == 2 else problems[0])
+    return day, journal
 
 
 def checkin_answers(answers: dict, source: str, rules_dir=None) -> dict:

@@ -30,11 +30,20 @@ class UserError(click.ClickException):
         width = terminal_width()
         if width is None:
             return super().show(file)
-        import textwrap
+        click.echo(wrapped_error(self.format_message(), width), file=file or click.get_text_stream("stderr"))
 
-        text = textwrap.fill(f"Error: {self.format_message()}", width=max(width, 20), subsequent_indent="  ",
-                             break_long_words=False, break_on_hyphens=False)
-        click.echo(text, file=file or click.get_text_stream("stderr"))
+
+def wrapped_error(message: str, width: int) -> str:
+    """An error as a terminal of `width` columns shows it: wrapped, a date kept with its month."""
+    import re
+    import textwrap
+
+    # "2 November 2026", "9 de noviembre de 2026": the day never ends a line without its month
+    glued = re.sub(r"\b(\d{1,2}) (de )?([^\W\d_]+)(?= (?:de )?\d{4})",
+                   lambda m: m[1] + "\u00a0" + ("de\u00a0" if m[2] else "") + m[3], message)
+    text = textwrap.fill(f"Error: {glued}", width=max(width, 20), subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
+    return text.replace("\u00a0", " ")
 
 
 def user_errors(command):
@@ -365,8 +374,7 @@ def checkin(journal_file, answers_source, date_text, fmt, output, resume, intera
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     api.refuse_broken_rules(rules_dir)
-    day = api.checkin_day(date_text)
-    journal = api.read_checkin_journal(journal_file)
+    day, journal = api.checkin_day_and_journal(date_text, journal_file)
     why_not = api.checkin_refusal(journal, day, rules_dir, include_draft)
     if why_not:
         raise UserError(why_not)

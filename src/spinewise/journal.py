@@ -64,8 +64,10 @@ def read_journal(path, missing_ok: bool = False) -> Journal:
     except FileNotFoundError:
         if missing_ok:
             return Journal(target)
-        raise JournalError(f"there is no journal at {target}: start one with `spinewise assess --journal {target}`"
-                           ) from None
+        from spinewise.i18n import gettext
+
+        raise JournalError(gettext("there is no journal at %(path)s: start one with %(command)s") % {
+            "path": target, "command": f"`spinewise assess --journal {target}`"}) from None
     except IsADirectoryError:
         raise JournalError(f"the journal {target} is a folder, not a file") from None
     except OSError as exc:

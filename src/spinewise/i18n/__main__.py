@@ -16,6 +16,7 @@ from pathlib import Path
 from spinewise.i18n import PACKAGE_DOMAIN, PACKAGE_LOCALE, RULES_DOMAIN
 
 RULES_METHOD = "spinewise.rulebase.words:extract_rules"
+DRAWINGS_METHOD = "spinewise.i18n.drawings:extract_svg"
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 COMMENT_TAGS = ("Translators:",)
 
@@ -51,8 +52,11 @@ def package_catalog():
     catalog = _catalog("spinewise")
     _add(catalog, extract_from_dir(str(package), method_map=[("**.py", "python")], comment_tags=COMMENT_TAGS,
                                    strip_comment_tags=True), package)
-    found = extract_from_dir(str(templates), method_map=[("**.j2", "jinja2.ext:babel_extract")],
-                             options_map={"**.j2": JINJA_OPTIONS}, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+    found = extract_from_dir(str(templates), method_map=[("**.j2", "jinja2.ext:babel_extract"),
+                                                         ("drawings/*.html", "jinja2.ext:babel_extract"),
+                                                         ("drawings/*.svg", DRAWINGS_METHOD)],
+                             options_map={"**.j2": JINJA_OPTIONS, "drawings/*.html": JINJA_OPTIONS},
+                             comment_tags=COMMENT_TAGS, strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog

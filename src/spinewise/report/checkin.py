@@ -12,13 +12,12 @@ import datetime
 from dataclasses import dataclass
 
 from spinewise.journal import parse_date
-from babel.lists import format_list
-
 from spinewise.i18n import gettext as _
 from spinewise.i18n import language, ngettext
 from spinewise.report.dates import days_after, in_words, iso_in_words, short_day
-from spinewise.report.model import because_sentences, dose_words
+from spinewise.report.model import dose_words
 from spinewise.report.render import environment, render_report
+from spinewise.rulebase.model import worded
 from spinewise.rulebase.words import in_language
 
 CHART = {"width": 320, "height": 130, "left": 28, "right": 18, "top": 10, "bottom": 24}
@@ -131,27 +130,24 @@ def first_entry_view(journal, rulebase, disposition: str, day: datetime.date) ->
                        command=f"spinewise checkin --journal {journal.path}")
 
 
-CHANGES = {  # the change of a dose, as one sentence with its reason or without
-    "start": (lambda: _("Starts at %(dose)s, because %(reason)s."), lambda: _("Starts at %(dose)s.")),
-    "up": (lambda: _("Up to %(dose)s, because %(reason)s."), lambda: _("Up to %(dose)s.")),
-    "hold": (lambda: _("Stays at %(dose)s, because %(reason)s."), lambda: _("Stays at %(dose)s.")),
-    "down": (lambda: _("Back to %(dose)s, because %(reason)s."), lambda: _("Back to %(dose)s.")),
+CHANGES = {  # the change of a dose as one sentence, when the rule that made it tells no reason
+    "start": lambda: _("Starts at %(dose)s."),
+    "up": lambda: _("Up to %(dose)s."),
+    "hold": lambda: _("Stays at %(dose)s."),
+    "down": lambda: _("Back to %(dose)s."),
 }
 
 
 def _change(change, result, view, rules) -> ChangeView:
+    """The change of a dose or step in one sentence: the one the rule that made it tells the lifter
+    (its own reason, in the catalogue), else the change alone."""
     item = next(item for item in result.plan if item.code == change.code)
     rule = rules.get(change.rule_id)
-    # One reason: this week's answers the rule read, in the lifter's words (never a count or a name
-    # the rule base derived: those are for the practitioner part).
-    because = {qid: value for qid, value in change.because.items()
-               if qid in result.answers and (rule is None or qid in rule.questions)}
-    named = {condition.says for condition in view.conditions if condition.says}  # a rule's gate, not a reason
-    sentences = [s for s in dict.fromkeys(because_sentences(rule, because, view)) if s not in named]
-    with_reason, without = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])
     dose = dose_words(item.attributes, view)
-    said = with_reason() % {"dose": dose, "reason": format_list(sentences, locale=language())} if sentences \
-        else without() % {"dose": dose}
+    if rule is not None and rule.tells:
+        said = rule.tells.replace("{dose}", dose)
+    else:
+        said = CHANGES.get(item.attributes.get("change"), CHANGES["hold"])() % {"dose": dose}
     return ChangeView(view.plan_item(change.code).title, said)
 
 
@@ -183,7 +179,8 @@ def pain_chart(journal, roles) -> PainChart | None:
     row = ", ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
                     for point in points)
     alternative = _("Worst pain (0 to 10) at each entry: %(entries)s.") % {
-        "entries": "; ".join(_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain} for point in points)}
+        "entries": "; ".join((_("%(day)s: %(pain)s") % {"day": point.label, "pain": point.pain}).replace(" ", "\u00a0")
+                             for point in points)}
     return PainChart(points, row, alternative, " ".join(f"{p.x},{p.y}" for p in points), c["width"], c["height"],
                      tuple((value, round(c["top"] + span_y * (10 - value) / 10, 1)) for value in (0, 5, 10)))
 
@@ -229,7 +226,8 @@ def journal_view(journal, rulebase) -> JournalView:
             date=iso_in_words(entry["date"]), kind=_("First assessment") if entry["kind"] == "assessment" else _("Check-in"),
             outcome=_outcome(rulebase, result["disposition"]), pain=pain if isinstance(pain, int) else 0,
             weeks="" if checkin.get("weeks_counted") in (None, said) else str(checkin["weeks_counted"]), doses=doses,
-            findings=tuple(_finding_title(rulebase, f["code"]) for f in result.get("findings", [])),
+            findings=tuple(dict.fromkeys(_finding_title(rulebase, f["code"], entry["answers"], _facts(result))
+                                         for f in result.get("findings", []))),
         ))
         said = checkin.get("weeks_counted", said)
     return JournalView(str(journal.path), tuple(entries), pain_chart(journal, roles) if roles else None)
@@ -249,9 +247,16 @@ def _outcome(rulebase, code: str) -> str:
         return code.replace("_", " ")
 
 
-def _finding_title(rulebase, code: str) -> str:
+def _facts(result: dict) -> frozenset:
+    """The conclusions of a stored result, as the rule base's `instead` conditions read them."""
+    return frozenset([("finding", f["code"]) for f in result.get("findings", [])]
+                     + [("plan", p["code"]) for p in result.get("plan", [])])
+
+
+def _finding_title(rulebase, code: str, answers: dict, facts: frozenset) -> str:
+    """A finding's title as that entry's lifter read it (its `instead` title when one held)."""
     try:
-        return rulebase.finding(code).title
+        return worded(rulebase.finding(code), "title", answers, facts)
     except KeyError:
         return code.replace("_", " ")
 

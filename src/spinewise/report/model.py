@@ -15,7 +15,7 @@ from spinewise.i18n import gettext, language, ngettext
 from spinewise.report.dates import days_after, in_words, report_day
 from spinewise.rulebase.conditions import Named, nodes, questions_read
 from spinewise.rulebase.model import worded
-from spinewise.rulebase.words import in_language, level_name, translation_signed_off
+from spinewise.rulebase.words import in_language, level_name, source_parts, source_title, translation_signed_off
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,9 @@ def build_view(result, rulebase, today=None) -> ReportView:
         findings=said,
         why=tuple(f for f in said if not emergency or f.decided or f.alarming),
         phases=phases,
-        tracker=_tracker(rulebase, disposition.code, result.plan, plan, day),
+        tracker=_tracker(rulebase, disposition.code, result, plan, day),
         safety_net=_safety_net(rulebase, result, day),
-        sources=tuple(dict.fromkeys(source.strip() for f in findings for source in f.source.split(";") if source.strip())),
+        sources=tuple(dict.fromkeys(source_title(rulebase, part) for f in findings for part in source_parts(f.source))),
         lifts=tuple(dict.fromkeys(lift for view in plan.values() for lift in view.lifts)),
         not_asked=tuple(rulebase.question(q).text for q in result.not_asked),
         answers=tuple(_answer(rulebase, q.id, result.answers[q.id]) for q in rulebase.questions
@@ -352,10 +352,11 @@ def dose_words(attributes: dict, rulebase=None) -> str:
     return dose
 
 
-def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerView | None:
-    """One row per week of the corrective program (at its longest), to print and fill in."""
+def _tracker(rulebase, disposition: str, result, plan: dict, day) -> TrackerView | None:
+    """One row per week of the corrective program still ahead (at its longest), to print and fill in,
+    numbered as the program's weeks: after 2 counted weeks the first row is week 3."""
     roles = rulebase.roles
-    schedule = next((p.attributes for p in planned if p.code == roles.schedule_item), None)
+    schedule = next((p.attributes for p in result.plan if p.code == roles.schedule_item), None)
     if disposition != roles.program_disposition or schedule is None:
         return None
     weeks = int(schedule.get("weeks_max") or schedule.get("weeks_min") or roles.tracker_weeks)
@@ -365,18 +366,28 @@ def _tracker(rulebase, disposition: str, planned, plan: dict, day) -> TrackerVie
                       if code in roles.program_exercises)
     levels = tuple(dict.fromkeys(level_name(rulebase, level) for view in plan.values() if view.level
                                  for level in _levels_of(rulebase, view.code)))
-    rows = tuple((week, days_after(day, 7 * (week - 1))) for week in range(1, weeks + 1))
+    done = _weeks_done(result, roles)
+    rows = tuple((week, days_after(day, 7 * (week - done - 1))) for week in range(done + 1, max(weeks, done + 1) + 1))
     return TrackerView(exercises, rows, per_week, levels,
                        format_list([title.lower() for title, _dose in exercises], locale=language()),
                        format_list(list(levels), style="or", locale=language()) if levels else "")
 
 
+def _weeks_done(result, roles) -> int:
+    """The program weeks that have counted: at a check-in the journal's count, at a first assessment
+    the weeks the lifter said they had done."""
+    done = (result.checkin or {}).get("weeks_counted") if result.checkin else result.answers.get(roles.weeks_done_question)
+    return done if isinstance(done, int) and done >= 0 else 0
+
+
 def _levels_of(rulebase, code: str) -> list[str]:
-    """Every level the rules can set for a plan item, in rule order (a level a check-in rule carries
-    over from the journal is a name, not a level: it is left out)."""
+    """Every level the rules can set for a plan item, in the order the plan item lists them (easiest
+    first), so every report names them in one order (a level a check-in rule carries over from the
+    journal is a name, not a level: it is left out)."""
     known = rulebase.plan_item(code).levels
-    return [str(entry.attributes["level"]) for rule in rulebase.rules if rule.status != "retired"
-            for entry in rule.plan if entry.code == code and str(entry.attributes.get("level")) in known]
+    set_by_rules = {str(entry.attributes["level"]) for rule in rulebase.rules if rule.status != "retired"
+                    for entry in rule.plan if entry.code == code and "level" in entry.attributes}
+    return [level for level in known if level in set_by_rules]
 
 
 # -- the safety net -----------------------------------------------------

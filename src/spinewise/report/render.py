@@ -42,7 +42,8 @@ def environment() -> jinja2.Environment:
     # newstyle: `_("Week %(week)s", week=n)` fills named placeholders and escapes them in HTML.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                   npgettext=i18n.npgettext)
-    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop)
+    env.filters.update(wrap=wrap, paint=paint, full_stop=full_stop, grouped=grouped, drawing_words=drawing_words,
+                       date_cell=date_cell)
     env.globals.update(language=i18n.language)
     return env
 
@@ -61,6 +62,26 @@ def render_report(result, rulebase, fmt: str, *, width: int = 80, colour: bool =
                                                 moved=checkin.moved and bool(keep)))
     return environment().get_template(TEMPLATES[fmt]).render(report=view, width=max(width, MIN_WIDTH), colour=colour,
                                                              fmt=fmt, checkin=checkin)
+
+
+def drawing_words(svg) -> Markup:
+    """A drawing (SVG markup, included from templates/drawings) with its title and description in
+    the language in use."""
+    from spinewise.i18n.drawings import in_language
+
+    return Markup(in_language(str(svg), i18n.gettext))
+
+
+def date_cell(day: str) -> str:
+    """A date in words for a narrow table cell: it may break only after a comma ("domingo,"), so the
+    day never leaves its month ("6 de diciembre de 2026" stays whole)."""
+    return re.sub(r"(?<!,) ", "\u00a0", day)
+
+
+def grouped(digest: str, size: int = 8) -> str:
+    """A long hex digest in groups of `size` ("0c23e351 052ba8e1 ..."), so that it wraps at a narrow
+    terminal like words and is read in chunks; the JSON result and the rulebook keep it whole."""
+    return " ".join(digest[start:start + size] for start in range(0, len(digest), size))
 
 
 def render_pdf(html: str) -> bytes:

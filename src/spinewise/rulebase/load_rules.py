@@ -3,6 +3,8 @@ and the checks across files (duplicate rule ids, unused parameters)."""
 
 from __future__ import annotations
 
+import re
+
 from spinewise.rulebase.conditions import answer_tests
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, did_you_mean, is_int, keys, known, listed, plain, shown, text
@@ -15,7 +17,11 @@ RULE_KEYS_APPROVED = ("examples",)
 # `reviewer`, `reviewer_role` and `review_date` are authorship notes typed by hand: read, shown
 # nowhere a lifter looks, and never a sign-off (that is signoffs.yaml). `unreachable` says why a
 # rule that can never fire is kept on purpose.
-RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at")
+RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at", "tells")
+# `tells`: the reason a lifter reads when the rule moves a dose or a step ("every dead-bug rep kept
+# your back down"), one whole sentence part a translator translates; a rule that moves a dose up or
+# down must carry one (the words generated from its condition are for the practitioner only).
+MOVES = ("up", "down")
 OCCASIONS = ("assessment", "checkin")  # `at`: when a rule runs
 
 
@@ -107,6 +113,7 @@ class RuleReader:
             examples=examples, topic=topic, file=report.file, line=node.line,
             unreachable=text(report, node, "unreachable", what, False),
             at=_occasions(node, default_at, what, report),
+            tells=_tells(node, plan, what, report),
         )
 
     def _then(self, node, what: str, report: Reporter):
@@ -195,6 +202,18 @@ class RuleReader:
             for code in lists[key]:
                 if not known(self.vocab.findings, code):
                     report.error(expect.line_of(key), f"{what}: example names unknown finding {shown(code)}")
+
+
+def _tells(node, plan, what: str, report: Reporter) -> str:
+    tells = text(report, node, "tells", what, False)
+    moved = [(entry.code, entry.attributes["change"]) for entry in plan if entry.attributes.get("change") in MOVES]
+    if moved and not tells and node.get("status") != "retired":
+        code, change = moved[0]
+        report.error(node.line, f"{what} moves {code} {change} but has no 'tells': the reason the lifter reads, "
+                                f"in words (for example: every rep kept your back down)")
+    if tells and set(re.findall(r"\{(\w*)\}", tells)) != {"dose"}:
+        report.error(node.line_of("tells"), f"{what}: 'tells' must say {{dose}} once, and no other {{placeholder}}")
+    return tells
 
 
 def _occasions(node: Located, default: tuple, what: str, report: Reporter) -> tuple:

@@ -215,6 +215,7 @@ class Rule:
     reviewer_role: str = ""  # authorship metadata typed by hand; clinical sign-off is signoffs.yaml
     unreachable: str = ""  # why a rule that can never fire is kept on purpose ("" = it must be able to fire)
     at: tuple = ("assessment",)  # when it runs: at the first assessment, at a weekly check-in, or both
+    tells: str = ""  # the reason a lifter reads when it moves a dose or a step (a catalogue message)
 
     @property
     def questions(self) -> list[str]:
@@ -574,54 +575,66 @@ class RuleBase:
                      for request in self.rule_review(rule.id).requests)
 
     def review_status(self, include_draft: bool = False) -> str:
-        """Whether licensed clinicians signed off the rules in use, in words a lifter reads."""
+        """Whether licensed clinicians signed off the rules in use, in words a lifter reads: whole
+        catalogue sentences, one per fact, in the language in use."""
+        from spinewise.i18n import gettext, ngettext
+
         if not self.trust:
-            return ("No clinic's trust file was read, so no rule counts as reviewed by a clinician: the spinewise "
-                    "engineering team encoded the rules from a strength coach's article and standard red-flag "
-                    "guidance (NICE NG59)." + self._not_verified())
+            return gettext("No clinic's trust file was read, so no rule counts as reviewed by a clinician: the "
+                           "spinewise engineering team encoded the rules from a strength coach's article and "
+                           "standard red-flag guidance (NICE NG59).") + self._not_verified()
         counts = self.review_counts(include_draft)
         total, signed, stale = counts["rules_in_use"], counts["signed_off"], counts["out_of_date"]
         who = ", ".join(self.clinicians_who_signed(include_draft))
         if total and signed == total:
-            return f"Every rule in use ({total}) was signed off by a licensed clinician: {who}."
-        if signed:
-            others = (f"the other {total - signed} have not been signed off by one" if total - signed > 1
-                      else "the other one has not been signed off by one")
-            text = f"{signed} of the {total} rules in use were signed off by a licensed clinician ({who}); {others}"
+            sentences = [ngettext("The rule in use was signed off by a licensed clinician: %(who)s.",
+                                  "Every rule in use (%(count)s) was signed off by a licensed clinician: %(who)s.",
+                                  total) % {"count": total, "who": who}]
+        elif signed:
+            sentences = [ngettext("%(signed)s of the %(total)s rules in use were signed off by a licensed clinician "
+                                  "(%(who)s); the other one has not been signed off by one.",
+                                  "%(signed)s of the %(total)s rules in use were signed off by a licensed clinician "
+                                  "(%(who)s); the other %(count)s have not been signed off by one.",
+                                  total - signed) % {"signed": signed, "total": total, "who": who,
+                                                     "count": total - signed}]
         else:
-            text = ("No licensed clinician has reviewed the rules in use yet: the spinewise engineering team encoded "
-                    "them from a strength coach's article and standard red-flag guidance (NICE NG59) and checked them "
-                    f"against the project's written clinical knowledge (0 of {total} rules reviewed by a clinician)")
+            sentences = [gettext("No licensed clinician has reviewed the rules in use yet: the spinewise engineering "
+                                 "team encoded them from a strength coach's article and standard red-flag guidance "
+                                 "(NICE NG59) and checked them against the project's written clinical knowledge "
+                                 "(0 of %(count)s rules reviewed by a clinician).") % {"count": total}]
         if stale:
-            text += (f"; {stale} {'rule was' if stale == 1 else 'rules were'} signed off before an edit, "
-                     f"so {'that sign-off no longer counts' if stale == 1 else 'those sign-offs no longer count'}")
-        requests = self.changes_requested(include_draft)
-        if requests:
-            text += "; changes requested and not yet resolved: " + "; ".join(
-                f"{rule} ({who}, {date}: {note})" for rule, who, date, note in requests)
-        return text + "." + self._not_verified()
+            sentences.append(ngettext("%(count)s rule was signed off before an edit, so that sign-off no longer counts.",
+                                      "%(count)s rules were signed off before an edit, so those sign-offs no longer "
+                                      "count.", stale) % {"count": stale})
+        for rule, by, date, note in self.changes_requested(include_draft):
+            sentences.append(gettext("Changes requested and not yet resolved for %(rule)s (%(who)s, %(date)s): "
+                                     "%(note)s") % {"rule": rule, "who": by, "date": date, "note": note})
+        return " ".join(sentences) + self._not_verified()
 
     def _not_verified(self) -> str:
         """The signers of records that count for nothing, named as not verified."""
+        from spinewise.i18n import gettext
+
         unverified = list(dict.fromkeys(f"{s.reviewer} ({s.role})" for s in self.signoffs
                                         if s.state not in ("valid", "out_of_date", "no_rule", "not_their_language")))
         if not unverified:
             return ""
-        return (" Sign-offs in the rule folder that could not be verified against the clinic's trust file, "
-                f"and count for nothing: {', '.join(unverified)}.")
+        return " " + gettext("Sign-offs in the rule folder that could not be verified against the clinic's trust "
+                             "file, and count for nothing: %(who)s.") % {"who": ", ".join(unverified)}
 
     def approval_status(self) -> str:
         """Who approved this rule base for use and when, or that no clinic has, in words a lifter reads."""
+        from spinewise.i18n import day_in_words, gettext
+
         approval = self.valid_approval
         if approval is not None:
             who = ", ".join(part for part in (approval.role, approval.registration) if part)
-            return f"{approval.by} ({who}) approved this rule base for use on {approval.date}."
-        if not self.trust:
-            return "No clinic has approved this rule base for use."
-        if self.approval is not None and self.approval.state == "void":
-            return (f"No clinic has approved this rule base for use as it is now: it changed after it was "
-                    f"approved on {self.approval.date}.")
-        return "No clinic has approved this rule base for use."
+            return gettext("%(name)s (%(who)s) approved this rule base for use on %(date)s.") % {
+                "name": approval.by, "who": who, "date": _day(approval.date, day_in_words)}
+        if self.trust and self.approval is not None and self.approval.state == "void":
+            return gettext("No clinic has approved this rule base for use as it is now: it changed after it was "
+                           "approved on %(date)s.") % {"date": _day(self.approval.date, day_in_words)}
+        return gettext("No clinic has approved this rule base for use.")
 
     def review_in_brief(self, include_draft: bool = False) -> str:
         """One sentence for the lifter's part of a report: who signed the rules behind the advice."""
@@ -687,3 +700,14 @@ def _by_code(entries, code: str, kind: str):
         if entry.code == code:
             return entry
     raise KeyError(f"the rule base has no {kind} {code!r}")
+
+
+def _day(value, in_words) -> str:
+    """A date the rule folder records (ISO text or a date) in words, as every date a lifter reads."""
+    import datetime
+
+    try:
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return in_words(day)

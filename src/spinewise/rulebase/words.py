@@ -20,6 +20,27 @@ from spinewise.rulebase.yamlsource import Located, LocatedList, _Loader
 
 QUESTION_KEYS = ("section", "text", "hint", "why", "sign")
 LEVEL_CONTEXT = "level"  # a plan item's level is a code in the rules and a word to the lifter
+SOURCE_CONTEXT = "source"  # a rule's source, cited in the practitioner part of a report
+
+
+def source_parts(source) -> list:
+    """The sources one rule cites ("NICE guideline NG59; NHS guidance ..."), one title each."""
+    if not isinstance(source, str):
+        return []
+    parts, depth, current = [], 0, ""
+    for char in source:  # a ";" inside brackets ("Farrar et al. 2001; Childs et al. 2005") splits nothing
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [part.strip().strip('"').strip() for part in parts + [current] if part.strip().strip('"').strip()]
+
+
+def source_title(rulebase, part: str) -> str:
+    """A source's title in the language in use."""
+    return rule_text(part, SOURCE_CONTEXT, rulebase.directory) if rulebase is not None else part
 
 
 def rule_messages(name: str, data):
@@ -73,6 +94,13 @@ def rule_messages(name: str, data):
             for cname, node in conditions.items():
                 if isinstance(node, dict) and isinstance(node.get("says"), str):
                     yield node.line_of("says"), None, node["says"], f"what the condition {cname} says to the lifter"
+        for node in _items(data.get("rules")):
+            for part in source_parts(node.get("source") if isinstance(node, dict) else None):
+                yield node.line_of("source"), SOURCE_CONTEXT, part, \
+                    f"rule {node.get('id')}: a source the practitioner part cites (a title or a guideline)"
+            if isinstance(node, dict) and isinstance(node.get("tells"), str):
+                yield node.line_of("tells"), None, node["tells"], \
+                    f"rule {node.get('id')}: what changed in a dose and why, as the lifter reads it; keep {{dose}}"
 
 
 def _items(value):
@@ -188,6 +216,10 @@ def _instead(entry, names):
     return tuple(replace(i, texts={k: said(k, v) for k, v in i.texts.items()}) for i in entry.instead)
 
 
+def _told(rules) -> tuple:
+    return tuple(replace(r, tells=_t(r.tells)) if r.tells else r for r in rules)
+
+
 def _translate(rb, lang):
     _folder[0] = rb.directory
     checkin = rb.checkin
@@ -207,6 +239,7 @@ def _translate(rb, lang):
                                  instead=_instead(p, ("steps",))) for p in rb.plan_items),
         phases=tuple(replace(p, title=_t(p.title), note=_t(p.note)) for p in rb.phases),
         conditions=tuple(replace(c, says=_t(c.says)) for c in rb.conditions),
+        rules=_told(rb.rules), checkin_rules=_told(rb.checkin_rules),
         roles=replace(rb.roles, if_worse=_t(rb.roles.if_worse)) if rb.roles else rb.roles,
     )
 

@@ -11,7 +11,7 @@ from flask import Flask, render_template, request
 from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
-from spinewise.i18n import language
+from spinewise.i18n import N_, gettext, language
 from spinewise.rulebase.words import in_language
 from spinewise.web import language as web_language
 from spinewise.web import urls
@@ -136,34 +136,39 @@ def _headers(response):
     return response
 
 
+# Titles and texts are catalogue messages (N_ marks them here; _error_page translates them).
 ERRORS = {
-    400: ("This page cannot be shown", "What was sent cannot be used. The answers you have given so far are "
-                                       "still kept in this browser.", True),
-    404: ("Page not found", "There is no page at this address. If you typed it, check it. Answers you have "
-                            "given so far are not affected.", True),
-    405: ("This page cannot be shown", "This address is only reached by answering a question. Answers you have "
-                                       "given so far are not affected.", True),
-    413: ("The form was too large", "What was sent was much larger than any answer needs, so it was not used.",
-          True),
-    500: ("Sorry, something went wrong", "The server could not make this page. Try again in a moment: the "
-                                         "answers you have given so far are still kept in this browser.", True),
+    400: (N_("This page cannot be shown"),
+          N_("What was sent cannot be used. The answers you have given so far are still kept in this browser."), True),
+    404: (N_("Page not found"),
+          N_("There is no page at this address. If you typed it, check it. Answers you have given so far are not "
+             "affected."), True),
+    405: (N_("This page cannot be shown"),
+          N_("This address is only reached by answering a question. Answers you have given so far are not "
+             "affected."), True),
+    413: (N_("The form was too large"),
+          N_("What was sent was much larger than any answer needs, so it was not used."), True),
+    500: (N_("Sorry, something went wrong"),
+          N_("The server could not make this page. Try again in a moment: the answers you have given so far are "
+             "still kept in this browser."), True),
 }
 
 
 CHECKIN_ERRORS = {
-    400: ("This page cannot be shown", "What was sent cannot be used for your check-in. Your journal file is "
-                                       "unchanged.", True),
-    404: ("Page not found", "There is no page at this address. If you typed it, check it. Your journal file is "
-                            "unchanged.", True),
-    405: ("This page cannot be shown", "This address is only reached from the check-in's forms. Your journal "
-                                       "file is unchanged.", True),
-    413: ("The file was too large", "This page takes a journal file of up to 1 MB (a year of weekly check-ins is "
-                                    "a few hundred kilobytes), and what was sent is larger. Choose your journal "
-                                    "file, spinewise-journal.json, and upload it again.", True),
-    422: ("This check-in cannot be made", "The answers given do not make a check-in. Your journal file is "
-                                          "unchanged.", True),
-    500: ("Sorry, something went wrong", "The server could not make this page. Your journal file is unchanged: "
-                                         "try again in a moment.", True),
+    400: (N_("This page cannot be shown"),
+          N_("What was sent cannot be used for your check-in. Your journal file is unchanged."), True),
+    404: (N_("Page not found"),
+          N_("There is no page at this address. If you typed it, check it. Your journal file is unchanged."), True),
+    405: (N_("This page cannot be shown"),
+          N_("This address is only reached from the check-in's forms. Your journal file is unchanged."), True),
+    413: (N_("The file was too large"),
+          N_("This page takes a journal file of up to 1 MB (a year of weekly check-ins is a few hundred kilobytes), "
+             "and what was sent is larger. Choose your journal file, spinewise-journal.json, and upload it again."),
+          True),
+    422: (N_("This check-in cannot be made"),
+          N_("The answers given do not make a check-in. Your journal file is unchanged."), True),
+    500: (N_("Sorry, something went wrong"),
+          N_("The server could not make this page. Your journal file is unchanged: try again in a moment."), True),
 }
 
 
@@ -174,6 +179,7 @@ def _error_page(error):
     in_checkin = request.blueprint == "checkin" or request.path.startswith("/checkin/")
     table = CHECKIN_ERRORS if in_checkin else ERRORS
     title, text, kept = table.get(status, table[500])
+    title, text = gettext(title), gettext(text)
     detail = getattr(error, "description", "") if status in (400, 422) and in_checkin else ""
     try:
         warning = assessment_warning()

@@ -18,7 +18,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from spinewise.errors import SpinewiseError
-from spinewise.i18n import pgettext
+from spinewise.i18n import N_, gettext, pgettext
+from spinewise.report.dates import in_words, iso_in_words
 from spinewise.web.forms import FieldError, read_answer
 from spinewise.web.state import StateError, cookie_value, fits, new_run, write_value
 from spinewise.web.urls import url_for
@@ -81,22 +82,23 @@ def _state_refused(kind: str):
     """Why the check-in in progress cannot go on, and the way back: upload the journal again."""
     from spinewise.web.state import forget_cookie
 
-    response = _page("error.html.j2", 400, title="This check-in cannot go on", text=STATE_TEXTS.get(
-        kind, STATE_TEXTS["unreadable"]), kept=False, area="checkin", detail="")
+    response = _page("error.html.j2", 400, title=gettext("This check-in cannot go on"),
+                     text=gettext(STATE_TEXTS.get(kind, STATE_TEXTS["unreadable"])), kept=False, area="checkin",
+                     detail="")
     return forget_cookie(response, request, COOKIE, PATH)
 
 
-STATE_TEXTS = {
-    "restarted": "The spinewise server was restarted after you uploaded your journal. Your journal file is "
-                 "unchanged: upload it again to check in.",
-    "rules_changed": "The check-in questions were updated after you uploaded your journal. Your journal file is "
-                     "unchanged: upload it again to check in.",
-    "expired": "You uploaded your journal more than 8 hours ago, and this browser keeps a check-in only for a "
-               "working day. Your journal file is unchanged: upload it again to check in.",
-    "retired": "A newer check-in was started in this browser, so this one is no longer used. Your journal file "
-               "is unchanged: upload it again to check in.",
-    "unreadable": "What this browser kept of your check-in could not be read back, so it was not used. Your "
-                  "journal file is unchanged: upload it again to check in.",
+STATE_TEXTS = {  # catalogue messages, translated where the page is made
+    "restarted": N_("The spinewise server was restarted after you uploaded your journal. Your journal file is "
+                    "unchanged: upload it again to check in."),
+    "rules_changed": N_("The check-in questions were updated after you uploaded your journal. Your journal file is "
+                        "unchanged: upload it again to check in."),
+    "expired": N_("You uploaded your journal more than 8 hours ago, and this browser keeps a check-in only for a "
+                  "working day. Your journal file is unchanged: upload it again to check in."),
+    "retired": N_("A newer check-in was started in this browser, so this one is no longer used. Your journal file "
+                  "is unchanged: upload it again to check in."),
+    "unreadable": N_("What this browser kept of your check-in could not be read back, so it was not used. Your "
+                     "journal file is unchanged: upload it again to check in."),
 }
 
 
@@ -148,11 +150,11 @@ def upload():
         return _go("checkin.start", {"n": run, "e": message, "f": where, "t": date_text[:40]})
 
     if upload is None or not upload.filename:
-        return refuse("Choose your journal file to upload (spinewise-journal.json)", "journal")
+        return refuse(gettext("Choose your journal file to upload (spinewise-journal.json)"), "journal")
     raw = upload.read()
     if not raw.strip():
-        return refuse(f"The file {_shown_name(upload.filename)} is empty: choose the journal file spinewise gave "
-                      f"you (spinewise-journal.json)", "journal")
+        return refuse(gettext("The file %(name)s is empty: choose the journal file spinewise gave you "
+                              "(spinewise-journal.json)") % {"name": _shown_name(upload.filename)}, "journal")
     day, problem = _day(date_text)
     if problem:
         return refuse(problem, "date")
@@ -164,12 +166,15 @@ def upload():
     journal = _journal(entries)
     last = journal.last
     if last is not None and parse_date(last["date"]) > _today():
-        return refuse(f"The last entry in your journal is dated {last['date']}, after today "
-                      f"({_today().isoformat()}), so no day can follow it yet: check that this is your journal, "
-                      f"and the date on the device that wrote it", "journal")
+        return refuse(gettext("The last entry in your journal is dated %(last)s, after today (%(today)s), so no day "
+                              "can follow it yet: check that this is your journal, and the date on the device that "
+                              "wrote it") % {"last": iso_in_words(last["date"]), "today": in_words(_today())},
+                      "journal")
     if last is not None and day < parse_date(last["date"]):
-        return refuse(f"The day of this check-in, {day.isoformat()}, is before the last entry in your journal "
-                      f"({last['date']}): enter {last['date']} or a later day", "date")
+        return refuse(gettext("The day of this check-in, %(day)s, is before the last entry in your journal "
+                              "(%(last)s): enter that day or a later one") % {"day": in_words(day),
+                                                                             "last": iso_in_words(last["date"])},
+                      "date")
     why_not = api.checkin_refusal(journal, day)
     if why_not:
         return refuse(_sentence(why_not), "journal")
@@ -179,8 +184,9 @@ def upload():
         return refuse(_sentence(str(exc)), "journal")
     state = {"n": run, "j": text, "d": day.isoformat(), "a": {}}
     if not fits(sealer.seal(state)):
-        return refuse(f"Your journal is too long to check in on this web page ({len(entries)} entries): check in "
-                      f"on your computer with: spinewise checkin --journal {JOURNAL_NAME}", "journal")
+        return refuse(gettext("Your journal is too long to check in on this web page (%(count)s entries): check in "
+                              "on your computer with: %(command)s") % {
+            "count": len(entries), "command": f"spinewise checkin --journal {JOURNAL_NAME}"}, "journal")
     return _go("checkin.page", state, number=1)
 
 
@@ -193,10 +199,11 @@ def _day(text: str):
         return today, None
     day = parse_date(text)
     if day is None:
-        return None, f"Enter the day of this check-in as year-month-day, like {today.isoformat()}"
+        return None, gettext("Enter the day of this check-in as year-month-day, like %(example)s") % {
+            "example": today.isoformat()}
     if day > today:
-        return None, (f"The day of this check-in, {day.isoformat()}, is after today ({today.isoformat()}): enter "
-                      f"today or an earlier day")
+        return None, gettext("The day of this check-in, %(day)s, is after today (%(today)s): enter today or an "
+                             "earlier day") % {"day": in_words(day), "today": in_words(today)}
     return day, None
 
 

@@ -2,12 +2,14 @@
 
 A field is named by its question id: `true`/`false` for yes/no, a choice value, one value
 per ticked box, or a whole number. Anything else is refused with a message for the
-error summary, never guessed.
+error summary (a catalogue message, in the page's language), never guessed.
 """
 
 from __future__ import annotations
 
 import re
+
+from spinewise.i18n import gettext as _
 
 WHOLE_NUMBER = re.compile(r"\d{1,9}")
 
@@ -32,24 +34,26 @@ def _yes_no(values):
     if values in (["true"], ["false"]):
         return values == ["true"]
     if not values or values == [""]:
-        raise FieldError("Select yes or no")
-    raise FieldError(f"Select yes or no; {_quoted(values)} is not an answer to this question")
+        raise FieldError(_("Select yes or no"))
+    raise FieldError(_("Select yes or no; %(value)s is not an answer to this question") % {"value": _quoted(values)})
 
 
 def _whole_number(question, values):
-    allowed = f"a whole number from {question.minimum} to {question.maximum}"
+    limits = {"low": question.minimum, "high": question.maximum}
     text = values[0].strip() if len(values) == 1 else ""
     if len(values) > 1:
-        raise FieldError(f"Enter one number: {allowed}")
+        raise FieldError(_("Enter one number: a whole number from %(low)s to %(high)s") % limits)
     if not text:
-        raise FieldError(f"Enter {allowed}")
+        raise FieldError(_("Enter a whole number from %(low)s to %(high)s") % limits)
     if not WHOLE_NUMBER.fullmatch(text):
-        raise FieldError(f"Enter {allowed}, in digits only, like {question.minimum}")
+        raise FieldError(_("Enter a whole number from %(low)s to %(high)s, in digits only, like %(low)s") % limits)
     number = int(text)
     if number < question.minimum:
-        raise FieldError(f"Enter {allowed}; {number} is too low")
+        raise FieldError(_("Enter a whole number from %(low)s to %(high)s; %(number)s is too low")
+                         % {**limits, "number": number})
     if number > question.maximum:
-        raise FieldError(f"Enter {allowed}; {number} is too high")
+        raise FieldError(_("Enter a whole number from %(low)s to %(high)s; %(number)s is too high")
+                         % {**limits, "number": number})
     return number
 
 
@@ -57,20 +61,20 @@ def _choice(question, values):
     if len(values) == 1 and values[0] in question.allowed_values:
         return values[0]
     if not values:
-        raise FieldError("Select one answer")
+        raise FieldError(_("Select one answer"))
     if len(values) > 1:
-        raise FieldError("Select only one answer")
-    raise FieldError(f"Select one of the answers shown; {_quoted(values)} is not one of them")
+        raise FieldError(_("Select only one answer"))
+    raise FieldError(_("Select one of the answers shown; %(value)s is not one of them") % {"value": _quoted(values)})
 
 
 def _choices(question, values):
     if not values:
-        raise FieldError("Select every answer that applies, at least one")
+        raise FieldError(_("Select every answer that applies, at least one"))
     unknown = [value for value in values if value not in question.allowed_values]
     if unknown:
-        raise FieldError(f"Select only the answers shown; {_quoted(unknown)} is not one of them")
+        raise FieldError(_("Select only the answers shown; %(value)s is not one of them") % {"value": _quoted(unknown)})
     if len(set(values)) != len(values):
-        raise FieldError("Select each answer once")
+        raise FieldError(_("Select each answer once"))
     return [value for value in question.allowed_values if value in values]
 
 

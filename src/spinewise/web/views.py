@@ -13,6 +13,7 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
+from spinewise.i18n import N_, gettext
 from spinewise.errors import AnswersError
 from spinewise.questionnaire import flow
 from spinewise.web import pages, report_page
@@ -101,7 +102,7 @@ def answer():
         following = flow.next_question(q.rulebase, state.answers)
         if following is None:
             return _onward(state, keep=False)
-        refused = Refused(following.id, "That answer was for a question that is not asked now; answer this one")
+        refused = Refused(following.id, gettext("That answer was for a question that is not asked now; answer this one"))
         return _go("web.show", dataclasses.replace(state, refused=refused), question_id=following.id)
     try:
         value = read_answer(asked, form)
@@ -242,36 +243,40 @@ def _attachment(body, mimetype: str, name: str) -> Response:
 
 def state_error_page(error: StateError):
     """Why the answers in progress cannot be used, in words for the lifter; the cookie is dropped."""
+    said = STATE_ERRORS[error.kind]
     response = Response(render_template("error.html.j2", rulebase=_questionnaire().rulebase, warning=None,
-                                        area="questionnaire", detail="", **STATE_ERRORS[error.kind]), 400)
+                                        area="questionnaire", detail="", title=gettext(said["title"]),
+                                        text=gettext(said["text"]) % {"hours": MAX_AGE // 3600}
+                                        if "%(hours)s" in said["text"] else gettext(said["text"]),
+                                        kept=said["kept"]), 400)
     return forget_cookie(response, request)
 
 
 STATE_ERRORS = {
-    "missing": {"title": "There are no answers in progress",
-                "text": "This browser holds no answers from this questionnaire. Start from the beginning. If this "
+    "missing": {"title": N_("There are no answers in progress"),
+                "text": N_("This browser holds no answers from this questionnaire. Start from the beginning. If this "
                         "happens after answering, your browser may be blocking cookies: the questionnaire keeps "
-                        "your answers in one, in this browser only, until you close it.",
+                        "your answers in one, in this browser only, until you close it."),
                 "kept": False},
-    "restarted": {"title": "The questionnaire was restarted",
-                  "text": "The spinewise server was restarted after you began, and answers given before a restart "
+    "restarted": {"title": N_("The questionnaire was restarted"),
+                  "text": N_("The spinewise server was restarted after you began, and answers given before a restart "
                           "cannot be recovered. Nothing is wrong with what you answered: please answer the "
-                          "questions again.",
+                          "questions again."),
                   "kept": False},
-    "rules_changed": {"title": "The questions were updated",
-                      "text": "The questions were updated after you began, so the answers you gave no longer fit "
-                              "them. Please answer the questions again.",
+    "rules_changed": {"title": N_("The questions were updated"),
+                      "text": N_("The questions were updated after you began, so the answers you gave no longer fit "
+                              "them. Please answer the questions again."),
                       "kept": False},
-    "expired": {"title": "Your answers have expired",
-                "text": f"You started more than {MAX_AGE // 3600} hours ago. To keep your answers private, they "
-                        "are kept only for a working day: please answer the questions again.",
+    "expired": {"title": N_("Your answers have expired"),
+                "text": N_("You started more than %(hours)s hours ago. To keep your answers private, they "
+                           "are kept only for a working day: please answer the questions again."),
                 "kept": False},
-    "retired": {"title": "These answers were replaced",
-                "text": "The questionnaire was started again in this browser after these answers were given, so "
-                        "they are no longer used. Please answer the questions again.",
+    "retired": {"title": N_("These answers were replaced"),
+                "text": N_("The questionnaire was started again in this browser after these answers were given, so "
+                        "they are no longer used. Please answer the questions again."),
                 "kept": False},
-    "unreadable": {"title": "Your answers could not be read",
-                   "text": "The answers kept in this browser could not be read back, so they were not used. "
-                           "Please answer the questions again.",
+    "unreadable": {"title": N_("Your answers could not be read"),
+                   "text": N_("The answers kept in this browser could not be read back, so they were not used. "
+                           "Please answer the questions again."),
                    "kept": False},
 }
