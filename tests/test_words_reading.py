@@ -283,6 +283,6 @@ def test_an_approved_rule_base_is_said_approved_in_spanish_in_both_parts(tmp_pat
     assert run.exit_code == 0, run.stderr
     text = flat(run.stdout)
     assert "approved this rule base" not in text
-    assert text.count("Ann Lee (doctor, GMC 1111111) aprobó el uso de esta base de reglas el ") == 2, \
-        "once in the lifter's part, once for the practitioner"
+    assert text.count("Ann Lee (médico, GMC 1111111) aprobó el uso de esta base de reglas el ") == 2, \
+        "once in the lifter's part, once for the practitioner, the trust file's role in Spanish too"
     assert not re.search(r"el \d{4}-\d{2}-\d{2}", text), "the date in words"

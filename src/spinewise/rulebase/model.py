@@ -19,6 +19,21 @@ REVIEWER_ROLES = ("clinician", "engineering")
 # Who may sign rules off (the clinic's trust file); only the licensed clinicians count as clinical review.
 LICENSED_ROLES = ("physiotherapist", "doctor", "chiropractor", "osteopath")
 SIGNER_ROLES = LICENSED_ROLES + ("engineer",)
+
+
+def role_in_words(role: str) -> str:
+    """A signer's role as the reader's language says it; the trust file and the records keep the code."""
+    from spinewise.i18n import pgettext
+
+    words = {
+        # Translators: a signer's role from the clinic's trust file, shown beside their name.
+        "physiotherapist": pgettext("signer role", "physiotherapist"),
+        "doctor": pgettext("signer role", "doctor"),
+        "chiropractor": pgettext("signer role", "chiropractor"),
+        "osteopath": pgettext("signer role", "osteopath"),
+        "engineer": pgettext("signer role", "engineer"),
+    }
+    return words.get(role, role)
 DECISIONS = ("approve", "request_changes")
 ALERT_PLACES = ("none", "top", "top_and_end")  # where a report boxes a disposition's advice
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's, for a number's sentence
@@ -330,7 +345,7 @@ class Reviewer:
 
     def described(self) -> str:
         """"Jane Doe (physiotherapist, HCPC PH12345)"."""
-        detail = ", ".join(part for part in (self.role, self.registration) if part)
+        detail = ", ".join(part for part in (role_in_words(self.role), self.registration) if part)
         return f"{self.name} ({detail})"
 
 
@@ -537,7 +552,7 @@ class RuleBase:
 
     def _described(self, signoff) -> str:
         reviewer = next((r for r in self.reviewers if r.name == signoff.reviewer), None)
-        return reviewer.described() if reviewer else f"{signoff.reviewer} ({signoff.role})"
+        return reviewer.described() if reviewer else f"{signoff.reviewer} ({role_in_words(signoff.role)})"
 
     def reviewable_rules(self, include_draft: bool = False) -> tuple:
         """Every rule in use, the check-in's included: what clinical review counts."""
@@ -615,7 +630,7 @@ class RuleBase:
         """The signers of records that count for nothing, named as not verified."""
         from spinewise.i18n import gettext
 
-        unverified = list(dict.fromkeys(f"{s.reviewer} ({s.role})" for s in self.signoffs
+        unverified = list(dict.fromkeys(f"{s.reviewer} ({role_in_words(s.role)})" for s in self.signoffs
                                         if s.state not in ("valid", "out_of_date", "no_rule", "not_their_language")))
         if not unverified:
             return ""
@@ -628,7 +643,7 @@ class RuleBase:
 
         approval = self.valid_approval
         if approval is not None:
-            who = ", ".join(part for part in (approval.role, approval.registration) if part)
+            who = ", ".join(part for part in (role_in_words(approval.role), approval.registration) if part)
             return gettext("%(name)s (%(who)s) approved this rule base for use on %(date)s.") % {
                 "name": approval.by, "who": who, "date": _day(approval.date, day_in_words)}
         if self.trust and self.approval is not None and self.approval.state == "void":
