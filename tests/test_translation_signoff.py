@@ -44,14 +44,18 @@ def spanish_report(folder, trust, fmt):
 def test_the_card_shows_every_message_beside_its_translation_and_back_translation(spanish):
     folder, trust, ana, _ = spanish
     catalogue = folder / CATALOGUE
-    edit(catalogue, SOURCE, "# back-translation: you have none of the alarm signs\n" + SOURCE)
+    # the translator's back-translation shipped with the message, read from its translator comment
+    assert "# back-translation: you do not have any of the alarm signs\n" in catalogue.read_text()
+    # a message whose back-translation is taken out (this one's is a single comment line)
+    edit(catalogue, "# back-translation: you do not have any of the alarm signs of a serious cause\n", "")
     run = sign_spanish(folder, trust, "Ana Ruiz", ana, "--yes")
     assert run.exit_code == 0, run.output
     lines = run.stdout.splitlines()
     at = lines.index("Source: you have none of the warning signs")
     assert lines[at + 1:at + 3] == ["Translation: no tienes ninguna de las señales de alarma",
-                                    "Back-translation: you have none of the alarm signs"]
-    assert "Back-translation: (none given)" in lines  # a message the translator did not back-translate says so
+                                    "Back-translation: you do not have any of the alarm signs"]
+    at = lines.index("Source: you have none of the warning signs of a serious cause")
+    assert lines[at + 2] == "Back-translation: (none given)"  # a message the translator did not back-translate says so
     assert sum(line.startswith("Source: ") for line in lines) == catalogue.read_text().count("\nmsgid ") + \
         (RULES.parent / "src/spinewise/locale/es/LC_MESSAGES/spinewise.po").read_text().count("\nmsgid ") - 2
     [signed] = records(folder)
@@ -102,7 +106,8 @@ def test_editing_a_translation_after_signing_voids_the_sign_off(spanish):
 def test_a_back_translation_changed_after_signing_voids_it_too(spanish):
     folder, trust, ana, _ = spanish
     assert sign_spanish(folder, trust, "Ana Ruiz", ana, "--yes").exit_code == 0
-    edit(folder / CATALOGUE, SOURCE, "# back-translation: you have no warning signs at all\n" + SOURCE)
+    edit(folder / CATALOGUE, "# back-translation: you do not have any of the alarm signs\n",
+         "# back-translation: you have no warning signs at all\n")
     assert NOT_REVIEWED in spanish_report(folder, trust, "text")
 
 
@@ -115,3 +120,19 @@ def test_a_request_for_changes_to_the_translation_keeps_the_notice_until_resolve
     assert request["decision"] == "request_changes" and "alerta" in request["note"]
     assert sign_spanish(folder, trust, "Ana Ruiz", ana, "--yes").exit_code == 0
     assert NOT_REVIEWED not in spanish_report(folder, trust, "text")
+
+
+def test_every_shipped_spanish_message_carries_the_translators_back_translation():
+    """The clinician signing the Spanish reads what it says in English: a message added without its
+    back-translation would reach the card as '(none given)' and be signed unread."""
+    from babel.messages.pofile import read_po
+
+    from spinewise.i18n import catalogue_path
+    from spinewise.rulebase.translations import back_translation
+
+    missing = []
+    for path in (catalogue_path("es", "spinewise"), RULES / CATALOGUE):
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        missing += [f"{path.name}: {m.id!r}" for m in catalog if m.id and not back_translation(m).strip()]
+    assert not missing, f"{len(missing)} message(s) without a back-translation, e.g. {missing[:3]}"
