@@ -290,7 +290,7 @@ def test_the_share_page_names_what_is_wrong_beside_it_and_keeps_the_code(clinic_
     damaged.write_text('{"format": "spinewise journal", "version": 1, "entries": [')
     lifter, answer = share_through_page(app, code, damaged)
     assert answer.status_code == 400
-    assert re.search(r'id="journal-error">.*the journal is damaged: it is not valid JSON', answer.text)
+    assert re.search(r'id="journal-error">.*your journal is damaged: it stops being valid JSON at line 1, column 59', answer.text)
     assert f'value="{code}"' in answer.text and "journal-error" in answer.text and "code-error" not in answer.text
     lifter, answer = share_through_page(app, "AAAAA-AAAAA", journey_journal("flare_after_sessions", tmp_path,
                                                                            FIRST_DAY))

@@ -53,7 +53,7 @@ def test_without_journal_option_the_journal_is_in_xdg_data_home(tmp_path, monkey
 
 
 @pytest.mark.parametrize("damage, named", [
-    (lambda text: text[: len(text) // 2], "not valid JSON"),
+    (lambda text: text[: len(text) // 2], "stops being valid JSON at line"),
     (lambda text: text.replace('"pain_intensity": 5', '"pain_intensity": 2', 1), "entry 1 (assessment of 2026-11-02) was changed"),
     (lambda text: text.replace('"date": "2026-11-09"', '"date": "2026-11-01"', 1), "entry 2 (checkin of 2026-11-01) is dated 2026-11-01, before"),
     (lambda text: text.replace('"version": 1', '"version": 7', 1), "has version 7"),
@@ -194,3 +194,25 @@ def test_a_journal_written_by_an_earlier_rule_base_stays_readable(tmp_path):
         assert run.exit_code == 0, (fmt, run.stderr)
     assert "retired finding" in invoke("journal", "show", "--journal", journal, "--format", "text").stdout
     assert _checkin(journal, tmp_path, "2026-11-09", WEEK, "--format", "json").exit_code == 0
+
+
+@pytest.mark.parametrize("content, english, spanish", [
+    (b'{"format": "spinewise journal", "entries": [', "stops being valid JSON at line 1, column",
+     "deja de ser JSON válido en la línea 1, columna"),
+    (b"\x89PNG\r\n\x1a\n", "is not a text file", "no es un archivo de texto"),
+    (b'{"hello": 1}', 'is not a spinewise journal (it has no "format": "spinewise journal")',
+     'no es un diario de spinewise (no tiene "format": "spinewise journal")'),
+])
+def test_a_damaged_journal_is_named_in_the_lifters_language_without_pythons_words(tmp_path, content, english,
+                                                                                     spanish):
+    journal = tmp_path / "journal.json"
+    journal.write_bytes(content)
+    week = tmp_path / "week.json"
+    week.write_text(json.dumps(WEEK))
+    for lang, expected in (("en", english), ("es", spanish)):
+        run = invoke("checkin", "--journal", journal, "--answers", week, "--lang", lang)
+        assert run.exit_code == 2
+        line = " ".join(run.stderr.split())
+        assert expected in line, line
+        assert "Expecting" not in line and "codec" not in line and "0x89" not in line
+    assert journal.read_bytes() == content

@@ -87,7 +87,7 @@ def test_a_nerve_sign_on_the_first_page_gives_the_emergency_report_at_once(clien
 
 
 @pytest.mark.parametrize("upload_bytes, name, says", [
-    (b"{nope", "j.json", "not valid JSON"),
+    (b"{nope", "j.json", "stops being valid JSON at line 1, column 2"),
     (b"", "", "Choose your journal file to upload"),
     (b"", "spinewise-journal.json", "The file “spinewise-journal.json” is empty"),
 ])

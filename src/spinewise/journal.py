@@ -58,6 +58,8 @@ def journal_path(path=None) -> Path:
 
 def read_journal(path, missing_ok: bool = False) -> Journal:
     """The journal at `path`; a missing file is an empty journal when `missing_ok`."""
+    from spinewise.i18n import N_
+
     target = journal_path(path)
     try:
         data = target.read_bytes()
@@ -69,34 +71,57 @@ def read_journal(path, missing_ok: bool = False) -> Journal:
         raise JournalError(gettext("there is no journal at %(path)s: start one with %(command)s") % {
             "path": target, "command": f"`spinewise assess --journal {target}`"}) from None
     except IsADirectoryError:
-        raise JournalError(f"the journal {target} is a folder, not a file") from None
+        raise JournalError(_journal_said(N_("%(journal)s is a folder, not a file"), target)) from None
     except OSError as exc:
-        raise JournalError(f"cannot read the journal {target}: {exc.strerror}") from None
-    return Journal(target, _entries(data, f"the journal {target}"))
+        raise JournalError(_journal_said(N_("%(journal)s cannot be read: %(reason)s"), target,
+                                         reason=exc.strerror)) from None
+    return Journal(target, _entries(data, target))
 
 
-def read_journal_text(data: bytes, where: str = "the journal") -> list:
-    """The entries of a journal given as bytes (an upload); raises JournalError like read_journal."""
-    return _entries(data, where)
+def read_journal_text(data: bytes, path=None) -> list:
+    """The entries of a journal given as bytes (an upload: no path); raises JournalError like read_journal."""
+    return _entries(data, path)
 
 
-def _entries(data: bytes, where: str) -> list:
+def _journal_said(message: str, path, **values) -> str:
+    """One of the messages below about the journal at `path` (None: the lifter's upload), in the
+    reader's language, with where it is said as the sentence's subject."""
+    from spinewise.i18n import gettext
+
+    # Translators: the subject of a sentence about a damaged journal file: its path, or the one uploaded.
+    journal = gettext("the journal %(path)s") % {"path": path} if path is not None else gettext("your journal")
+    return gettext(message) % {"journal": journal, **values}
+
+
+def _entries(data: bytes, path) -> list:
+    from spinewise.i18n import N_
+
     if not data.strip():
-        raise JournalError(f"{where} is empty: a spinewise journal starts with {{\"format\": \"{FORMAT}\"")
+        raise JournalError(_journal_said(N_("%(journal)s is empty: a spinewise journal starts with %(start)s"), path,
+                                         start=f'{{"format": "{FORMAT}"'))
     try:
         value = json.loads(data.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is no damage
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise JournalError(f"{where} is damaged: it is not valid JSON ({exc}); it was left as it is") from None
+    except UnicodeDecodeError:
+        raise JournalError(_journal_said(N_("%(journal)s is damaged: it is not a text file; it was left as it is"),
+                                         path)) from None
+    except json.JSONDecodeError as exc:
+        raise JournalError(_journal_said(N_("%(journal)s is damaged: it stops being valid JSON at line %(line)s, "
+                                            "column %(column)s; it was left as it is"), path,
+                                         line=exc.lineno, column=exc.colno)) from None
     except RecursionError:
-        raise JournalError(f"{where} is damaged: its JSON is nested far deeper than a journal's; "
-                           f"it was left as it is") from None
+        raise JournalError(_journal_said(N_("%(journal)s is damaged: its JSON is nested far deeper than a "
+                                            "journal's; it was left as it is"), path)) from None
     if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise JournalError(f"{where} is not a spinewise journal (no \"format\": \"{FORMAT}\"); it was left as it is")
+        raise JournalError(_journal_said(N_("%(journal)s is not a spinewise journal (it has no %(format)s); it was "
+                                            "left as it is"), path, format=f'"format": "{FORMAT}"'))
     if value.get("version") != VERSION:
-        raise JournalError(f"{where} has version {value.get('version')!r}; this spinewise reads version {VERSION}")
+        raise JournalError(_journal_said(N_("%(journal)s has version %(found)s; this spinewise reads version "
+                                            "%(version)s"), path, found=repr(value.get("version")), version=VERSION))
     entries = value.get("entries")
     if not isinstance(entries, list):
-        raise JournalError(f"{where} is damaged: \"entries\" must be a list; it was left as it is")
+        raise JournalError(_journal_said(N_("%(journal)s is damaged: %(entries)s must be a list; it was left as it "
+                                            "is"), path, entries='"entries"'))
+    where = f"the journal {path}" if path is not None else "your journal"
     previous = None
     for number, entry in enumerate(entries, 1):
         problem = entry_problem(entry, previous, number)

@@ -36,7 +36,7 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
     """Receive a journal under a share code: every entry verified, none the clinic holds rewritten."""
     require_current(url)
     try:
-        entries = read_journal_text(journal, "the journal")
+        entries = read_journal_text(journal)
     except JournalError as exc:
         raise ClinicError(f"{exc}; nothing was shared") from None
     if not entries:

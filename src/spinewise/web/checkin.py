@@ -159,7 +159,7 @@ def upload():
     if problem:
         return refuse(problem, "date")
     try:
-        entries = read_journal_text(raw, "your journal")
+        entries = read_journal_text(raw)
         text = raw.decode("utf-8-sig")
     except JournalError as exc:
         return refuse(_sentence(str(exc)), "journal")
@@ -298,7 +298,7 @@ class Week:
 def _week(state: dict) -> Week:
     from spinewise.journal import parse_date, read_journal_text
 
-    journal = _journal(read_journal_text(state["j"].encode("utf-8"), "your journal"))
+    journal = _journal(read_journal_text(state["j"].encode("utf-8")))
     day = parse_date(state["d"])
     view, triage = _bound(journal, day)
     answers = state.get("a") if isinstance(state.get("a"), dict) else {}
