@@ -142,6 +142,48 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def test_the_fhir_export_is_valid_fhir_and_the_same_record_as_the_lifters_own_file(clinic_db, tmp_path):
+    """An independent tool (fhir.resources' R4B models) reads the clinic's export of each shared journal:
+    the Bundle and every resource in it; and it holds what `journal show --format fhir` gives the
+    lifter from their own file, entry for entry."""
+    from fhir_support import entries, validate
+
+    app, client = signed_in_client(clinic_db)
+    names = ("leg_weakness_in_week_two", "flare_after_sessions", "arched_lifter_back_to_usual_weight")
+    for name in names:
+        path = journey_journal(name, tmp_path, FIRST_DAY)
+        assert share_through_page(app, new_code(client), path)[1].status_code == 302
+        label = re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', client.get("/list").text)
+        own = json.loads(invoke("journal", "show", "--journal", path, "--format", "fhir").stdout)
+        exported = None
+        for candidate in label:
+            bundle = json.loads(client.get(f"/lifters/{candidate}/fhir").data)
+            if len(bundle["entry"]) == len(own["entry"]) and _fhir_facts(bundle) == _fhir_facts(own):
+                exported = bundle
+        assert exported is not None, f"{name}: no export holds the lifter's own record"
+        validate(exported)
+        for entry in exported["entry"]:
+            validate(entry["resource"])
+        responses = entries(exported, "QuestionnaireResponse")
+        assert len(responses) == len(json.loads(path.read_text())["entries"])
+        assert all(response["status"] == "completed" for response in responses)
+    broken = json.loads(client.get(f"/lifters/{label[0]}/fhir").data)
+    broken["entry"][0]["resource"]["authored"] = "last Tuesday"  # the validator is not a rubber stamp
+    with pytest.raises(ValueError):
+        validate(broken["entry"][0]["resource"])
+
+
+def _fhir_facts(bundle: dict) -> list:
+    """What a FHIR record says, without the identifiers and times each export makes afresh."""
+    facts = []
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        facts.append((resource["resourceType"], resource.get("authored") or resource.get("effectiveDateTime"),
+                      json.dumps(resource.get("item") or resource.get("valueQuantity") or resource.get("code"),
+                                 sort_keys=True)))
+    return facts
+
+
 def test_sharing_again_adds_the_new_entries_and_refuses_a_rewritten_one(clinic_db, tmp_path):
     rulebase = api.load_rulebase()
     code = store.new_share_code(clinic_db)
