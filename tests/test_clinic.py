@@ -241,6 +241,66 @@ def test_sign_in_is_limited_and_sessions_expire(clinic_db):
     assert answer.status_code == 302 and answer.location.endswith("/signin")
 
 
+def test_sign_in_is_limited_per_client_address_across_accounts(clinic_db):
+    """One address trying many accounts is paused, even for a right password; another address is not."""
+    app, client = signed_in_client(clinic_db)
+    store.add_practitioner(clinic_db, "Bo Li", "bo@example.org", "practitioner")
+    guesser, neighbour = app.test_client(), app.test_client()
+    here, there = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.4"}
+
+    def attempt(browser, address, email, password):
+        page = browser.get("/signin", environ_base=address).text
+        return browser.post("/signin", data={"csrf": csrf_of(page), "email": email, "password": password},
+                            environ_base=address)
+
+    for number in range(store.MAX_FAILED_PER_ADDRESS):  # never 5 on one account: no account locks
+        answer = attempt(guesser, here, f"someone{number % 4}@example.org" if number % 5 else "bo@example.org",
+                         "guess")
+        assert answer.status_code == 400 and "The e-mail address or the password is not right." in answer.text
+    answer = attempt(guesser, here, "ana@example.org", PASSWORD)
+    assert answer.status_code == 429
+    assert "Too many attempts from your network address: signing in from it is paused until" in answer.text
+    assert attempt(neighbour, there, "ana@example.org", PASSWORD).status_code == 302
+    assert client.get("/list").status_code == 200
+    refused = [row for row in store.audit_rows(clinic_db) if row.action == "sign_in" and not row.success]
+    assert len(refused) == store.MAX_FAILED_PER_ADDRESS + 1 and refused[-1].subject == "address paused"
+
+
+def test_an_admin_resets_a_password_with_a_one_time_link(clinic_db):
+    app, client = signed_in_client(clinic_db)
+    elsewhere = app.test_client()  # the same practitioner signed in on another computer
+    page = elsewhere.get("/signin").text
+    assert elsewhere.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                           "password": PASSWORD}).status_code == 302
+    run = invoke("clinic", "reset-password", "--email", "ANA@example.org", "--db", clinic_db,
+                 "--url", "https://clinic.example.org/")
+    assert run.exit_code == 0, run.stderr
+    link = run.stdout.strip()
+    assert link.startswith("https://clinic.example.org/signup/")
+    for browser in (client, elsewhere):  # every session of hers ended at once
+        answer = browser.get("/list")
+        assert answer.status_code == 302 and answer.location.endswith("/signin")
+    page = elsewhere.get("/signin").text  # and the old password no longer signs in
+    assert elsewhere.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                           "password": PASSWORD}).status_code == 400
+
+    path = "/signup/" + link.rsplit("/", 1)[1]
+    page = client.get(path).text
+    assert "Ana Ruiz: set a new password" in page and "the old one no longer works" in page
+    new = "a brand new and long password"
+    answer = client.post(path, data={"csrf": csrf_of(page), "password": new, "repeated": new})
+    assert answer.status_code == 302
+    assert "This sign-up link cannot be used" in client.get(path).text  # one time only
+    page = client.get("/signin").text
+    assert client.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                        "password": new}).status_code == 302
+    actions = [(row.action, row.subject) for row in store.audit_rows(clinic_db)]
+    assert ("password_reset_link", "ana@example.org") in actions and ("password_reset", "") in actions
+    assert "issued a password reset link" in client.get("/audit").text
+    unknown = invoke("clinic", "reset-password", "--email", "nobody@example.org", "--db", clinic_db)
+    assert unknown.exit_code == 2 and unknown.stderr.count("\n") == 1 and "not a practitioner" in unknown.stderr
+
+
 def test_forms_without_their_csrf_token_are_refused(clinic_db):
     app, client = signed_in_client(clinic_db)
     assert client.post("/share-codes", data={}).status_code == 400

@@ -93,6 +93,26 @@ def clinic_add_practitioner(name, email, role, base, url):
     click.echo(f"{base.rstrip('/')}/signup/{token}")
 
 
+@clinic.command("reset-password", short_help="Reset a practitioner's password; prints a one-time link.")
+@click.option("--email", required=True, help="The practitioner's e-mail address.")
+@click.option("--url", "base", default="http://localhost:8800", show_default=True,
+              help="Where the clinic's web app is reached, for the link.")
+@db_option
+@errors_as_lines
+def clinic_reset_password(email, base, url):
+    """Reset a practitioner's password: their sessions end and their old password stops working now;
+    print the one-time link (valid 72 hours) where they set a new one. Audited.
+
+    \b
+    Example:
+        spinewise clinic reset-password --email ana@example.org
+    """
+    from spinewise.clinic import store
+
+    token = store.issue_password_reset(url, email)
+    click.echo(f"{base.rstrip('/')}/signup/{token}")
+
+
 @clinic.command("share-code", short_help="Print a new share code for a lifter.")
 @db_option
 @errors_as_lines
