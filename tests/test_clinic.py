@@ -266,6 +266,33 @@ def test_sign_in_is_limited_per_client_address_across_accounts(clinic_db):
     assert len(refused) == store.MAX_FAILED_PER_ADDRESS + 1 and refused[-1].subject == "address paused"
 
 
+def test_attempts_from_one_address_at_the_same_moment_are_all_counted(clinic_db):
+    """A guesser sending many attempts at once (each its own request, as through several servers)
+    gets no error page and no attempt uncounted: the next one is paused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, _ = signed_in_client(clinic_db)
+    here = {"REMOTE_ADDR": "192.0.2.55"}
+    forms = []
+    for number in range(store.MAX_FAILED_PER_ADDRESS):
+        browser = app.test_client()
+        forms.append((browser, csrf_of(browser.get("/signin", environ_base=here).text), number))
+
+    def attempt(form):
+        browser, csrf, number = form
+        return browser.post("/signin", data={"csrf": csrf, "email": f"guess{number}@example.org", "password": "x"},
+                            environ_base=here).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(attempt, forms))
+    assert statuses == [400] * store.MAX_FAILED_PER_ADDRESS
+    browser = app.test_client()
+    page = browser.get("/signin", environ_base=here).text
+    answer = browser.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": PASSWORD},
+                          environ_base=here)
+    assert answer.status_code == 429
+
+
 def test_an_admin_resets_a_password_with_a_one_time_link(clinic_db):
     app, client = signed_in_client(clinic_db)
     elsewhere = app.test_client()  # the same practitioner signed in on another computer

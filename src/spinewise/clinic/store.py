@@ -9,7 +9,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from spinewise.clinic import secrets as sec
@@ -187,15 +187,23 @@ def sign_in(url: str | None, email: str, password: str, address: str = "") -> Si
     Failed attempts are limited per account and per client `address` (any accounts).
 
     A refusal is committed (the failed attempt counted and audited) before it is raised."""
-    email = email.strip().lower()
-    with session(url) as db, db.begin():
-        paused = _address_paused(db, address[:64])
-        if paused is not None:
-            audit(db, email[:320], "sign_in", "address paused", None, success=False)
-        else:
-            refused, who = _attempt(db, email, password)
-            if refused:
-                _count_address_failure(db, address[:64])
+    from sqlalchemy.exc import IntegrityError
+
+    email, address = email.strip().lower(), address[:64]
+    for tries_left in (1, 0):
+        try:
+            with session(url) as db, db.begin():
+                paused = _address_paused(db, address)
+                if paused is not None:  # audited, then refused (once the audit row is committed)
+                    audit(db, email[:320], "sign_in", "address paused", None, success=False)
+                    break
+                refused, who = _attempt(db, email, password)
+                if refused:
+                    _count_address_failure(db, address)
+            break
+        except IntegrityError:  # another attempt from a new address added its row first: count again
+            if not tries_left:
+                raise
     if paused is not None:
         raise AddressPaused(paused)
     if refused:
@@ -211,16 +219,18 @@ def _address_paused(db: Session, address: str) -> datetime.datetime | None:
 
 
 def _count_address_failure(db: Session, address: str) -> None:
+    """One more failure from `address`, counted in the database itself (UPDATE ... failures + 1), so
+    that attempts made at the same moment through several servers are all counted."""
     moment = now()
-    row = db.get(SigninAddress, address)
-    if row is None:
+    here = SigninAddress.address == address
+    db.execute(update(SigninAddress).where(here, SigninAddress.since < moment - ADDRESS_WINDOW)
+               .values(failures=0, since=moment, locked_until=None))  # an old window: start a new one
+    counted = db.execute(update(SigninAddress).where(here).values(failures=SigninAddress.failures + 1)).rowcount
+    if not counted:
         db.add(SigninAddress(address=address, failures=1, since=moment, locked_until=None))
-        return
-    if row.since + ADDRESS_WINDOW < moment:  # a new window
-        row.failures, row.since, row.locked_until = 0, moment, None
-    row.failures += 1
-    if row.failures >= MAX_FAILED_PER_ADDRESS:
-        row.locked_until, row.failures, row.since = moment + LOCKED_FOR, 0, moment
+        db.flush()
+    db.execute(update(SigninAddress).where(here, SigninAddress.failures >= MAX_FAILED_PER_ADDRESS)
+               .values(locked_until=moment + LOCKED_FOR, failures=0, since=moment))
 
 
 def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | None]:
