@@ -328,6 +328,41 @@ def test_an_admin_resets_a_password_with_a_one_time_link(clinic_db):
     assert unknown.exit_code == 2 and unknown.stderr.count("\n") == 1 and "not a practitioner" in unknown.stderr
 
 
+def test_an_admin_resets_a_password_on_the_practitioners_page(clinic_db):
+    app, admin = signed_in_client(clinic_db)
+    store.add_practitioner(clinic_db, "Bo Li", "bo@example.org", "practitioner")
+    page = admin.get("/practitioners").text
+    assert "Bo Li" in page and "not set yet" in page and "Reset Bo Li's password" in page
+    answer = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "bo@example.org"})
+    assert answer.status_code == 302
+    shown = admin.get(answer.location).text
+    link = re.search(r"<code>(http://clinic\.test/signup/[\w-]{43})</code>", shown).group(1)
+    assert "Give Bo Li this link to set a new password" in shown
+    bo = app.test_client()
+    form = bo.get(link).text
+    assert "Bo Li: set a new password" in form
+    assert bo.post(link, data={"csrf": csrf_of(form), "password": PASSWORD, "repeated": PASSWORD}).status_code == 302
+    actions = [(row.actor, row.action, row.subject) for row in store.audit_rows(clinic_db)]
+    assert ("ana@example.org", "password_reset_link", "bo@example.org") in actions
+    assert ("bo@example.org", "password_reset", "") in actions
+
+    answer = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "nobody@example.org"})
+    assert answer.status_code == 404
+    answer = admin.post("/practitioners/reset", data={"email": "bo@example.org"})
+    assert answer.status_code == 400  # no CSRF token: another site cannot reset a password
+    assert "This sign-up link cannot be used" in app.test_client().get("/signup/" + "A" * 43).text
+
+    bo_page = bo.get("/signin").text
+    assert bo.post("/signin", data={"csrf": csrf_of(bo_page), "email": "bo@example.org",
+                                    "password": PASSWORD}).status_code == 302
+    assert bo.get("/practitioners").status_code == 403
+    assert bo.post("/practitioners/reset", data={"csrf": csrf_of(bo.get("/list").text),
+                                                 "email": "ana@example.org"}).status_code == 403
+    own = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "ana@example.org"})
+    assert "/signup/" in own.location  # her own: signed out, straight to setting a new one
+    assert admin.get("/list").status_code == 302
+
+
 def test_forms_without_their_csrf_token_are_refused(clinic_db):
     app, client = signed_in_client(clinic_db)
     assert client.post("/share-codes", data={}).status_code == 400

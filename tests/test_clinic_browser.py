@@ -152,5 +152,12 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
         practitioner.goto(f"{base}/audit")
         look(practitioner, "audit")
         assert re.search(r"withdrawal\s+L-", practitioner.locator("tbody").inner_text())
+
+        store.add_practitioner(url, "Bo Li", "bo@example.org", "practitioner")  # he forgot his password
+        practitioner.get_by_role("link", name="Practitioners").click()
+        practitioner.get_by_role("button", name="Reset Bo Li's password").click()
+        reset = practitioner.locator(".clinic-link").inner_text()
+        assert re.fullmatch(rf"{re.escape(base)}/signup/[\w-]{{43}}", reset)
+        look(practitioner, "practitioners")
         browser.close()
     assert not problems, "\n".join(problems)

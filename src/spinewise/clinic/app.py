@@ -270,6 +270,34 @@ def share_codes():
                  share_url=url_for("clinic.share_page", _external=True))
 
 
+@clinic_web.get("/practitioners")
+def practitioners_page():
+    who = _signed_in()
+    if who.role != "admin":
+        abort(403)
+    token, email = request.args.get("link", ""), request.args.get("for", "")
+    link = url_for("clinic.sign_up", token=token, _external=True) if re.fullmatch(r"[\w-]{43}", token) else ""
+    people = store.practitioners(_url(), who.clinic_id)
+    named = next((person.name for person in people if person.email == email), "") if link else ""
+    return _page("practitioners.html.j2", people=people, link=link if named else "", named=named)
+
+
+@clinic_web.post("/practitioners/reset")
+def reset_password():
+    who = _signed_in()
+    if who.role != "admin":
+        abort(403)
+    _check_csrf()
+    email = request.form.get("email", "")
+    try:
+        token = store.issue_password_reset(_url(), email, who.email, who.clinic_id)
+    except ClinicError:
+        abort(404)
+    if email.strip().lower() == who.email:  # their own: their session has just ended with the others
+        return redirect(url_for("clinic.sign_up", token=token))
+    return redirect(url_for("clinic.practitioners_page", link=token, **{"for": email.strip().lower()}))
+
+
 @clinic_web.get("/audit")
 def audit_page():
     who = _signed_in()

@@ -102,7 +102,23 @@ def is_reset_link(url: str | None, token: str) -> bool:
         return _signup(db, token)[0].purpose == "password_reset"
 
 
-def issue_password_reset(url: str | None, email: str, by: str = "spinewise clinic reset-password") -> str:
+@dataclass(frozen=True)
+class PractitionerRow:
+    name: str
+    email: str
+    role: str
+    password_set: bool
+
+
+def practitioners(url: str | None, clinic_id: int) -> list[PractitionerRow]:
+    with session(url) as db:
+        return [PractitionerRow(person.name, person.email, person.role, person.password_hash is not None)
+                for person in db.scalars(select(Practitioner).where(Practitioner.clinic_id == clinic_id)
+                                         .order_by(Practitioner.name, Practitioner.email))]
+
+
+def issue_password_reset(url: str | None, email: str, by: str = "spinewise clinic reset-password",
+                         clinic_id: int | None = None) -> str:
     """A one-time link (valid 72 hours, like a sign-up link) where the practitioner sets a new password.
     Issuing it ends every session of theirs and stops their old password at once (a reset is also
     what an admin does when a password may be known to someone else); earlier links stop working."""
@@ -110,7 +126,7 @@ def issue_password_reset(url: str | None, email: str, by: str = "spinewise clini
     require_current(url)
     with session(url) as db, db.begin():
         person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
-        if person is None:
+        if person is None or (clinic_id is not None and person.clinic_id != clinic_id):
             raise ClinicError(f"--email {email} is not a practitioner of this clinic")
         moment = now()
         for row in db.scalars(select(SignupToken).where(SignupToken.practitioner_id == person.id,
