@@ -18,8 +18,9 @@ each rate is the server process's CPU time a page, which the load generator shar
 machine does not blur, split into user and system time, with the context switches a page (a
 thread that blocks, for the interpreter lock or for the network, switches). Then 10 and 50
 lifters against one `serve` process and against `serve --workers 2` (two processes on one
-port), alternating, beside the target: at 50 lifters at least 1.5x one process's rate. Load goes only to 127.0.0.1 and every phase is bounded
-in time and in lifters. Run it with the Python of the environment spinewise is installed in.
+port), alternating, beside the target: at 50 lifters at least 1.5x one process's rate. Load
+goes only to 127.0.0.1 and every phase is bounded in time and in lifters. Run it with the
+Python of the environment spinewise is installed in.
 """
 
 from __future__ import annotations
