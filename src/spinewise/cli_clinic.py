@@ -182,7 +182,8 @@ def clinic_audit(url, fmt):
 @clinic.command("serve", short_help="The clinic's web app.")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8800, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one, and says which).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests each process serves at once.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),

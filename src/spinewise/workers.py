@@ -20,6 +20,13 @@ def listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host.strip("[]"), port), family=family, backlog=1024)
 
 
+def url_of(host, port: int) -> str:
+    """The address a person opens: http://host:port/, an IPv6 host in brackets."""
+    host = str(host).strip("[]")
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}/"
+
+
 def run_waitress(server) -> None:
     """Run a waitress server until Ctrl-C or SIGTERM, then close it."""
     try:
@@ -33,38 +40,52 @@ def run_waitress(server) -> None:
 def serve_forked(workers: int, run: Callable[[], None]) -> None:
     """Run `run` (which serves the already-bound socket until stopped) in `workers` child processes
     and wait for them; Ctrl-C or SIGTERM to this process stops every child. With one worker `run`
-    runs here, unforked."""
+    runs here, unforked.
+
+    Ctrl-C and SIGTERM are held back while the workers are forked and only let in once this
+    process is ready to pass them on: one arriving at the start would otherwise stop this process
+    alone and leave its workers serving."""
     if workers == 1:
         run()
         return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # a worker: stops on SIGTERM from the parent; Ctrl-C in a terminal reaches it too
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            try:
-                run()
-            finally:
-                os._exit(0)
-        children.append(pid)
-    _wait(children)
-
-
-def _wait(children: list[int]) -> None:
-    def stop(*_):
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), _reap(children), os._exit(0)))
     try:
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # a worker: stops on SIGTERM from the parent; Ctrl-C in a terminal is the parent's
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                try:
+                    run()
+                finally:
+                    os._exit(0)
+            children.append(pid)
+    except BaseException:
+        _stop(children)
+        _reap(children)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    _wait(children, held)
+
+
+def _wait(children: list[int], held) -> None:
+    signal.signal(signal.SIGTERM, lambda *_: (_stop(children), _reap(children), os._exit(0)))
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a signal held back is handled from here
         _reap(children)
     except KeyboardInterrupt:
-        stop()
+        _stop(children)
         _reap(children)
+
+
+def _stop(children: list[int]) -> None:
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
 
 def _reap(children: list[int]) -> None:

@@ -18,7 +18,8 @@ def serve(url: str | None, host: str, port: int, threads: int = THREADS, workers
 
     db.require_current(url)
     listener = processes.listen(host, port)
-    say(f"spinewise clinic on http://{host}:{port}/ ({workers} process(es); Ctrl+C stops it)")
+    where = processes.url_of(host, listener.getsockname()[1])  # with --port 0, the port picked
+    say(f"spinewise clinic on {where} ({workers} process(es); Ctrl+C stops it)")
 
     def run():
         if workers > 1:  # a worker: its own connections to the database, its own app

@@ -41,13 +41,9 @@ def outer_body_limit() -> int:
 
 
 def address(server) -> str:
+    from spinewise.workers import url_of
+
     return url_of(server.effective_host, server.effective_port)
-
-
-def url_of(host, port: int) -> str:
-    host = str(host).strip("[]")
-    host = f"[{host}]" if ":" in host else host
-    return f"http://{host}:{port}/"
 
 
 def serve(rules_dir, host: str, port: int, say, workers: int = 1) -> None:
@@ -69,7 +65,7 @@ def serve(rules_dir, host: str, port: int, say, workers: int = 1) -> None:
         processes.run_waitress(server)
     else:
         listener = processes.listen(host, port)
-        where = url_of(host, listener.getsockname()[1])
+        where = processes.url_of(host, listener.getsockname()[1])
         say(f"spinewise: the web questionnaire is at {where} ({workers} processes; Ctrl-C stops)")
         processes.serve_forked(workers, lambda: processes.run_waitress(make_server(app, host, port, [listener])))
     say("spinewise: stopped")
