@@ -4,7 +4,8 @@ Measures, against a real `spinewise clinic serve` process over HTTP: the list pa
 50 of 10,000 lifters, most urgent first) and sharing a 52-entry journal through /api/share,
 each printed beside its target; then where a list page's time goes, measured in-process.
 
-    python benchmarks/clinic.py                      # SQLite only
+    python benchmarks/clinic.py                      # SQLite (and PostgreSQL if $SPINEWISE_TEST_POSTGRES is set)
+    (source .ci/postgres && python benchmarks/clinic.py)   # both, on a throwaway PostgreSQL cluster
     python benchmarks/clinic.py --postgres postgresql+psycopg://postgres@127.0.0.1:55432/postgres
 
 The lifters are loaded straight into the tables (the journals are real ones, made by the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -161,7 +163,7 @@ def measure(name: str, url: str, port: int, templates: list, share_journal: byte
         server.wait(10)
     _print("list page (first 50 of 10,000), GET /list", list_ms, LIST_TARGET_MS)
     _print("share a 52-entry journal, POST /api/share", share_ms, SHARE_TARGET_MS)
-    breakdown(url, rulebase)
+    breakdown(url, rulebase, statistics.median(list_ms))
 
 
 def _print(what: str, values: list, target: float) -> None:
@@ -171,8 +173,9 @@ def _print(what: str, values: list, target: float) -> None:
           f"{verdict})")
 
 
-def breakdown(url: str, rulebase) -> None:
-    """Where one list page's time goes, in-process (median of 20)."""
+def breakdown(url: str, rulebase, over_http: float) -> None:
+    """Where one list page's time goes: its parts in-process (medians of 20), the rest being the
+    sign-in check, Flask and waitress, and HTTP (the median over HTTP less the parts)."""
     from sqlalchemy import func, select
 
     from spinewise.clinic import attention, pages
@@ -185,30 +188,35 @@ def breakdown(url: str, rulebase) -> None:
             return session.execute(select(*keys, func.count().label("lifters")).group_by(*keys)).all()
 
     found = groups()
-    parts = {
-        f"count the lifters by state (one GROUP BY: {len(found)} states)": groups,
-        "decide each state's level and place (rule base)": lambda: sorted(
-            attention._group_key(rulebase, group, TODAY) for group in found),
-        "whole attention_list for 50 rows (+ audit row)": lambda: attention.attention_list(url, rulebase, TODAY,
-                                                                                           count=50),
-    }
     app = create_clinic_app(url)
     shown, _ = attention.attention_list(url, rulebase, TODAY, count=50)
     with app.test_request_context("/list"):
         from flask import g, render_template
 
         g.who, g.new_csrf = None, None
-        parts["render 50 rows (template)"] = lambda: render_template(
+        count = statistics.median(timed(groups, 20))
+        rules = statistics.median(timed(lambda: sorted(attention._group_key(rulebase, group, TODAY)
+                                                       for group in found), 20))
+        whole = statistics.median(timed(lambda: attention.attention_list(url, rulebase, TODAY, count=50), 20))
+        template = statistics.median(timed(lambda: render_template(
             "list.html.j2", who=None, rows=pages.list_rows(shown), total=LIFTERS, number=1, last=200,
-            first_shown=1, last_shown=50)
-        for what, call in parts.items():
-            print(f"    {what}: {statistics.median(timed(call, 20)):6.1f} ms")
+            first_shown=1, last_shown=50), 20))
+    print(f"  where a list page's {over_http:.1f} ms go (medians):")
+    for what, ms in ((f"query: count the lifters by state (one GROUP BY, {len(found)} states)", count),
+                     ("rules: each state's attention level and place (rule base)", rules),
+                     ("query + rules: the 50 rows shown and their reasons; the audit row", whole - count - rules),
+                     ("template: render the 50 rows", template),
+                     ("the rest: sign-in check, Flask, waitress, HTTP", over_http - whole - template)):
+        shown_ms = f"{ms:6.1f} ms" if ms >= 0.05 else "   ~0 ms (less than the parts' own variation)"
+        print(f"    {what:<68} {shown_ms}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server URL (a database is made on it)")
-    parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get("SPINEWISE_TEST_POSTGRES"),
+                        help="a PostgreSQL server URL (a database is made on it); default $SPINEWISE_TEST_POSTGRES, "
+                             "which `source .ci/postgres` sets")
+    parser.add_argument("--port", type=int, default=8790, help="the first of the two ports the servers use")
     options = parser.parse_args()
     rulebase = api.load_rulebase()
     with tempfile.TemporaryDirectory() as folder:

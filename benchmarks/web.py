@@ -3,6 +3,7 @@
     python benchmarks/web.py            # 20 s per concurrency level, memory after 1,000 and 10,000 lifters
     python benchmarks/web.py --quick    # 5 s per level, memory after 100 and 1,000 lifters
     python benchmarks/web.py --markdown # the table as Markdown, for the README
+    python benchmarks/web.py --workers-only --quick  # only 1 process against `serve --workers 2`
 
 Each simulated lifter has a complete set of random valid answers (seeded, benchmarks/answers.py)
 and walks the whole questionnaire as a browser would: the start page, every question page
@@ -14,8 +15,12 @@ half its rate), and behind Post/Redirect/Get (a POST, its 303 and a GET, as ever
 spinewise is, so that Back, Forward and reload work): the like-for-like ceiling, since a
 page that costs two requests can never reach half the rate of a page that costs one. Beside
 each rate is the server process's CPU time a page, which the load generator sharing the
-machine does not blur. Load goes only to 127.0.0.1 and every phase is bounded in time and in
-lifters. Run it with the Python of the environment spinewise is installed in.
+machine does not blur, split into user and system time, with the context switches a page (a
+thread that blocks, for the interpreter lock or for the network, switches). Then 10 and 50
+lifters against one `serve` process and against `serve --workers 2` (two processes on one
+port), alternating, beside the target: at 50 lifters at least 1.5x one process's rate. Load
+goes only to 127.0.0.1 and every phase is bounded in time and in lifters. Run it with the
+Python of the environment spinewise is installed in.
 """
 
 from __future__ import annotations
@@ -216,10 +221,50 @@ def start(command: list, env: dict, log: Path) -> tuple:
     raise SystemExit(f"could not start: {' '.join(command)}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a running process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def counters(pid: int) -> tuple:
+    """(user CPU s, system CPU s, voluntary switches, involuntary switches) of the process `pid`,
+    all its threads, and its worker processes (`serve --workers`) so far."""
+    totals = [0.0, 0.0, 0, 0]
+    for process in [pid, *children(pid)]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        totals[0] += int(fields[11]) / os.sysconf("SC_CLK_TCK")
+        totals[1] += int(fields[12]) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{process}/task").iterdir():
+            status = (task / "status").read_text()
+            totals[2] += int(re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+            totals[3] += int(re.search(r"^nonvoluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+    return tuple(totals)
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(child) for child in found.split()]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A phase's server cost a page: CPU (user, system) in ms, and context switches."""
+    user: float
+    system: float
+    voluntary: float
+    involuntary: float
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
+
+    def __str__(self) -> str:
+        return (f"{self.cpu:.2f} ms CPU a page ({self.user:.2f} user + {self.system:.2f} system), "
+                f"{self.voluntary + self.involuntary:.0f} switches a page")
+
+
+def measured(pid: int, phase) -> tuple:
+    """Run `phase()` (it returns Stats) and return (its Stats, the server's Cost a page)."""
+    before = counters(pid)
+    stats = phase()
+    after = counters(pid)
+    spent = [(b - a) / max(stats.pages, 1) for a, b in zip(before, after)]
+    return stats, Cost(spent[0] * 1e3, spent[1] * 1e3, spent[2], spent[3])
 
 
 def rss_mb(pid: int) -> float:
@@ -236,10 +281,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 s per level; memory after 100 and 1,000 lifters")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--workers-only", action="store_true",
+                        help="only 10 and 50 lifters against one process and against --workers 2")
     options = parser.parse_args()
     seconds = 5 if options.quick else 20
     memory_counts = (100, 1000) if options.quick else (1000, 10_000)
-    rows = measure(seconds, memory_counts)
+    rounds = 2 if options.quick else 3
+    rows = workers_rows(seconds, rounds) if options.workers_only else (measure(seconds, memory_counts)
+                                                                        + workers_rows(seconds, rounds))
     print_table(rows, options.markdown)
     print(f"\npages: start, question (every answer, the stop page and check your answers), report; "
           f"latency p50/p95. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
@@ -260,10 +309,8 @@ def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
         asyncio.run(run_lifters(address, rulebase, 2, 2, 20, seed=1))  # warm-up
         levels, cpu = {}, {}
         for concurrency in (1, 10, 50):
-            before = cpu_seconds(server.pid)
-            levels[concurrency] = asyncio.run(run_lifters(address, rulebase, concurrency, seconds, 10**9,
-                                                          seed=concurrency))
-            cpu[concurrency] = (cpu_seconds(server.pid) - before) / levels[concurrency].pages
+            levels[concurrency], cpu[concurrency] = measured(server.pid, lambda: asyncio.run(
+                run_lifters(address, rulebase, concurrency, seconds, 10**9, seed=concurrency)))
         size = int(levels[10].bytes / levels[10].pages)
         lifters, memory = 0, {}
         for target in memory_counts:
@@ -279,9 +326,8 @@ def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
         asyncio.run(run_bare(bare_address, 2, 1, size))
         ceilings = {}
         for path in ("/", "/answer"):
-            before = cpu_seconds(bare.pid)
-            ceilings[path] = asyncio.run(run_bare(bare_address, 50, seconds, size, path))
-            cpu[path] = (cpu_seconds(bare.pid) - before) / ceilings[path].pages
+            ceilings[path], cpu[path] = measured(bare.pid, lambda: asyncio.run(
+                run_bare(bare_address, 50, seconds, size, path)))
     finally:
         bare.terminate()
         bare.wait()
@@ -302,7 +348,7 @@ def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
             target = f">= 50% of bare, 0 errors: {rate / bare_rate:.2f}x"
             met = "yes" if rate >= bare_rate / 2 and stats.errors == 0 else "NO"
         rows.append((f"{concurrency} lifter{'s' if concurrency > 1 else ''}",
-                     f"{rate:.0f} pages/s, {cpu[concurrency] * 1e3:.2f} ms CPU a page",
+                     f"{rate:.0f} pages/s, {cpu[concurrency]}",
                      f"{stats.lifters / stats.elapsed * 3600:,.0f} lifters/h", str(stats.errors),
                      f"{kinds} ms", target, met))
     fifty = levels[50].pages / levels[50].elapsed
@@ -311,7 +357,7 @@ def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
     for name, stats, path in (("bare Flask page, 50 at once", ceiling, "/"),
                               ("bare page behind Post/Redirect/Get, 50 at once", redirected, "/answer")):
         latency = stats.latencies["bare"]
-        rows.append((name, f"{stats.pages / stats.elapsed:.0f} pages/s, {cpu[path] * 1e3:.2f} ms CPU a page",
+        rows.append((name, f"{stats.pages / stats.elapsed:.0f} pages/s, {cpu[path]}",
                      f"{size} B pages", str(stats.errors), f"bare {pct(latency, .5):.1f}/{pct(latency, .95):.1f} ms",
                      "", ""))
     low, high = memory_counts
@@ -321,6 +367,50 @@ def measure(seconds: float, memory_counts: tuple) -> list[tuple]:
     logged = (work / "serve.log").read_text().strip().splitlines()
     if logged[1:]:
         rows.append(("server output", f"{len(logged)} lines", " | ".join(logged[:3]), "", "", "", ""))
+    return rows
+
+
+def workers_rows(seconds: float, rounds: int = 3) -> list[tuple]:
+    """10 and 50 lifters against one `serve` process and against `serve --workers 2`, beside the
+    target: 50 lifters get at least 1.5x one process's rate. Both servers run throughout and the
+    phases alternate (one process, two, one, two...) for `rounds` rounds, each figure the median
+    round (of two, the better), so that other work on the machine weighs on both alike."""
+    from spinewise.api import load_triage
+
+    rulebase = load_triage().rulebase
+    work = Path(tempfile.mkdtemp(prefix="spinewise-web-workers-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PYTHONUNBUFFERED": "1"}
+    script = Path(sys.executable).with_name("spinewise")
+    servers = {}
+    try:
+        for workers in (1, 2):
+            servers[workers] = start([str(script), "serve", "--port", "0", "--workers", str(workers)], env,
+                                     work / f"serve-{workers}.log")
+            asyncio.run(run_lifters(servers[workers][1], rulebase, 4, 2, 40, seed=1))  # warm-up: every worker
+        runs = {}
+        for concurrency in (10, 50):
+            for round_number in range(rounds):
+                for workers, (server, address) in servers.items():
+                    runs.setdefault((workers, concurrency), []).append(measured(server.pid, lambda: asyncio.run(
+                        run_lifters(address, rulebase, concurrency, seconds, 10**9, seed=concurrency + round_number))))
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait()
+    rows, rates = [], {}
+    for (workers, concurrency), done in sorted(runs.items()):
+        stats, cost = sorted(done, key=lambda run: run[0].pages / run[0].elapsed)[len(done) // 2]  # the median
+        rates[workers, concurrency] = rate = stats.pages / stats.elapsed
+        every = ", ".join(f"{run.pages / run.elapsed:.0f}" for run, _ in done)
+        latency = [v for values in stats.latencies.values() for v in values]
+        target = met = ""
+        if workers == 2 and concurrency == 50:
+            gain = rate / rates[1, 50]
+            target, met = f">= 1.5x one process: {gain:.2f}x", "yes" if gain >= 1.5 else "NO"
+        rows.append((f"serve --workers {workers}, {concurrency} lifters",
+                     f"{rate:.0f} pages/s (rounds: {every}), {cost}",
+                     f"{stats.lifters / stats.elapsed * 3600:,.0f} lifters/h", str(sum(r.errors for r, _ in done)),
+                     f"all pages {pct(latency, .5):.1f}/{pct(latency, .95):.1f} ms", target, met))
     return rows
 
 

@@ -142,6 +142,48 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def test_the_fhir_export_is_valid_fhir_and_the_same_record_as_the_lifters_own_file(clinic_db, tmp_path):
+    """An independent tool (fhir.resources' R4B models) reads the clinic's export of each shared journal:
+    the Bundle and every resource in it; and it holds what `journal show --format fhir` gives the
+    lifter from their own file, entry for entry."""
+    from fhir_support import entries, validate
+
+    app, client = signed_in_client(clinic_db)
+    names = ("leg_weakness_in_week_two", "flare_after_sessions", "arched_lifter_back_to_usual_weight")
+    for name in names:
+        path = journey_journal(name, tmp_path, FIRST_DAY)
+        assert share_through_page(app, new_code(client), path)[1].status_code == 302
+        label = re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', client.get("/list").text)
+        own = json.loads(invoke("journal", "show", "--journal", path, "--format", "fhir").stdout)
+        exported = None
+        for candidate in label:
+            bundle = json.loads(client.get(f"/lifters/{candidate}/fhir").data)
+            if len(bundle["entry"]) == len(own["entry"]) and _fhir_facts(bundle) == _fhir_facts(own):
+                exported = bundle
+        assert exported is not None, f"{name}: no export holds the lifter's own record"
+        validate(exported)
+        for entry in exported["entry"]:
+            validate(entry["resource"])
+        responses = entries(exported, "QuestionnaireResponse")
+        assert len(responses) == len(json.loads(path.read_text())["entries"])
+        assert all(response["status"] == "completed" for response in responses)
+    broken = json.loads(client.get(f"/lifters/{label[0]}/fhir").data)
+    broken["entry"][0]["resource"]["authored"] = "last Tuesday"  # the validator is not a rubber stamp
+    with pytest.raises(ValueError):
+        validate(broken["entry"][0]["resource"])
+
+
+def _fhir_facts(bundle: dict) -> list:
+    """What a FHIR record says, without the identifiers and times each export makes afresh."""
+    facts = []
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        facts.append((resource["resourceType"], resource.get("authored") or resource.get("effectiveDateTime"),
+                      json.dumps(resource.get("item") or resource.get("valueQuantity") or resource.get("code"),
+                                 sort_keys=True)))
+    return facts
+
+
 def test_sharing_again_adds_the_new_entries_and_refuses_a_rewritten_one(clinic_db, tmp_path):
     rulebase = api.load_rulebase()
     code = store.new_share_code(clinic_db)
@@ -197,6 +239,128 @@ def test_sign_in_is_limited_and_sessions_expire(clinic_db):
                            {"past": datetime.datetime(2020, 1, 1)})
     answer = client.get("/list")
     assert answer.status_code == 302 and answer.location.endswith("/signin")
+
+
+def test_sign_in_is_limited_per_client_address_across_accounts(clinic_db):
+    """One address trying many accounts is paused, even for a right password; another address is not."""
+    app, client = signed_in_client(clinic_db)
+    store.add_practitioner(clinic_db, "Bo Li", "bo@example.org", "practitioner")
+    guesser, neighbour = app.test_client(), app.test_client()
+    here, there = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.4"}
+
+    def attempt(browser, address, email, password):
+        page = browser.get("/signin", environ_base=address).text
+        return browser.post("/signin", data={"csrf": csrf_of(page), "email": email, "password": password},
+                            environ_base=address)
+
+    for number in range(store.MAX_FAILED_PER_ADDRESS):  # never 5 on one account: no account locks
+        answer = attempt(guesser, here, f"someone{number % 4}@example.org" if number % 5 else "bo@example.org",
+                         "guess")
+        assert answer.status_code == 400 and "The e-mail address or the password is not right." in answer.text
+    answer = attempt(guesser, here, "ana@example.org", PASSWORD)
+    assert answer.status_code == 429
+    assert "Too many attempts from your network address: signing in from it is paused until" in answer.text
+    assert attempt(neighbour, there, "ana@example.org", PASSWORD).status_code == 302
+    assert client.get("/list").status_code == 200
+    refused = [row for row in store.audit_rows(clinic_db) if row.action == "sign_in" and not row.success]
+    assert len(refused) == store.MAX_FAILED_PER_ADDRESS + 1 and refused[-1].subject == "address paused"
+
+
+def test_attempts_from_one_address_at_the_same_moment_are_all_counted(clinic_db):
+    """A guesser sending many attempts at once (each its own request, as through several servers)
+    gets no error page and no attempt uncounted: the next one is paused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, _ = signed_in_client(clinic_db)
+    here = {"REMOTE_ADDR": "192.0.2.55"}
+    forms = []
+    for number in range(store.MAX_FAILED_PER_ADDRESS):
+        browser = app.test_client()
+        forms.append((browser, csrf_of(browser.get("/signin", environ_base=here).text), number))
+
+    def attempt(form):
+        browser, csrf, number = form
+        return browser.post("/signin", data={"csrf": csrf, "email": f"guess{number}@example.org", "password": "x"},
+                            environ_base=here).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(attempt, forms))
+    assert statuses == [400] * store.MAX_FAILED_PER_ADDRESS
+    browser = app.test_client()
+    page = browser.get("/signin", environ_base=here).text
+    answer = browser.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": PASSWORD},
+                          environ_base=here)
+    assert answer.status_code == 429
+
+
+def test_an_admin_resets_a_password_with_a_one_time_link(clinic_db):
+    app, client = signed_in_client(clinic_db)
+    elsewhere = app.test_client()  # the same practitioner signed in on another computer
+    page = elsewhere.get("/signin").text
+    assert elsewhere.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                           "password": PASSWORD}).status_code == 302
+    run = invoke("clinic", "reset-password", "--email", "ANA@example.org", "--db", clinic_db,
+                 "--url", "https://clinic.example.org/")
+    assert run.exit_code == 0, run.stderr
+    link = run.stdout.strip()
+    assert link.startswith("https://clinic.example.org/signup/")
+    for browser in (client, elsewhere):  # every session of hers ended at once
+        answer = browser.get("/list")
+        assert answer.status_code == 302 and answer.location.endswith("/signin")
+    page = elsewhere.get("/signin").text  # and the old password no longer signs in
+    assert elsewhere.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                           "password": PASSWORD}).status_code == 400
+
+    path = "/signup/" + link.rsplit("/", 1)[1]
+    page = client.get(path).text
+    assert "Ana Ruiz: set a new password" in page and "the old one no longer works" in page
+    new = "a brand new and long password"
+    answer = client.post(path, data={"csrf": csrf_of(page), "password": new, "repeated": new})
+    assert answer.status_code == 302
+    assert "This sign-up link cannot be used" in client.get(path).text  # one time only
+    page = client.get("/signin").text
+    assert client.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org",
+                                        "password": new}).status_code == 302
+    actions = [(row.action, row.subject) for row in store.audit_rows(clinic_db)]
+    assert ("password_reset_link", "ana@example.org") in actions and ("password_reset", "") in actions
+    assert "issued a password reset link" in client.get("/audit").text
+    unknown = invoke("clinic", "reset-password", "--email", "nobody@example.org", "--db", clinic_db)
+    assert unknown.exit_code == 2 and unknown.stderr.count("\n") == 1 and "not a practitioner" in unknown.stderr
+
+
+def test_an_admin_resets_a_password_on_the_practitioners_page(clinic_db):
+    app, admin = signed_in_client(clinic_db)
+    store.add_practitioner(clinic_db, "Bo Li", "bo@example.org", "practitioner")
+    page = admin.get("/practitioners").text
+    assert "Bo Li" in page and "not set yet" in page and "Reset Bo Li's password" in page
+    answer = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "bo@example.org"})
+    assert answer.status_code == 302
+    shown = admin.get(answer.location).text
+    link = re.search(r"<code>(http://clinic\.test/signup/[\w-]{43})</code>", shown).group(1)
+    assert "Give Bo Li this link to set a new password" in shown
+    bo = app.test_client()
+    form = bo.get(link).text
+    assert "Bo Li: set a new password" in form
+    assert bo.post(link, data={"csrf": csrf_of(form), "password": PASSWORD, "repeated": PASSWORD}).status_code == 302
+    actions = [(row.actor, row.action, row.subject) for row in store.audit_rows(clinic_db)]
+    assert ("ana@example.org", "password_reset_link", "bo@example.org") in actions
+    assert ("bo@example.org", "password_reset", "") in actions
+
+    answer = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "nobody@example.org"})
+    assert answer.status_code == 404
+    answer = admin.post("/practitioners/reset", data={"email": "bo@example.org"})
+    assert answer.status_code == 400  # no CSRF token: another site cannot reset a password
+    assert "This sign-up link cannot be used" in app.test_client().get("/signup/" + "A" * 43).text
+
+    bo_page = bo.get("/signin").text
+    assert bo.post("/signin", data={"csrf": csrf_of(bo_page), "email": "bo@example.org",
+                                    "password": PASSWORD}).status_code == 302
+    assert bo.get("/practitioners").status_code == 403
+    assert bo.post("/practitioners/reset", data={"csrf": csrf_of(bo.get("/list").text),
+                                                 "email": "ana@example.org"}).status_code == 403
+    own = admin.post("/practitioners/reset", data={"csrf": csrf_of(page), "email": "ana@example.org"})
+    assert "/signup/" in own.location  # her own: signed out, straight to setting a new one
+    assert admin.get("/list").status_code == 302
 
 
 def test_forms_without_their_csrf_token_are_refused(clinic_db):

@@ -1,7 +1,9 @@
 """A practitioner's morning in Chromium, at 1280 and 375 px: sign up from the link, sign in, make
 share codes, three lifters share their journals on the share page, the list in the rule base's
 order, acknowledge, a note, the FHIR export, a withdrawal, the audit log. axe-core checks every
-page; nothing is wider than the window. SPINEWISE_CLINIC_SHOTS=DIR keeps the PNGs."""
+page; nothing is wider than the window, and no page breaks its own Content-Security-Policy (the
+browser's console says so when one does). The same morning on SQLite and on a real PostgreSQL
+(.ci/run starts one). SPINEWISE_CLINIC_SHOTS=DIR keeps the PNGs."""
 
 import datetime
 import os
@@ -10,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from clinic_support import journey_journal
+from clinic_support import fresh_database, journey_journal, postgres_url
 from test_web_browser import ARGS, AXE_OPTIONS, CHROMIUM, sync_playwright
 
 from spinewise.clinic import db, store
@@ -21,20 +23,33 @@ PASSWORD = "correct horse battery staple"
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
-@pytest.fixture
-def clinic(tmp_path, monkeypatch):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def clinic(request, tmp_path, monkeypatch):
     from waitress import create_server
 
     from spinewise.clinic.app import create_clinic_app
 
+    if request.param == "postgresql" and postgres_url() is None:
+        pytest.skip("SPINEWISE_TEST_POSTGRES is not set: no PostgreSQL to run the morning against "
+                    "(.ci/run starts a throwaway one)")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.datetime(2026, 12, 6, 9).timestamp())))
-    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    url, drop = fresh_database(request.param, tmp_path)
     db.migrate(url)
     store.init_clinic(url, "Riverside Physio")
     server = create_server(create_clinic_app(url), host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     yield url, f"http://127.0.0.1:{server.effective_port}"
     server.close()
+    drop()
+
+
+def watch_policy(page, problems: list) -> None:
+    """Every Content-Security-Policy violation the browser reports on `page` becomes a problem."""
+    def console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"{page.url}: {message.text}")
+
+    page.on("console", console)
 
 
 def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
@@ -63,6 +78,7 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         practitioner = browser.new_context(accept_downloads=True).new_page()
+        watch_policy(practitioner, problems)
         practitioner.goto(link)
         look(practitioner, "signup")
         practitioner.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -84,6 +100,7 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
             if number == 0:
                 look(practitioner, "share-code")
             lifter = browser.new_context().new_page()
+            watch_policy(lifter, problems)
             lifter.goto(f"{base}/share")
             if number == 0:
                 lifter.get_by_role("button", name="Share my journal").click()
@@ -114,11 +131,20 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
         with practitioner.expect_download() as download:
             practitioner.get_by_role("link", name="Export as FHIR (JSON)").click()
         assert download.value.suggested_filename == f"{first}.fhir.json"
+        practitioner.get_by_role("link", name="The whole history, as the lifter's journal shows it").click()
+        chart = practitioner.locator(".pain-chart svg")
+        assert chart.count() == 1
+        look(practitioner, "history")
+        for kind, width in WIDTHS.items():  # the chart keeps inside the window, drawn at its own size
+            practitioner.set_viewport_size({"width": width, "height": 900})
+            box = chart.bounding_box()
+            assert 0 < box["width"] <= width and box["height"] > 50, (kind, box)
         practitioner.goto(f"{base}/list")
         assert practitioner.locator(".attention__title a").nth(1).inner_text() == first
         look(practitioner, "list-acknowledged")
 
         lifter = browser.new_context().new_page()
+        watch_policy(lifter, problems)
         lifter.goto(links[2])
         look(lifter, "withdraw")
         lifter.get_by_role("button", name="Withdraw my journal").click()
@@ -126,5 +152,12 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
         practitioner.goto(f"{base}/audit")
         look(practitioner, "audit")
         assert re.search(r"withdrawal\s+L-", practitioner.locator("tbody").inner_text())
+
+        store.add_practitioner(url, "Bo Li", "bo@example.org", "practitioner")  # he forgot his password
+        practitioner.get_by_role("link", name="Practitioners").click()
+        practitioner.get_by_role("button", name="Reset Bo Li's password").click()
+        reset = practitioner.locator(".clinic-link").inner_text()
+        assert re.fullmatch(rf"{re.escape(base)}/signup/[\w-]{{43}}", reset)
+        look(practitioner, "practitioners")
         browser.close()
     assert not problems, "\n".join(problems)

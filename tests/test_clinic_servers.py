@@ -108,3 +108,16 @@ def test_share_through_one_server_and_list_through_the_other(clinic_db, tmp_path
         time.sleep(0.5)
         assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
                     "Z" not in open(f"/proc/{pid}/stat").read().split()[2]], "a worker outlived its server"
+
+
+def test_clinic_serve_on_port_0_says_which_port_it_picked(clinic_db):
+    process = subprocess.Popen([sys.executable, "-m", "spinewise", "clinic", "serve", "--db", clinic_db, "--port", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        address = re.search(r"on (http://127\.0\.0\.1:(\d+)/) ", line)
+        assert address and address.group(2) != "0", line
+        assert "Sign in" in urllib.request.urlopen(address.group(1) + "signin", timeout=10).read().decode()
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -83,6 +83,75 @@ def test_serve_logs_no_answers(tmp_path):
     assert "saddle_numbness" not in output and state.split("=", 1)[1] not in output and "POST" not in output
 
 
+def test_serve_with_two_workers_answers_from_either_and_ctrl_c_stops_both():
+    """Two processes on one port: each request on a new connection may reach either, so a state
+    cookie sealed by one must open in the other (one secret, made before the fork)."""
+    import http.client
+    import urllib.parse
+
+    process, address, lines = start_server("--workers", "2")
+    host, port = urllib.parse.urlsplit(address).netloc.rsplit(":", 1)
+    deadline, workers = time.monotonic() + 10, []
+    while len(workers) < 2 and time.monotonic() < deadline:  # the address is said before the fork
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True,
+                                 text=True).stdout.split()
+    try:
+        assert "2 processes" in lines[-1] and len(workers) == 2
+
+        def fresh(method, path, state="", body=None):  # a new connection each time: any worker answers
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": state} if state else {}
+            connection.request(method, path, body, headers)
+            answer = connection.getresponse()
+            page = answer.read().decode()
+            connection.close()
+            return answer, page, (answer.headers["Set-Cookie"] or state).split(";")[0]
+
+        answer, _, state = fresh("POST", "/start")
+        for _ in range(8):
+            body = urllib.parse.urlencode({"question": "saddle_numbness", "saddle_numbness": "false"})
+            answer, _, state = fresh("POST", "/answer", state, body)
+            assert answer.status == 303 and answer.headers["Location"] == "/question/bladder_bowel_change"
+            answer, page, _ = fresh("GET", answer.headers["Location"], state)  # the answer was kept
+            assert answer.status == 200 and 'name="question" value="bladder_bowel_change"' in page
+    finally:
+        status, rest = stop(process)
+    assert status in (0, 130) and "Traceback" not in rest
+    time.sleep(0.5)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]], "a worker outlived Ctrl-C"
+
+
+def test_ctrl_c_as_the_workers_start_stops_them_all():
+    """A Ctrl-C (SIGINT) at once, while the workers are being forked, must not leave any serving."""
+    for _ in range(3):
+        process = subprocess.Popen(COMMAND + ["serve", "--port", "0", "--workers", "3"], stderr=subprocess.PIPE,
+                                   text=True)
+        process.stderr.readline()  # the address: the fork comes next
+        process.send_signal(signal.SIGINT)
+        try:
+            _, rest = process.communicate(timeout=30)  # ends only when no worker holds the output open
+        except subprocess.TimeoutExpired:
+            for worker in subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True,
+                                         text=True).stdout.split():
+                os.kill(int(worker), signal.SIGTERM)  # this test's own workers
+            process.kill()
+            raise AssertionError("a worker was left serving after Ctrl-C") from None
+        assert process.returncode in (0, 1, 130) and "Traceback" not in rest  # 1: click's "Aborted!"
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line():
+    process, address, _ = start_server()
+    try:
+        port = address.rsplit(":", 1)[1].strip("/")
+        for workers in ("1", "2"):
+            result = invoke("serve", "--port", port, "--workers", workers)
+            assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.stderr
+            assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    finally:
+        stop(process)
+
+
 def test_serve_on_another_host_warns_that_answers_cross_the_network_unencrypted():
     process, address, lines = start_server("--host", "0.0.0.0")
     stop(process)

@@ -549,25 +549,32 @@ def questions(fmt, rules_dir):
               help="Address to listen on. Any other than loopback sends answers over the network: put a TLS proxy in front.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes sharing the port (one per core uses every core).")
 @rules_option
 @lang_option
 @user_errors
-def serve(host, port, rules_dir):
+def serve(host, port, workers, rules_dir):
     """Serve the questionnaire as web pages (one question per page, then the report).
 
-    The server keeps no answers: the lifter's browser holds them, signed, in a cookie. Set
-    SPINEWISE_SECRET to the same value in every process when several serve one address.
+    The server keeps no answers: the lifter's browser holds them, signed, in a cookie. The
+    --workers processes share one secret; set SPINEWISE_SECRET to the same value in every
+    server when several on different machines serve one address.
 
     \b
     Examples:
         spinewise serve
+        spinewise serve --workers 2
         spinewise serve --host 0.0.0.0 --port 8080 --rules my-rules/
     """
     from spinewise import api
     from spinewise.web.serve import serve as run
 
     api.refuse_broken_rules(rules_dir)
-    run(rules_dir, host, port, lambda line: click.echo(line, err=True))
+    try:
+        run(rules_dir, host, port, lambda line: click.echo(line, err=True), workers)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.group(short_help="Check, document, test, compare and sign off rule bases.")

@@ -93,6 +93,26 @@ def clinic_add_practitioner(name, email, role, base, url):
     click.echo(f"{base.rstrip('/')}/signup/{token}")
 
 
+@clinic.command("reset-password", short_help="Reset a practitioner's password; prints a one-time link.")
+@click.option("--email", required=True, help="The practitioner's e-mail address.")
+@click.option("--url", "base", default="http://localhost:8800", show_default=True,
+              help="Where the clinic's web app is reached, for the link.")
+@db_option
+@errors_as_lines
+def clinic_reset_password(email, base, url):
+    """Reset a practitioner's password: their sessions end and their old password stops working now;
+    print the one-time link (valid 72 hours) where they set a new one. Audited.
+
+    \b
+    Example:
+        spinewise clinic reset-password --email ana@example.org
+    """
+    from spinewise.clinic import store
+
+    token = store.issue_password_reset(url, email)
+    click.echo(f"{base.rstrip('/')}/signup/{token}")
+
+
 @clinic.command("share-code", short_help="Print a new share code for a lifter.")
 @db_option
 @errors_as_lines
@@ -162,7 +182,8 @@ def clinic_audit(url, fmt):
 @clinic.command("serve", short_help="The clinic's web app.")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8800, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one, and says which).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests each process serves at once.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),

@@ -134,7 +134,10 @@ def sign_in_page():
     _check_csrf()
     email = request.form.get("email", "")
     try:
-        who = store.sign_in(_url(), email, request.form.get("password", ""))
+        who = store.sign_in(_url(), email, request.form.get("password", ""), request.remote_addr or "")
+    except store.AddressPaused as exc:
+        error = _("Too many attempts from your network address: signing in from it is paused until %(time)s UTC.")
+        return _page("signin.html.j2", 429, email=email, error=error % {"time": f"{exc.until:%H:%M}"})
     except ClinicError as exc:
         return _page("signin.html.j2", 400, email=email, error=str(exc))
     response = redirect(url_for("clinic.attention_page"))
@@ -159,13 +162,14 @@ def sign_up(token):
         person = store.signup_person(_url(), token)
     except ClinicError as exc:
         return _page("message.html.j2", 404, title=_("This sign-up link cannot be used"), text=str(exc))
+    reset = store.is_reset_link(_url(), token)
     if request.method == "GET":
-        return _page("signup.html.j2", person=person, errors=[])
+        return _page("signup.html.j2", person=person, reset=reset, errors=[])
     _check_csrf()
     password, repeated = request.form.get("password", ""), request.form.get("repeated", "")
     errors = store.password_problems(password, repeated)
     if errors:
-        return _page("signup.html.j2", 400, person=person, errors=errors)
+        return _page("signup.html.j2", 400, person=person, reset=reset, errors=errors)
     store.complete_signup(_url(), token, password, repeated)
     return redirect(url_for("clinic.sign_in_page", ready=1))
 
@@ -264,6 +268,34 @@ def share_codes():
     code = request.args.get("code", "")
     return _page("share_codes.html.j2", code=code if re.fullmatch(r"[A-Z0-9]{5}-[A-Z0-9]{5}", code) else "",
                  share_url=url_for("clinic.share_page", _external=True))
+
+
+@clinic_web.get("/practitioners")
+def practitioners_page():
+    who = _signed_in()
+    if who.role != "admin":
+        abort(403)
+    token, email = request.args.get("link", ""), request.args.get("for", "")
+    link = url_for("clinic.sign_up", token=token, _external=True) if re.fullmatch(r"[\w-]{43}", token) else ""
+    people = store.practitioners(_url(), who.clinic_id)
+    named = next((person.name for person in people if person.email == email), "") if link else ""
+    return _page("practitioners.html.j2", people=people, link=link if named else "", named=named)
+
+
+@clinic_web.post("/practitioners/reset")
+def reset_password():
+    who = _signed_in()
+    if who.role != "admin":
+        abort(403)
+    _check_csrf()
+    email = request.form.get("email", "")
+    try:
+        token = store.issue_password_reset(_url(), email, who.email, who.clinic_id)
+    except ClinicError:
+        abort(404)
+    if email.strip().lower() == who.email:  # their own: their session has just ended with the others
+        return redirect(url_for("clinic.sign_up", token=token))
+    return redirect(url_for("clinic.practitioners_page", link=token, **{"for": email.strip().lower()}))
 
 
 @clinic_web.get("/audit")

@@ -43,6 +43,17 @@ class SignupToken(Base):
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioner.id"), index=True)
     expires_at: Mapped[datetime.datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    purpose: Mapped[str] = mapped_column(String(20), default="sign_up")  # or "password_reset"
+
+
+class SigninAddress(Base):
+    """Failed sign-ins from one client address in the current window, whatever accounts they tried."""
+
+    __tablename__ = "signin_address"
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime)
 
 
 class SignedInSession(Base):

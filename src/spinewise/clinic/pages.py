@@ -101,6 +101,7 @@ ACTIONS = {
     "view_lifter": _("viewed a lifter"), "view_history": _("viewed a lifter's whole history"),
     "export_fhir": _("exported a lifter's FHIR record"), "note": _("wrote a note"),
     "acknowledge": _("acknowledged a referral"), "view_audit": _("viewed the audit log"),
+    "password_reset_link": _("issued a password reset link"), "password_reset": _("set a new password"),
 }
 
 

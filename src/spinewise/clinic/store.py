@@ -9,20 +9,22 @@ import re
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, engine_for, require_current
 from spinewise.clinic.models import (
     ROLES, Acknowledgement, AuditEntry, Clinic, Entry, Lifter, Note, Practitioner, ShareCode, SignedInSession,
-    SignupToken,
+    SigninAddress, SignupToken,
 )
 
 SIGNUP_VALID = datetime.timedelta(hours=72)
 SESSION_VALID = datetime.timedelta(hours=8)
 SHARE_CODE_VALID = datetime.timedelta(days=14)
 MAX_FAILED_SIGNINS = 5
+MAX_FAILED_PER_ADDRESS = 20  # failed sign-ins from one client address within ADDRESS_WINDOW, any accounts
+ADDRESS_WINDOW = datetime.timedelta(minutes=15)
 LOCKED_FOR = datetime.timedelta(minutes=15)
 MAX_NOTE = 5000
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -94,6 +96,51 @@ def signup_person(url: str | None, token: str) -> Practitioner:
         return _signup(db, token)[1]
 
 
+def is_reset_link(url: str | None, token: str) -> bool:
+    """Whether a usable one-time link resets a password (rather than setting the first one)."""
+    with session(url) as db:
+        return _signup(db, token)[0].purpose == "password_reset"
+
+
+@dataclass(frozen=True)
+class PractitionerRow:
+    name: str
+    email: str
+    role: str
+    password_set: bool
+
+
+def practitioners(url: str | None, clinic_id: int) -> list[PractitionerRow]:
+    with session(url) as db:
+        return [PractitionerRow(person.name, person.email, person.role, person.password_hash is not None)
+                for person in db.scalars(select(Practitioner).where(Practitioner.clinic_id == clinic_id)
+                                         .order_by(Practitioner.name, Practitioner.email))]
+
+
+def issue_password_reset(url: str | None, email: str, by: str = "spinewise clinic reset-password",
+                         clinic_id: int | None = None) -> str:
+    """A one-time link (valid 72 hours, like a sign-up link) where the practitioner sets a new password.
+    Issuing it ends every session of theirs and stops their old password at once (a reset is also
+    what an admin does when a password may be known to someone else); earlier links stop working."""
+    email = email.strip().lower()
+    require_current(url)
+    with session(url) as db, db.begin():
+        person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
+        if person is None or (clinic_id is not None and person.clinic_id != clinic_id):
+            raise ClinicError(f"--email {email} is not a practitioner of this clinic")
+        moment = now()
+        for row in db.scalars(select(SignupToken).where(SignupToken.practitioner_id == person.id,
+                                                        SignupToken.used_at.is_(None))):
+            row.used_at = moment
+        db.execute(delete(SignedInSession).where(SignedInSession.practitioner_id == person.id))
+        person.password_hash, person.failed_signins, person.locked_until = None, 0, None
+        token = sec.token()
+        db.add(SignupToken(token_sha256=sec.digest(token), practitioner_id=person.id, expires_at=moment + SIGNUP_VALID,
+                           purpose="password_reset"))
+        audit(db, by, "password_reset_link", email, person.clinic_id)
+        return token
+
+
 def _signup(db: Session, token: str):
     row = db.get(SignupToken, sec.digest(token))
     if row is None or row.used_at is not None:
@@ -112,7 +159,10 @@ def complete_signup(url: str | None, token: str, password: str, repeated: str) -
             raise ClinicError(" ".join(problems))
         person.password_hash = sec.hash_password(password)
         row.used_at = now()
-        audit(db, person.email, "sign_up", "", person.clinic_id)
+        if row.purpose == "password_reset":  # any session opened since the link was issued ends too
+            db.execute(delete(SignedInSession).where(SignedInSession.practitioner_id == person.id))
+        audit(db, person.email, "password_reset" if row.purpose == "password_reset" else "sign_up", "",
+              person.clinic_id)
         return person
 
 
@@ -140,16 +190,63 @@ class SignInRefused(ClinicError):
     pass
 
 
-def sign_in(url: str | None, email: str, password: str) -> SignedIn:
+class AddressPaused(SignInRefused):
+    """Too many failed sign-ins from one client address: refused until `until`, whatever the account."""
+
+    def __init__(self, until: datetime.datetime):
+        super().__init__(f"Too many attempts from this address: signing in is paused until {until:%H:%M} UTC.")
+        self.until = until
+
+
+def sign_in(url: str | None, email: str, password: str, address: str = "") -> SignedIn:
     """A new session, or SignInRefused (the same words whether the e-mail or the password was wrong).
+    Failed attempts are limited per account and per client `address` (any accounts).
 
     A refusal is committed (the failed attempt counted and audited) before it is raised."""
-    email = email.strip().lower()
-    with session(url) as db, db.begin():
-        refused, who = _attempt(db, email, password)
+    from sqlalchemy.exc import IntegrityError
+
+    email, address = email.strip().lower(), address[:64]
+    for tries_left in (1, 0):
+        try:
+            with session(url) as db, db.begin():
+                paused = _address_paused(db, address)
+                if paused is not None:  # audited, then refused (once the audit row is committed)
+                    audit(db, email[:320], "sign_in", "address paused", None, success=False)
+                    break
+                refused, who = _attempt(db, email, password)
+                if refused:
+                    _count_address_failure(db, address)
+            break
+        except IntegrityError:  # another attempt from a new address added its row first: count again
+            if not tries_left:
+                raise
+    if paused is not None:
+        raise AddressPaused(paused)
     if refused:
         raise SignInRefused(refused)
     return who
+
+
+def _address_paused(db: Session, address: str) -> datetime.datetime | None:
+    row = db.get(SigninAddress, address)
+    if row is not None and row.locked_until is not None and row.locked_until > now():
+        return row.locked_until
+    return None
+
+
+def _count_address_failure(db: Session, address: str) -> None:
+    """One more failure from `address`, counted in the database itself (UPDATE ... failures + 1), so
+    that attempts made at the same moment through several servers are all counted."""
+    moment = now()
+    here = SigninAddress.address == address
+    db.execute(update(SigninAddress).where(here, SigninAddress.since < moment - ADDRESS_WINDOW)
+               .values(failures=0, since=moment, locked_until=None))  # an old window: start a new one
+    counted = db.execute(update(SigninAddress).where(here).values(failures=SigninAddress.failures + 1)).rowcount
+    if not counted:
+        db.add(SigninAddress(address=address, failures=1, since=moment, locked_until=None))
+        db.flush()
+    db.execute(update(SigninAddress).where(here, SigninAddress.failures >= MAX_FAILED_PER_ADDRESS)
+               .values(locked_until=moment + LOCKED_FOR, failures=0, since=moment))
 
 
 def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | None]:

@@ -230,7 +230,7 @@ def journal_view(journal, rulebase) -> JournalView:
                                          for f in result.get("findings", []))),
         ))
         said = checkin.get("weeks_counted", said)
-    return JournalView(str(journal.path), tuple(entries), pain_chart(journal, roles) if roles else None)
+    return JournalView(str(journal.path or ""), tuple(entries), pain_chart(journal, roles) if roles else None)
 
 
 def _title(rulebase, code: str) -> str:

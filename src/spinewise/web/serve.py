@@ -18,14 +18,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def make_server(app, host: str, port: int):
-    """A waitress server for `app`: no access log (waitress writes none), no tracebacks to clients."""
+def make_server(app, host: str, port: int, sockets=None):
+    """A waitress server for `app` on host:port, or on already-bound `sockets` (a worker of several):
+    no access log (waitress writes none), no tracebacks to clients."""
     import logging
 
     from waitress import create_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" under load: noise
-    return create_server(app, host=host, port=port, threads=THREADS, ident="spinewise", expose_tracebacks=False,
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    return create_server(app, **where, threads=THREADS, ident="spinewise", expose_tracebacks=False,
                          max_request_body_size=outer_body_limit(), clear_untrusted_proxy_headers=True)
 
 
@@ -39,13 +41,16 @@ def outer_body_limit() -> int:
 
 
 def address(server) -> str:
-    host = server.effective_host
-    host = f"[{host}]" if ":" in str(host) else host
-    return f"http://{host}:{server.effective_port}/"
+    from spinewise.workers import url_of
+
+    return url_of(server.effective_host, server.effective_port)
 
 
-def serve(rules_dir, host: str, port: int, say) -> None:
-    """Serve until Ctrl-C; `say` prints a line for the person who started it."""
+def serve(rules_dir, host: str, port: int, say, workers: int = 1) -> None:
+    """Serve until Ctrl-C; `say` prints a line for the person who started it. With `workers` > 1,
+    that many processes serve one socket (spinewise/workers.py): the app, its rule base and its
+    secret are made once here and inherited by each, so a cookie sealed by one opens in another."""
+    from spinewise import workers as processes
     from spinewise.i18n import language
     from spinewise.web import create_app
     from spinewise.web.report_page import pdf_available
@@ -54,12 +59,13 @@ def serve(rules_dir, host: str, port: int, say) -> None:
     pdf_available()  # decide once, before the first report, whether the PDF download is offered
     if not is_loopback(host):
         say(PLAIN_NETWORK_WARNING.format(host=host))
-    server = make_server(app, host, port)
-    say(f"spinewise: the web questionnaire is at {address(server)} (Ctrl-C stops)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    if workers == 1:
+        server = make_server(app, host, port)
+        say(f"spinewise: the web questionnaire is at {address(server)} (Ctrl-C stops)")
+        processes.run_waitress(server)
+    else:
+        listener = processes.listen(host, port)
+        where = processes.url_of(host, listener.getsockname()[1])
+        say(f"spinewise: the web questionnaire is at {where} ({workers} processes; Ctrl-C stops)")
+        processes.serve_forked(workers, lambda: processes.run_waitress(make_server(app, host, port, [listener])))
     say("spinewise: stopped")
