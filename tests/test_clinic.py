@@ -454,8 +454,35 @@ def test_the_share_page_names_what_is_wrong_beside_it_and_keeps_the_code(clinic_
     damaged.write_text('{"format": "spinewise journal", "version": 1, "entries": [')
     lifter, answer = share_through_page(app, code, damaged)
     assert answer.status_code == 400
-    assert re.search(r'id="journal-error">.*your journal is damaged: it stops being valid JSON at line 1, column 59', answer.text)
+    assert re.search(r'id="journal-error">.*Your journal is damaged: it stops being valid JSON at line 1, column 59', answer.text)
     assert f'value="{code}"' in answer.text and "journal-error" in answer.text and "code-error" not in answer.text
     lifter, answer = share_through_page(app, "AAAAA-AAAAA", journey_journal("flare_after_sessions", tmp_path,
                                                                            FIRST_DAY))
     assert answer.status_code == 400 and re.search(r'id="code-error">.*share code is not known', answer.text)
+
+
+def test_a_spanish_lifter_and_practitioner_read_the_clinic_in_spanish(clinic_db, tmp_path):
+    """The clinic's pages were catalogue messages said in English whatever the browser asked for."""
+    app, client = signed_in_client(clinic_db)
+    code = new_code(client)
+    lifter = app.test_client()
+    share = lifter.get("/share", headers={"Accept-Language": "es-ES,es;q=0.9"}).text
+    assert '<html lang="es">' in share and "Lo que verá la clínica" in share
+    assert "What the clinic will see" not in share and "cada entrada de tu diario: la fecha" in share
+    assert 'hreflang="en"' in share, "a visible switch back to English"
+
+    english = lifter.get("/language/en/share", follow_redirects=True).text
+    assert '<html lang="en">' in english and "What the clinic will see" in english
+
+    damaged = tmp_path / "journal.json"
+    damaged.write_bytes(b"{")
+    answer = lifter.post("/share?lang=es", data={"csrf": csrf_of(share), "code": code, "consent": "yes",
+                                                 "journal": (open(damaged, "rb"), "journal.json")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert "Tu diario está dañado: deja de ser JSON válido en la línea 1" in answer.text
+    assert "nothing was shared" not in answer.text and "no se ha compartido nada" in answer.text
+
+    listed = client.get("/list", headers={"Accept-Language": "es"}).text
+    assert '<html lang="es">' in listed and ">Personas<" in listed
+    assert client.get("/no-such-page", headers={"Accept-Language": "es"}).text.count("Página no encontrada") >= 1

@@ -226,10 +226,14 @@ def journal_share(journal_file, clinic_url, code):
     from spinewise.clinic.lifters import WHAT_THE_CLINIC_SEES
     from spinewise.journal import journal_path
 
-    click.echo("The clinic will see: " + "; ".join(WHAT_THE_CLINIC_SEES) + ".", err=True)
+    from spinewise.i18n import gettext, ngettext
+
+    seen = "; ".join(gettext(item) for item in WHAT_THE_CLINIC_SEES)
+    click.echo(gettext("The clinic will see %(what)s.") % {"what": seen}, err=True)
     answer = share_journal(clinic_url, code, journal_path(journal_file))
-    click.echo(f"Shared {answer['added']} new entries ({answer['total']} in all). Keep this private link: it "
-               "withdraws your journal from the clinic.", err=True)
+    shared = ngettext("Shared %(count)s new entry (%(total)s in all).", "Shared %(count)s new entries (%(total)s in all).",
+                      answer["added"]) % {"count": answer["added"], "total": answer["total"]}
+    click.echo(shared + " " + gettext("Keep this private link: it withdraws your journal from the clinic."), err=True)
     click.echo(answer["withdraw_link"])
 
 

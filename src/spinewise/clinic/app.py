@@ -2,13 +2,12 @@
 who shared their journal; lifters share and withdraw. No JavaScript; Post/Redirect/Get; a CSRF
 token on every form; every view, export, note, acknowledgement, share and withdrawal audited.
 
-Page texts are gettext messages (`{% trans %}` and `_()`): the catalogues come with the
-product's; until then the null translations say them in English."""
+Page texts are gettext messages (`{% trans %}` and `_()`), said in the language each request
+chooses (i18n/pages.py: the switch on every page, else Accept-Language, else English)."""
 
 from __future__ import annotations
 
 import base64
-import gettext
 import hashlib
 import json
 import re
@@ -21,7 +20,12 @@ from spinewise.clinic import lifters, pages, store
 from spinewise.clinic import secrets as sec
 from spinewise.clinic.attention import attention_list
 from spinewise.clinic.db import ClinicError
+from spinewise.i18n import N_
+from spinewise.i18n import gettext as _
+from spinewise.i18n import pages as language_pages
+from spinewise.i18n.catalogues import offered
 from spinewise.paths import templates_dir
+from spinewise.rulebase import rules_folder
 
 SESSION_COOKIE = "clinic_session"
 CSRF_COOKIE = "clinic_csrf"
@@ -30,7 +34,6 @@ MAX_BODY = 4 * 1024 * 1024  # a journal of several years is well under this
 CSP = ("default-src 'self'; style-src 'self'{styles}; img-src 'self' data:; frame-ancestors 'none'; "
        "form-action 'self'; base-uri 'none'; object-src 'none'")
 STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-_ = gettext.NullTranslations().gettext
 
 clinic_web = Blueprint("clinic", __name__)
 
@@ -54,8 +57,7 @@ def create_clinic_app(url: str | None = None, rules_dir=None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY, SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_null_translations(newstyle=True)
+    language_pages.install(app, offered(rules_folder(rules_dir)), "en")
     app.jinja_env.globals.update(csrf_token=_csrf_token)
     app.extensions["clinic"] = {"url": url, "rulebase": api.load_rulebase(rules_dir), "rules_dir": rules_dir}
     app.register_blueprint(clinic_web)
@@ -383,19 +385,19 @@ def api_withdraw():
 
 
 ERRORS = {
-    400: (_("This page cannot be shown"), _("What was sent cannot be used: the form may be out of date. Go back, "
+    400: (N_("This page cannot be shown"), N_("What was sent cannot be used: the form may be out of date. Go back, "
                                             "reload the page and try again.")),
-    403: (_("Not for your role"), _("Only the clinic's admins can see this page.")),
-    404: (_("Page not found"), _("There is no page at this address. If you typed it, check it.")),
-    405: (_("This page cannot be shown"), _("This address is only reached from a form.")),
-    413: (_("The file was too large"), _("What was sent was much larger than any journal, so it was not used.")),
-    500: (_("Sorry, something went wrong"), _("The server could not make this page. Try again in a moment.")),
+    403: (N_("Not for your role"), N_("Only the clinic's admins can see this page.")),
+    404: (N_("Page not found"), N_("There is no page at this address. If you typed it, check it.")),
+    405: (N_("This page cannot be shown"), N_("This address is only reached from a form.")),
+    413: (N_("The file was too large"), N_("What was sent was much larger than any journal, so it was not used.")),
+    500: (N_("Sorry, something went wrong"), N_("The server could not make this page. Try again in a moment.")),
 }
 
 
 def _error_page(error):
     status = getattr(error, "code", 500) or 500
     if request.path.startswith("/api/"):
-        return {"error": ERRORS.get(status, ERRORS[500])[1]}, status
+        return {"error": _(ERRORS.get(status, ERRORS[500])[1])}, status
     title, text = ERRORS.get(status, ERRORS[500])
-    return render_template("message.html.j2", who=g.get("who"), title=title, text=text), status
+    return render_template("message.html.j2", who=g.get("who"), title=_(title), text=_(text)), status

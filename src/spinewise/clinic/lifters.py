@@ -12,11 +12,13 @@ from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, require_current
 from spinewise.clinic.models import Acknowledgement, Entry, Lifter, Note, ShareCode
 from spinewise.clinic.store import MAX_NOTE, SignedIn, audit, now, session
+from spinewise.i18n import N_
 from spinewise.journal import JournalError, parse_date, read_journal_text
 
-WHAT_THE_CLINIC_SEES = (
-    "every entry of your journal: the date, your answers, the advice and the plan of each assessment and check-in",
-    "the entries you add later, when you share again with the same code",
+WHAT_THE_CLINIC_SEES = (  # said through gettext where shown (the consent page, `journal share`)
+    N_("every entry of your journal: the date, your answers, the advice and the plan of each assessment and "
+       "check-in"),
+    N_("the entries you add later, when you share again with the same code"),
 )
 
 
@@ -38,7 +40,11 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
     try:
         entries = read_journal_text(journal)
     except JournalError as exc:
-        raise ClinicError(f"{exc}; nothing was shared") from None
+        from spinewise.i18n import gettext
+
+        # Translators: %(problem)s is what is wrong with the journal, a whole clause.
+        said = gettext("%(problem)s; nothing was shared") % {"problem": exc}
+        raise ClinicError(said[:1].upper() + said[1:]) from None
     if not entries:
         raise ClinicError("the journal has no entries yet; nothing was shared")
     code_hash = sec.digest(sec.normal_code(code))

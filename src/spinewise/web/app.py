@@ -12,8 +12,10 @@ from spinewise.paths import templates_dir
 from spinewise.questionnaire import flow
 from spinewise.questionnaire.why import plain_why
 from spinewise.i18n import N_, gettext, language
+from spinewise.rulebase import rules_folder
 from spinewise.rulebase.words import in_language
-from spinewise.web import language as web_language
+from spinewise.i18n import pages as language_pages
+from spinewise.i18n.catalogues import offered
 from spinewise.web import urls
 from spinewise.web.policy import CSP
 from spinewise.web.state import Sealer, StateError, process_secret
@@ -52,7 +54,7 @@ class Questionnaire:
 
     @property
     def rulebase(self):
-        """The rule base in the language of this request (web/language.py chooses it)."""
+        """The rule base in the language of this request (i18n/pages.py chooses it)."""
         return in_language(self._rulebase)
 
     def unanswered_page(self, page, warned: bool, render) -> str:
@@ -109,7 +111,7 @@ def create_app(rules_dir=None, secret: str | None = None, lang: str = "en") -> F
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["url_for"] = urls.url_for
-    web_language.install(app, rules_dir, lang)
+    language_pages.install(app, offered(rules_folder(rules_dir)), lang)
     app.extensions["spinewise"] = Questionnaire(api.load_triage(rules_dir), secret or process_secret())
     app.register_blueprint(views.web)
     app.register_blueprint(checkin.checkin_web)

@@ -1,6 +1,7 @@
-"""The language of each page: the visible switch on every page (/language/<code>/<the page>, which
-keeps the choice in a cookie and goes back to the page; `?lang=` does the same), else the browser's
-Accept-Language, else the server's `--lang`; `<html lang>` follows it."""
+"""The language of each page, for both Flask apps (the questionnaire and the clinic): the visible
+switch on every page (/language/<code>/<the page>, which keeps the choice in a cookie and goes back
+to the page; `?lang=` does the same), else the browser's Accept-Language, else the server's
+`--lang`; `<html lang>` follows it."""
 
 from __future__ import annotations
 
@@ -13,19 +14,16 @@ NAMES = {"en": "English", "es": "Español"}  # each language named in itself, as
 
 
 def _in_words(iso: str) -> str:
-    from spinewise.report.dates import iso_in_words
+    import datetime
 
     try:
-        return iso_in_words(iso)
+        return i18n.day_in_words(datetime.date.fromisoformat(iso))
     except ValueError:
         return iso
 
 
-def install(app, rules_dir, default: str) -> None:
-    from spinewise.i18n.catalogues import offered
-    from spinewise.rulebase import rules_folder
-
-    languages = offered(rules_folder(rules_dir))
+def install(app, languages, default: str) -> None:
+    """Pages of `app` in one of `languages` (the offered ones: i18n.catalogues.offered), each request's choice."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                             npgettext=i18n.npgettext)
