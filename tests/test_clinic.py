@@ -204,7 +204,7 @@ def test_sharing_again_adds_the_new_entries_and_refuses_a_rewritten_one(clinic_d
     from spinewise.journal import entry_digest
 
     entry["sha256"] = entry_digest(entry)  # rewritten and re-sealed: a valid journal, not the one the clinic holds
-    with pytest.raises(db.ClinicError, match=r"entry 2 \(the checkin of 2026-11-09\) is not the one the clinic"):
+    with pytest.raises(db.ClinicError, match=r"Entry 2 of your journal \(of Monday 9 November 2026\) is not the one the clinic"):
         lifters.share(clinic_db, code, json.dumps(data).encode(), rulebase)
     entry["answers"]["sessions_done"] = 2  # edited by hand without its digest
     with pytest.raises(db.ClinicError, match="its sha256 does not match"):
@@ -482,6 +482,12 @@ def test_a_spanish_lifter_and_practitioner_read_the_clinic_in_spanish(clinic_db,
     assert answer.status_code == 400
     assert "Tu diario está dañado: deja de ser JSON válido en la línea 1" in answer.text
     assert "nothing was shared" not in answer.text and "no se ha compartido nada" in answer.text
+
+    unknown = lifter.post("/share?lang=es", data={"csrf": csrf_of(share), "code": "AAAAA-AAAAA", "consent": "yes",
+                                                  "journal": (open(journey_journal("flare_after_sessions", tmp_path,
+                                                                                   FIRST_DAY), "rb"), "journal.json")},
+                          content_type="multipart/form-data")
+    assert "Este código para compartir no se conoce o ha caducado" in unknown.text
 
     listed = client.get("/list", headers={"Accept-Language": "es"}).text
     assert '<html lang="es">' in listed and ">Personas<" in listed

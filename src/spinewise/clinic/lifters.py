@@ -12,7 +12,7 @@ from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, require_current
 from spinewise.clinic.models import Acknowledgement, Entry, Lifter, Note, ShareCode
 from spinewise.clinic.store import MAX_NOTE, SignedIn, audit, now, session
-from spinewise.i18n import N_
+from spinewise.i18n import N_, gettext, ngettext
 from spinewise.journal import JournalError, parse_date, read_journal_text
 
 WHAT_THE_CLINIC_SEES = (  # said through gettext where shown (the consent page, `journal share`)
@@ -40,13 +40,11 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
     try:
         entries = read_journal_text(journal)
     except JournalError as exc:
-        from spinewise.i18n import gettext
-
         # Translators: %(problem)s is what is wrong with the journal, a whole clause.
-        said = gettext("%(problem)s; nothing was shared") % {"problem": exc}
+        said = gettext("%(problem)s; nothing was shared.") % {"problem": exc}
         raise ClinicError(said[:1].upper() + said[1:]) from None
     if not entries:
-        raise ClinicError("the journal has no entries yet; nothing was shared")
+        raise ClinicError(gettext("Your journal has no entries yet; nothing was shared."))
     code_hash = sec.digest(sec.normal_code(code))
     with session(url) as db, db.begin():
         lifter = db.scalars(select(Lifter).where(Lifter.code_sha256 == code_hash)).first()
@@ -54,8 +52,8 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
         if lifter is None:
             offered = db.get(ShareCode, code_hash)
             if offered is None or offered.expires_at < now():
-                raise ShareCodeError("this share code is not known or has expired: ask the clinic for a new one; "
-                                  "nothing was shared")
+                raise ShareCodeError(gettext("This share code is not known or has expired: ask the clinic for a new "
+                                             "one; nothing was shared."))
             lifter = Lifter(clinic_id=offered.clinic_id, label=sec.label(), code_sha256=code_hash,
                             withdraw_sha256="", shared_at=now(), **summary(entries, rulebase))
             db.add(lifter)
@@ -77,12 +75,17 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
 
 def _refuse_rewrites(held: list, entries: list) -> None:
     if len(entries) < len(held):
-        raise ClinicError(f"the journal has {len(entries)} entries, but the clinic already holds {len(held)}: "
-                          "share the journal that holds them all; nothing was shared")
+        raise ClinicError(ngettext(
+            "Your journal has %(count)s entry, but the clinic already holds %(held)s: share the journal that holds "
+            "them all; nothing was shared.",
+            "Your journal has %(count)s entries, but the clinic already holds %(held)s: share the journal that holds "
+            "them all; nothing was shared.", len(entries)) % {"count": len(entries), "held": len(held)})
     for number, (kept, entry) in enumerate(zip(held, entries), 1):
         if not sec.same(kept, entry["sha256"]):
-            raise ClinicError(f"entry {number} (the {entry['kind']} of {entry['date']}) is not the one the clinic "
-                              "already holds: a journal may add entries, not rewrite them; nothing was shared")
+            raise ClinicError(gettext(
+                "Entry %(number)s of your journal (of %(day)s) is not the one the clinic already holds: a journal may "
+                "add entries, not rewrite them; nothing was shared.") % {
+                    "number": number, "day": _day_in_words(entry["date"])})
 
 
 def summary(entries: list, rulebase) -> dict:
@@ -118,8 +121,8 @@ def withdraw(url: str | None, token: str) -> str:
     with session(url) as db, db.begin():
         lifter = db.scalars(select(Lifter).where(Lifter.withdraw_sha256 == sec.digest(token))).first()
         if lifter is None:
-            raise ClinicError("this withdrawal link is not known: the journal was withdrawn already, or the link "
-                              "is not the latest one sharing gave you")
+            raise ClinicError(gettext("This withdrawal link is not known: the journal was withdrawn already, or the "
+                                      "link is not the latest one sharing gave you."))
         for table in (Entry, Note, Acknowledgement):
             db.execute(delete(table).where(table.lifter_id == lifter.id))
         db.delete(lifter)
@@ -167,9 +170,10 @@ def _own(db, who: SignedIn, label: str) -> Lifter:
 def add_note(url: str | None, who: SignedIn, label: str, text: str) -> None:
     text = text.strip()
     if not text:
-        raise ClinicError("Write the note before saving it.")
+        raise ClinicError(gettext("Write the note before saving it."))
     if len(text) > MAX_NOTE:
-        raise ClinicError(f"A note is at most {MAX_NOTE} characters; this one has {len(text)}.")
+        raise ClinicError(gettext("A note is at most %(most)s characters; this one has %(count)s.") % {
+            "most": MAX_NOTE, "count": len(text)})
     with session(url) as db, db.begin():
         lifter = _own(db, who, label)
         db.add(Note(lifter_id=lifter.id, author=who.name, created_at=now(), text=text))
@@ -181,7 +185,19 @@ def acknowledge(url: str | None, who: SignedIn, label: str, entry_sha256: str) -
     with session(url) as db, db.begin():
         lifter = _own(db, who, label)
         if not sec.same(entry_sha256, lifter.latest_sha256):
-            raise ClinicError("A newer entry has arrived since this page was shown: read it, then acknowledge.")
+            raise ClinicError(gettext("A newer entry has arrived since this page was shown: read it, then "
+                                      "acknowledge."))
         db.add(Acknowledgement(lifter_id=lifter.id, entry_sha256=lifter.latest_sha256, author=who.name, at=now()))
         lifter.acknowledged_sha256 = lifter.latest_sha256
         audit(db, who.email, "acknowledge", lifter.label, who.clinic_id)
+
+
+def _day_in_words(iso: str) -> str:
+    import datetime
+
+    from spinewise.i18n import day_in_words
+
+    try:
+        return day_in_words(datetime.date.fromisoformat(iso))
+    except ValueError:
+        return iso
