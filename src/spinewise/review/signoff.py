@@ -212,12 +212,15 @@ def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
 
 def show_rule(session: Session, rule, number: int) -> str:
     """The review screen for one rule: every line of its card, and where it stands now."""
-    card = card_of(session.rulebase, rule)
-    what = {TranslationItem: "Translation", AttentionItem: "Attention list"}.get(type(rule), "Rule")
+    from spinewise.review.card_words import shown_lines, translated_rule_card
+
+    card = card_of(session.rulebase, rule)  # what is signed: its hash never depends on --lang
+    kind = {TranslationItem: "translation", AttentionItem: "attention"}.get(type(rule), "rule")
+    translated = translated_rule_card(session.rulebase, rule) if kind == "rule" else None
     standing = session.rulebase.rule_review(rule.id).words()
-    return render("rules-review.txt.j2", "text", card=card, number=number, total=len(session.rules),
-                  standing=standing, what=what,
-                  file=rule.file if what != "Rule" else f"{Path(rule.file).name}:{rule.line}")
+    return render("rules-review.txt.j2", "text", card=card, lines=shown_lines(card, translated), number=number,
+                  total=len(session.rules), standing=standing, card_kind=kind,
+                  file=rule.file if kind != "rule" else f"{Path(rule.file).name}:{rule.line}")
 
 
 def record(session: Session, rule, decision: str, note: str = "", bulk: bool = False, resolves: str = "") -> SignOff:
