@@ -129,3 +129,14 @@ def test_a_spanish_review_card_reads_in_spanish_with_the_english_under_each_tran
     assert spanish[disposition:].split("\n")[1].startswith(f"    En inglés: {EMERGENCY_EN}:")
     for english_label in ("\nNow:", "\nDisposition:", "\nFinding:", "\nQuestion:", "What you sign"):
         assert english_label not in spanish
+
+
+def test_a_spanish_review_asks_and_sums_up_in_spanish(clinic):
+    folders, key = clinic
+    run = invoke("rules", "review", folders["es"], "--reviewer", "Ana Ruiz", "--key", key, "--rule",
+                 "rf-saddle-numbness", "--lang", "es", input="s\n")
+    assert run.exit_code == 0, run.output
+    assert "¿Aprobar (a), pedir cambios (r) u omitir (s)? [a/r/s]" in run.stdout
+    assert "Ana Ruiz: 1 omitida; no se ha registrado nada." in run.stderr
+    assert not (folders["es"] / "signoffs.yaml").exists() or "rf-saddle-numbness" not in (
+        folders["es"] / "signoffs.yaml").read_text()

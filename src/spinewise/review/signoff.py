@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spinewise.errors import SpinewiseError
+from spinewise.i18n import gettext, ngettext
 from spinewise.review.render import render
 from spinewise.rulebase import rules_folder
 from spinewise.rulebase.load import load_rulebase
@@ -255,14 +256,23 @@ def standing_request(session: Session, rule_id: str, digest_start: str):
     return found[0]
 
 
+def _decided(decision: str, count: int) -> str:
+    if decision == "approve":
+        return ngettext("%(count)s approved", "%(count)s approved", count) % {"count": count}
+    if decision == "request_changes":
+        return ngettext("%(count)s changes requested", "%(count)s changes requested", count) % {"count": count}
+    return ngettext("%(count)s skipped", "%(count)s skipped", count) % {"count": count}
+
+
 def summary(session: Session, decisions: list) -> str:
-    counts = {word: sum(1 for d in decisions if d == key) for key, word in DECISION_WORDS.items()}
-    said = ", ".join(f"{n} {word}" for word, n in counts.items() if n) or "nothing decided"
-    clinical = "" if session.reviewer.licensed else (
-        f"; {session.reviewer.name} is listed as {session.reviewer.role}, so these count as an engineer's review, "
-        "not a clinical sign-off")
+    counts = {key: sum(1 for d in decisions if d == key) for key in DECISION_WORDS}
+    said = ", ".join(_decided(key, n) for key, n in counts.items() if n) or gettext("nothing decided")
+    clinical = "" if session.reviewer.licensed else "; " + gettext(
+        "%(name)s is listed as %(role)s, so these count as an engineer's review, not a clinical sign-off") % {
+        "name": session.reviewer.name, "role": session.reviewer.role}
     recorded = sum(1 for d in decisions if d != "skip")
-    where = f"recorded in {session.folder / SIGNOFFS_FILE}" if recorded else "nothing recorded"
+    where = (gettext("recorded in %(file)s") % {"file": session.folder / SIGNOFFS_FILE} if recorded
+             else gettext("nothing recorded"))
     return f"{session.reviewer.name}: {said}; {where}{clinical}.{_also_to_sign(session)}"
 
 
@@ -273,6 +283,7 @@ def _also_to_sign(session: Session) -> str:
 
     if any(isinstance(item, (AttentionItem, TranslationItem)) for item in session.rules):
         return ""
-    others = ["the attention list: --attention"] if session.rulebase.attention is not None else []
-    others += [f"the translation into {lang}: --translation {lang}" for lang in languages(session.folder)]
-    return f" Reviewed apart from the rules: {'; '.join(others)}." if others else ""
+    others = [gettext("the attention list: --attention")] if session.rulebase.attention is not None else []
+    others += [gettext("the translation into %(language)s: --translation %(language)s") % {"language": lang}
+               for lang in languages(session.folder)]
+    return " " + gettext("Reviewed apart from the rules: %(others)s.") % {"others": "; ".join(others)} if others else ""
