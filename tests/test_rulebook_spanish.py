@@ -60,6 +60,7 @@ def test_the_spanish_markdown_rulebook_shows_a_disposition_in_spanish_with_its_e
     assert f"{ADVICE_ES}\n\n*En inglés: {ADVICE_EN}*" in spanish
     # the condition reads in Spanish: the question as the lifter reads it, the operator and the answer
     assert "**Cuando** la respuesta a *¿Tienes adormecimiento u hormigueo en la zona del sillín?* es sí" in spanish
+    assert "se pregunta solo cuando la respuesta a “¿Tienes dolor o molestias en la zona lumbar" in spanish
     # rule titles and ids stay as they are
     assert "#### Saddle numbness suggests cauda equina syndrome" in spanish and "`rf-saddle-numbness`" in spanish
 
@@ -125,6 +126,8 @@ def test_a_spanish_review_card_reads_in_spanish_with_the_english_under_each_tran
     assert "==== Regla 1 de 1 (10-red-flags.yaml:58) ====" in spanish
     assert "Ahora: sin revisar por un profesional sanitario colegiado" in spanish
     assert "Regla: rf-saddle-numbness: Saddle numbness suggests cauda equina syndrome" in spanish
+    assert "Cuando: la respuesta a “¿Tienes adormecimiento u hormigueo en la zona del sillín?” es sí\n" \
+           "    En inglés: the answer to \"Do you have numbness or tingling in the saddle area?\" is yes\n" in spanish
     disposition = spanish.index(f"Conducta: {EMERGENCY_ES}:")
     assert spanish[disposition:].split("\n")[1].startswith(f"    En inglés: {EMERGENCY_EN}:")
     for english_label in ("\nNow:", "\nDisposition:", "\nFinding:", "\nQuestion:", "What you sign"):

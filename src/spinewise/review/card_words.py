@@ -73,8 +73,14 @@ def shown_lines(card, translated_card=None) -> tuple:
 
 def translated_rule_card(rulebase, rule):
     """The rule's card built from the rule base in the language in use (for display only)."""
+    from dataclasses import replace
+
+    from spinewise.review.condition_words import sentence, spoken
     from spinewise.rulebase.shown import rule_card
 
     if language() == SOURCE:
         return None
-    return rule_card(in_language(rulebase), rule)
+    shown = in_language(rulebase)
+    card = rule_card(shown, rule)
+    when = sentence(spoken(rule.when, rulebase, shown, expand=True))
+    return replace(card, lines=tuple((label, when if label == "When" else text) for label, text in card.lines))

@@ -6,15 +6,16 @@ Everything a template shows is prepared here as small frozen values; the templat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from spinewise.i18n import SOURCE, gettext, language, ngettext, pgettext
+from spinewise.i18n import gettext, ngettext, pgettext
 from spinewise.review.analysis.verify import verify
+from spinewise.review.condition_words import sentence, spoken
 from spinewise.review.render import render
 from spinewise.review.safety import guarantee_words, prove_hazards
 from spinewise.rulebase import load_rulebase_cached
-from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used, words
+from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used
 from spinewise.rulebase.words import in_language
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 
@@ -263,7 +264,7 @@ def _rule_view(rule, rulebase, shown) -> RuleView:
         review=review.words(), review_state=review.state,
         other_reviews=tuple(_other_review(who, date, decision) for who, date, decision in review.other),
         source=rule.source, rationale=" ".join(rule.rationale.split()),
-        where=f"{Path(rule.file).name}:{rule.line}", when=_spoken(rule.when, rulebase, shown),
+        where=f"{Path(rule.file).name}:{rule.line}", when=spoken(rule.when, rulebase, shown),
         finding=Titled(rule.finding, _finding_title(rule.finding, rulebase, shown)) if rule.finding else None,
         disposition=_disposition_titled(rule.disposition, rulebase, shown) if rule.disposition else None,
         plan=tuple((_plan_title(e.code, rulebase, shown), _attributes(e.attributes)) for e in rule.plan),
@@ -286,52 +287,6 @@ def _plan_title(code: str, rulebase, shown) -> Said:
     return said(shown.plan_item(code).title, rulebase.plan_item(code).title)
 
 
-def _verbs() -> dict:
-    # Translators: how a rule's condition reads, "the answer to <question> is at least 7".
-    return {
-        "is yes": pgettext("condition", "is yes"), "is no": pgettext("condition", "is no"),
-        "is": pgettext("condition", "is"), "is not": pgettext("condition", "is not"),
-        "is one of": pgettext("condition", "is one of"), "is none of": pgettext("condition", "is none of"),
-        "is at least": pgettext("condition", "is at least"), "is at most": pgettext("condition", "is at most"),
-        "is more than": pgettext("condition", "is more than"), "is less than": pgettext("condition", "is less than"),
-        "includes": pgettext("condition", "includes"), "does not include": pgettext("condition", "does not include"),
-        "includes any of": pgettext("condition", "includes any of"),
-        "includes none of": pgettext("condition", "includes none of"),
-        "includes nothing but": pgettext("condition", "includes nothing but"),
-        "includes something other than": pgettext("condition", "includes something other than"),
-        "holds": pgettext("condition", "holds"), "does not hold": pgettext("condition", "does not hold"),
-        "has been found": pgettext("condition", "has been found"),
-        "has not been found": pgettext("condition", "has not been found"),
-        "is planned": pgettext("condition", "is planned"), "is not planned": pgettext("condition", "is not planned"),
-    }
-
-
-def _spoken(condition, rulebase, shown) -> Words:
-    """A condition in words in the language in use: the questions' texts and answer labels as the
-    lifter reads them, the operators and the finding, plan and condition phrases from the catalogue.
-    English is the generic walker's own words."""
-    if language() == SOURCE:
-        return words(condition, rulebase)
-    return _respoken(words(condition, shown), rulebase, shown, _verbs())
-
-
-def _respoken(said_words: Words, rulebase, shown, verbs: dict) -> Words:
-    if said_words.is_group:
-        return replace(said_words, items=tuple(_respoken(item, rulebase, shown, verbs) for item in said_words.items))
-    value = {"yes": pgettext("answer", "yes"), "no": pgettext("answer", "no")}.get(said_words.value, said_words.value)
-    if said_words.kind == "answer" and " or " in value:  # the walker's "a, b or c" over labels already translated
-        first, last = value.rsplit(" or ", 1)
-        value = pgettext("condition", "%(first)s or %(last)s") % {"first": first, "last": last}
-    subject = said_words.subject
-    if said_words.kind == "finding":
-        subject = gettext("the finding \u201c%(title)s\u201d") % {"title": shown.finding(said_words.code).title}
-    elif said_words.kind == "plan":
-        subject = gettext("the plan item \u201c%(title)s\u201d") % {"title": shown.plan_item(said_words.code).title}
-    elif said_words.kind == "condition":
-        subject = gettext("the condition \u201c%(title)s\u201d") % {"title": rulebase.condition(said_words.code).title}
-    return replace(said_words, subject=subject, verb=verbs.get(said_words.verb, said_words.verb), value=value)
-
-
 def _disposition_titled(code: str, rulebase, shown) -> Titled:
     disposition = rulebase.disposition(code)
     return Titled(code, said(shown.disposition(code).title, disposition.title), disposition.style)
@@ -340,7 +295,7 @@ def _disposition_titled(code: str, rulebase, shown) -> Titled:
 def _condition_entry(named, rulebase, rules) -> ConditionEntry:
     users = tuple(_titled(rule) for rule in rules if named.name in names_used(rule.when))
     return ConditionEntry(named.name, named.title, " ".join(named.description.split()),
-                          _spoken(named.when, rulebase, in_language(rulebase)),
+                          spoken(named.when, rulebase, in_language(rulebase)),
                           f"{Path(named.file).name}:{named.line}", users)
 
 
@@ -412,7 +367,7 @@ def _question_entries(rulebase, rules, shown) -> list[IndexEntry]:
     entries = []
     for question in rulebase.questions:
         there = shown.question(question.id)
-        asked = (gettext("asked only when %(condition)s") % {"condition": words(question.asked_when, rulebase).sentence()}
+        asked = (gettext("asked only when %(condition)s") % {"condition": sentence(spoken(question.asked_when, rulebase, shown))}
                  if question.asked_when else gettext("always asked"))
         detail = f"{_allowed_words(there)}; {asked}"
         readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
