@@ -759,6 +759,7 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, translations, att
         spinewise rules review rules/ --reviewer "Jane Doe" --key key --rule rf-fever --yes --note "NG59 checked"
         spinewise rules review rules/ --reviewer "Ana Ruiz" --key key --translation es
     """
+    from spinewise.i18n import gettext
     from spinewise.review.signoff import record, show_rule, standing_request, start_review, summary
 
     if resolves and len(rule_ids) + len(translations) + attention != 1:
@@ -774,7 +775,7 @@ def rules_review(directory, reviewer_name, key_file, rule_ids, translations, att
         decision = "approve" if yes else _ask_decision()
         said = note
         while decision == "request_changes" and not said.strip():
-            said = click.prompt("What should change (required)", default="", show_default=False)
+            said = click.prompt(gettext("What should change (required)"), default="", show_default=False)
         if decision != "skip":
             record(session, rule, decision, said, bulk=yes, resolves=resolved)
         decisions.append(decision)
@@ -828,7 +829,10 @@ def _signing(what: str, key_file, sign):
 
 
 def _ask_decision() -> str:
-    choice = click.prompt("Approve, request changes, or skip? [a/r/s]", type=click.Choice(("a", "r", "s")),
+    from spinewise.i18n import gettext
+
+    # Translators: the letters a, r and s are typed as they are; name them in the question.
+    choice = click.prompt(gettext("Approve, request changes, or skip? [a/r/s]"), type=click.Choice(("a", "r", "s")),
                           show_choices=False)
     return {"a": "approve", "r": "request_changes", "s": "skip"}[choice]
 

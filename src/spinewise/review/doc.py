@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from spinewise.i18n import gettext, ngettext, pgettext
 from spinewise.review.analysis.verify import verify
+from spinewise.review.condition_words import sentence, spoken
 from spinewise.review.render import render
 from spinewise.review.safety import guarantee_words, prove_hazards
 from spinewise.rulebase import load_rulebase_cached
-from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used, words
+from spinewise.rulebase.conditions import Words, answer_tests, fact_tests, names_used
+from spinewise.rulebase.words import in_language
 from spinewise.rulebase.yamlsource import YamlFileError, load_yaml
 
 
@@ -22,6 +25,22 @@ def rulebook(rules_dir=None, fmt: str = "markdown") -> str:
     rulebase = load_rulebase_cached(rules_dir)
     book = build_rulebook(rulebase, verify(rulebase), prove_hazards(rulebase))
     return render(f"rulebook.{'html' if fmt == 'html' else 'md'}.j2", fmt, book=book)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A text a lifter reads, in the language in use, and its English source when that differs
+    (a translation is clinical content: the rulebook shows what it translates). Printed, it is the text."""
+
+    text: str
+    source: str = ""  # the English, only when the text shown is a translation of it
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def said(shown: str, english: str) -> Said:
+    return Said(shown, english if shown != english else "")
 
 
 @dataclass(frozen=True)
@@ -34,7 +53,7 @@ class Titled:
 @dataclass(frozen=True)
 class ExampleView:
     given: tuple  # of (question label, answer in words)
-    expected: tuple  # of lines in words
+    expected: tuple  # of (what, Said, detail): what is "disposition", "finds", "does not find" or "plans"
     where: str
 
 
@@ -135,7 +154,7 @@ class Rulebook:
     content_hash: str
     description: str
     review_status: str  # whether a clinician reviewed the rules in use, in plain words
-    counts: tuple  # of (label, number)
+    counts: tuple  # of "63 in use (approved)"-like phrases
     dispositions: tuple
     topics: tuple  # of TopicView, approved rules
     drafts: tuple  # of RuleView
@@ -157,28 +176,32 @@ def build_rulebook(rulebase, verification, proofs=()) -> Rulebook:
     folder = Path(rulebase.directory)
     every = rulebase.rules + tuple(rule for rule in rulebase.checkin_rules if "assessment" not in rule.at)
     approved = [rule for rule in every if rule.status == "approved"]  # the weekly check-in's rules too
-    views = {rule.id: _rule_view(rule, rulebase) for rule in every}
+    shown = in_language(rulebase)  # the lifter-facing texts in the language in use, beside their English
+    views = {rule.id: _rule_view(rule, rulebase, shown) for rule in every}
     topics = []
     for file in dict.fromkeys(rule.file for rule in approved):
         rules = tuple(views[rule.id] for rule in approved if rule.file == file)
         info = _topic_info(Path(file))
         topics.append(TopicView(info.get("topic", Path(file).stem), info.get("description", ""), Path(file).name, rules))
-    labels = {"approved": "in use (approved)", "draft": "draft", "retired": "retired"}
-    counts = tuple((labels[status], sum(1 for rule in every if rule.status == status))
-                   for status in ("approved", "draft", "retired"))
+    number = {status: sum(1 for rule in every if rule.status == status) for status in ("approved", "draft", "retired")}
+    counts = (ngettext("%(count)s in use (approved)", "%(count)s in use (approved)", number["approved"]),
+              ngettext("%(count)s draft", "%(count)s draft", number["draft"]),
+              ngettext("%(count)s retired", "%(count)s retired", number["retired"]),
+              ngettext("%(count)s question", "%(count)s questions", len(rulebase.questions)))
+    counts = tuple(text % {"count": n} for text, n in zip(counts, (*number.values(), len(rulebase.questions))))
     return Rulebook(
         name=rulebase.name, version=rulebase.version, content_hash=rulebase.content_hash,
         description=_topic_info(folder / "rulebase.yaml").get("description", ""),
         review_status=rulebase.review_status() + " " + rulebase.approval_status(),
-        counts=counts + (("questions", len(rulebase.questions)),),
-        dispositions=tuple(_disposition_view(d, approved, rulebase) for d in rulebase.dispositions),
+        counts=counts,
+        dispositions=tuple(_disposition_view(d, approved, rulebase, shown) for d in rulebase.dispositions),
         topics=tuple(topics),
         drafts=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "draft"),
         retired=tuple(views[rule.id] for rule in rulebase.rules if rule.status == "retired"),
-        by_finding=tuple(_finding_entry(f, approved, rulebase) for f in rulebase.findings),
-        by_plan=tuple(_plan_entry(p, approved) for p in rulebase.plan_items),
-        by_question=tuple(entry for entry in _question_entries(rulebase, approved) if entry.rules),
-        unread_questions=tuple(entry for entry in _question_entries(rulebase, approved) if not entry.rules),
+        by_finding=tuple(_finding_entry(f, approved, rulebase, shown) for f in rulebase.findings),
+        by_plan=tuple(_plan_entry(p, approved, shown) for p in rulebase.plan_items),
+        by_question=tuple(entry for entry in _question_entries(rulebase, approved, shown) if entry.rules),
+        unread_questions=tuple(entry for entry in _question_entries(rulebase, approved, shown) if not entry.rules),
         parameters=tuple(_parameter_view(p, approved) for p in rulebase.parameters),
         conditions=tuple(_condition_entry(c, rulebase, approved) for c in rulebase.conditions),
         verification=verification.coverage,
@@ -193,7 +216,7 @@ def _translation_reviews(rulebase) -> tuple:
     """Each translated language and where its sign-off stands (`rules review --translation LANG`)."""
     from spinewise.rulebase.translations import card_id, languages
 
-    return tuple((lang, rulebase.rule_review(card_id(lang)).words("a message of its catalogues"))
+    return tuple((lang, rulebase.rule_review(card_id(lang)).words(gettext("a message of its catalogues")))
                  for lang in languages(rulebase.directory))
 
 
@@ -203,7 +226,7 @@ def _attention_view(rulebase) -> AttentionView | None:
 
     if rulebase.attention is None:
         return None
-    return AttentionView(attention_card(rulebase).lines, rulebase.rule_review(CARD_ID).words("the list"),
+    return AttentionView(attention_card(rulebase).lines, rulebase.rule_review(CARD_ID).words(gettext("the list")),
                          Path(rulebase.attention.file).name or "attention.yaml")
 
 
@@ -232,33 +255,47 @@ def _titled(rule) -> Titled:
     return Titled(rule.id, rule.title)
 
 
-def _rule_view(rule, rulebase) -> RuleView:
+def _rule_view(rule, rulebase, shown) -> RuleView:
     review = rulebase.rule_review(rule.id)
     used = {test.parameter for test in answer_tests(rule.when) if test.parameter}
     used |= {name for entry in rule.plan for name in entry.parameters}
     return RuleView(
         id=rule.id, title=rule.title, status=rule.status, version=rule.version, author=rule.author,
         review=review.words(), review_state=review.state,
-        other_reviews=tuple(f"{'approved' if decision == 'approve' else 'changes requested'} by {who} on {date} "
-                            "(not a clinical sign-off)"
-                            for who, date, decision in review.other),
+        other_reviews=tuple(_other_review(who, date, decision) for who, date, decision in review.other),
         source=rule.source, rationale=" ".join(rule.rationale.split()),
-        where=f"{Path(rule.file).name}:{rule.line}", when=words(rule.when, rulebase),
-        finding=Titled(rule.finding, rulebase.finding(rule.finding).title) if rule.finding else None,
-        disposition=_disposition_titled(rulebase.disposition(rule.disposition)) if rule.disposition else None,
-        plan=tuple((rulebase.plan_item(e.code).title, _attributes(e.attributes)) for e in rule.plan),
+        where=f"{Path(rule.file).name}:{rule.line}", when=spoken(rule.when, rulebase, shown),
+        finding=Titled(rule.finding, _finding_title(rule.finding, rulebase, shown)) if rule.finding else None,
+        disposition=_disposition_titled(rule.disposition, rulebase, shown) if rule.disposition else None,
+        plan=tuple((_plan_title(e.code, rulebase, shown), _attributes(e.attributes)) for e in rule.plan),
         parameters=tuple((p.name, str(p.value), p.meaning) for p in rulebase.parameters if p.name in used),
-        examples=tuple(_example_view(rule, example, rulebase) for example in rule.examples),
+        examples=tuple(_example_view(rule, example, rulebase, shown) for example in rule.examples),
     )
 
 
-def _disposition_titled(disposition) -> Titled:
-    return Titled(disposition.code, disposition.title, disposition.style)
+def _other_review(who: str, date: str, decision: str) -> str:
+    if decision == "approve":
+        return gettext("approved by %(who)s on %(date)s (not a clinical sign-off)") % {"who": who, "date": date}
+    return gettext("changes requested by %(who)s on %(date)s (not a clinical sign-off)") % {"who": who, "date": date}
+
+
+def _finding_title(code: str, rulebase, shown) -> Said:
+    return said(shown.finding(code).title, rulebase.finding(code).title)
+
+
+def _plan_title(code: str, rulebase, shown) -> Said:
+    return said(shown.plan_item(code).title, rulebase.plan_item(code).title)
+
+
+def _disposition_titled(code: str, rulebase, shown) -> Titled:
+    disposition = rulebase.disposition(code)
+    return Titled(code, said(shown.disposition(code).title, disposition.title), disposition.style)
 
 
 def _condition_entry(named, rulebase, rules) -> ConditionEntry:
     users = tuple(_titled(rule) for rule in rules if named.name in names_used(rule.when))
-    return ConditionEntry(named.name, named.title, " ".join(named.description.split()), words(named.when, rulebase),
+    return ConditionEntry(named.name, named.title, " ".join(named.description.split()),
+                          spoken(named.when, rulebase, in_language(rulebase)),
                           f"{Path(named.file).name}:{named.line}", users)
 
 
@@ -266,54 +303,75 @@ def _attributes(attributes: dict) -> str:
     return ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in attributes.items())
 
 
-def _example_view(rule, example, rulebase) -> ExampleView:
-    given = tuple((_label(qid), rulebase.question(qid).answer_text(value)) for qid, value in example.given.items()
+def _example_view(rule, example, rulebase, shown) -> ExampleView:
+    given = tuple((_label(qid), _answer_words(shown.question(qid), value)) for qid, value in example.given.items()
                   if qid in rulebase.questions_by_id)
     expected = []
     if example.disposition:
-        expected.append(f"disposition: {rulebase.disposition(example.disposition).title}")
-    expected += [f"finds: {rulebase.finding(code).title}" for code in example.findings]
-    expected += [f"does not find: {rulebase.finding(code).title}" for code in example.no_findings]
-    for entry in example.plan:
-        detail = _attributes(entry.attributes)
-        expected.append(f"plans: {rulebase.plan_item(entry.code).title}" + (f" ({detail})" if detail else ""))
+        expected.append(("disposition", _disposition_titled(example.disposition, rulebase, shown).title, ""))
+    expected += [("finds", _finding_title(code, rulebase, shown), "") for code in example.findings]
+    expected += [("does not find", _finding_title(code, rulebase, shown), "") for code in example.no_findings]
+    expected += [("plans", _plan_title(e.code, rulebase, shown), _attributes(e.attributes)) for e in example.plan]
     return ExampleView(given, tuple(expected), f"{Path(rule.file).name}:{example.line}")
+
+
+def _answer_words(question, value) -> str:
+    """An answer in words in the language in use (the choice labels come translated with the question)."""
+    if question.type == "bool":
+        return pgettext("answer", "yes") if value else pgettext("answer", "no")
+    return question.answer_text(value)
+
+
+def _allowed_words(question) -> str:
+    """The answers a question allows, for a reviewer: "yes or no", "one of: A (a); B (b)"."""
+    if question.type == "int":
+        return gettext("a whole number from %(low)s to %(high)s") % {"low": question.minimum, "high": question.maximum}
+    if question.type == "bool":
+        return gettext("yes or no")
+    labels = "; ".join(f"{choice.label} ({choice.value})" for choice in question.choices)
+    if question.type == "choice":
+        return gettext("one of: %(answers)s") % {"answers": labels}
+    return gettext("one or more of: %(answers)s") % {"answers": labels}
 
 
 def _label(qid: str) -> str:
     return qid.replace("_", " ").capitalize()
 
 
-def _disposition_view(disposition, rules, rulebase) -> DispositionView:
+def _disposition_view(disposition, rules, rulebase, shown) -> DispositionView:
+    there = shown.disposition(disposition.code)
     return DispositionView(
-        disposition.code, disposition.style, disposition.title, " ".join(disposition.advice.split()), disposition.referral,
-        tuple(rulebase.plan_item(code).title for code in disposition.required_plan),
+        disposition.code, disposition.style, said(there.title, disposition.title),
+        said(" ".join(there.advice.split()), " ".join(disposition.advice.split())), disposition.referral,
+        tuple(_plan_title(code, rulebase, shown) for code in disposition.required_plan),
         tuple(_titled(rule) for rule in rules if rule.disposition == disposition.code),
     )
 
 
-def _finding_entry(finding, rules, rulebase) -> IndexEntry:
+def _finding_entry(finding, rules, rulebase, shown) -> IndexEntry:
     readers = tuple(_titled(rule) for rule in rules
                     if any(f.kind == "finding" and f.code == finding.code for f in fact_tests(rule.when)))
-    return IndexEntry(finding.code, finding.title, "",
+    return IndexEntry(finding.code, _finding_title(finding.code, rulebase, shown), "",
                       tuple(_titled(rule) for rule in rules if rule.finding == finding.code), readers,
                       finding.code == rulebase.roles.no_decision_finding)
 
 
-def _plan_entry(item, rules) -> IndexEntry:
+def _plan_entry(item, rules, shown) -> IndexEntry:
     readers = tuple(_titled(rule) for rule in rules
                     if any(f.kind == "plan" and f.code == item.code for f in fact_tests(rule.when)))
     planners = tuple(_titled(rule) for rule in rules if any(e.code == item.code for e in rule.plan))
-    return IndexEntry(item.code, item.title, "", planners, readers)
+    return IndexEntry(item.code, said(shown.plan_item(item.code).title, item.title), "", planners, readers)
 
 
-def _question_entries(rulebase, rules) -> list[IndexEntry]:
+def _question_entries(rulebase, rules, shown) -> list[IndexEntry]:
     entries = []
     for question in rulebase.questions:
-        asked = words(question.asked_when, rulebase).sentence() if question.asked_when else "always"
-        detail = f"{question.describe_allowed('labels')}; " + (f"asked only when {asked}" if question.asked_when else "always asked")
+        there = shown.question(question.id)
+        asked = (gettext("asked only when %(condition)s") % {"condition": sentence(spoken(question.asked_when, rulebase, shown))}
+                 if question.asked_when else gettext("always asked"))
+        detail = f"{_allowed_words(there)}; {asked}"
         readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
-        entries.append(IndexEntry(question.id, question.text, detail, readers))
+        entries.append(IndexEntry(question.id, said(there.text, question.text), detail, readers))
     return entries
 
 

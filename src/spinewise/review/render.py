@@ -7,6 +7,7 @@ import functools
 import jinja2
 from markupsafe import Markup
 
+from spinewise import i18n
 from spinewise.paths import templates_dir
 
 
@@ -27,8 +28,13 @@ def environment(kind: str) -> jinja2.Environment:
         options["finalize"] = _markdown_safe
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())), undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, **options,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"],
+        **options,
     )
+    # The fixed words of the rulebook and the review card are catalogue messages (`--lang`).
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
+                                  npgettext=i18n.npgettext)
+    env.globals.update(language=i18n.language)
     env.filters["raw"] = Markup
     return env
 

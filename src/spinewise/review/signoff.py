@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spinewise.errors import SpinewiseError
+from spinewise.i18n import gettext, ngettext
 from spinewise.review.render import render
 from spinewise.rulebase import rules_folder
 from spinewise.rulebase.load import load_rulebase
@@ -212,12 +213,15 @@ def _chosen_rules(rulebase, rule_ids, reviewer_name: str) -> tuple:
 
 def show_rule(session: Session, rule, number: int) -> str:
     """The review screen for one rule: every line of its card, and where it stands now."""
-    card = card_of(session.rulebase, rule)
-    what = {TranslationItem: "Translation", AttentionItem: "Attention list"}.get(type(rule), "Rule")
+    from spinewise.review.card_words import shown_lines, translated_rule_card
+
+    card = card_of(session.rulebase, rule)  # what is signed: its hash never depends on --lang
+    kind = {TranslationItem: "translation", AttentionItem: "attention"}.get(type(rule), "rule")
+    translated = translated_rule_card(session.rulebase, rule) if kind == "rule" else None
     standing = session.rulebase.rule_review(rule.id).words()
-    return render("rules-review.txt.j2", "text", card=card, number=number, total=len(session.rules),
-                  standing=standing, what=what,
-                  file=rule.file if what != "Rule" else f"{Path(rule.file).name}:{rule.line}")
+    return render("rules-review.txt.j2", "text", card=card, lines=shown_lines(card, translated), number=number,
+                  total=len(session.rules), standing=standing, card_kind=kind,
+                  file=rule.file if kind != "rule" else f"{Path(rule.file).name}:{rule.line}")
 
 
 def record(session: Session, rule, decision: str, note: str = "", bulk: bool = False, resolves: str = "") -> SignOff:
@@ -252,14 +256,23 @@ def standing_request(session: Session, rule_id: str, digest_start: str):
     return found[0]
 
 
+def _decided(decision: str, count: int) -> str:
+    if decision == "approve":
+        return ngettext("%(count)s approved", "%(count)s approved", count) % {"count": count}
+    if decision == "request_changes":
+        return ngettext("%(count)s changes requested", "%(count)s changes requested", count) % {"count": count}
+    return ngettext("%(count)s skipped", "%(count)s skipped", count) % {"count": count}
+
+
 def summary(session: Session, decisions: list) -> str:
-    counts = {word: sum(1 for d in decisions if d == key) for key, word in DECISION_WORDS.items()}
-    said = ", ".join(f"{n} {word}" for word, n in counts.items() if n) or "nothing decided"
-    clinical = "" if session.reviewer.licensed else (
-        f"; {session.reviewer.name} is listed as {session.reviewer.role}, so these count as an engineer's review, "
-        "not a clinical sign-off")
+    counts = {key: sum(1 for d in decisions if d == key) for key in DECISION_WORDS}
+    said = ", ".join(_decided(key, n) for key, n in counts.items() if n) or gettext("nothing decided")
+    clinical = "" if session.reviewer.licensed else "; " + gettext(
+        "%(name)s is listed as %(role)s, so these count as an engineer's review, not a clinical sign-off") % {
+        "name": session.reviewer.name, "role": session.reviewer.role}
     recorded = sum(1 for d in decisions if d != "skip")
-    where = f"recorded in {session.folder / SIGNOFFS_FILE}" if recorded else "nothing recorded"
+    where = (gettext("recorded in %(file)s") % {"file": session.folder / SIGNOFFS_FILE} if recorded
+             else gettext("nothing recorded"))
     return f"{session.reviewer.name}: {said}; {where}{clinical}.{_also_to_sign(session)}"
 
 
@@ -270,6 +283,7 @@ def _also_to_sign(session: Session) -> str:
 
     if any(isinstance(item, (AttentionItem, TranslationItem)) for item in session.rules):
         return ""
-    others = ["the attention list: --attention"] if session.rulebase.attention is not None else []
-    others += [f"the translation into {lang}: --translation {lang}" for lang in languages(session.folder)]
-    return f" Reviewed apart from the rules: {'; '.join(others)}." if others else ""
+    others = [gettext("the attention list: --attention")] if session.rulebase.attention is not None else []
+    others += [gettext("the translation into %(language)s: --translation %(language)s") % {"language": lang}
+               for lang in languages(session.folder)]
+    return " " + gettext("Reviewed apart from the rules: %(others)s.") % {"others": "; ".join(others)} if others else ""

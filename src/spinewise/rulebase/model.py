@@ -414,18 +414,24 @@ class RuleReview:
     other: tuple = ()  # of (reviewer described, date, decision) of valid non-clinical reviews
     requests: tuple = ()  # of (reviewer described, date, note, digest) of the requests for changes still standing
 
-    def words(self, edited: str = "the rule or a text it shows") -> str:
-        """Where it stands in words; `edited`: what an edit that voided a sign-off changed."""
+    def words(self, edited: str = "") -> str:
+        """Where it stands in words, in the language in use; `edited`: what an edit that voided a
+        sign-off changed (default: the rule or a text it shows)."""
+        from spinewise.i18n import gettext
+
         if self.state == "changes_requested":
-            asked = "; ".join(f"{who} on {date} asked: {note} (request {digest[:12]})"
+            asked = "; ".join(gettext("%(who)s on %(date)s asked: %(note)s (request %(digest)s)")
+                              % {"who": who, "date": date, "note": note, "digest": digest[:12]}
                               for who, date, note, digest in self.requests)
-            return f"changes requested, not signed off ({asked})"
+            return gettext("changes requested, not signed off (%(requests)s)") % {"requests": asked}
         if self.state == "signed":
-            return "signed off by " + "; ".join(f"{who} on {date}" for who, date in self.signers)
+            return gettext("signed off by %(signers)s") % {"signers": "; ".join(
+                gettext("%(who)s on %(date)s") % {"who": who, "date": date} for who, date in self.signers)}
         if self.state == "out_of_date":
             who, date = self.voided[-1]
-            return f"out of date: signed off by {who} on {date}, but {edited} was edited since"
-        return "not reviewed by a licensed clinician"
+            return gettext("out of date: signed off by %(who)s on %(date)s, but %(edited)s was edited since") % {
+                "who": who, "date": date, "edited": edited or gettext("the rule or a text it shows")}
+        return gettext("not reviewed by a licensed clinician")
 
 
 @dataclass(frozen=True)
