@@ -1,6 +1,6 @@
 """`spinewise rules check`: clean shipped rules, and one `file:line: message` row per problem."""
 
-
+import pytest
 
 from conftest import RULES, check, edit, invoke, line_of
 
@@ -227,3 +227,24 @@ def test_the_whole_report_goes_to_standard_output_rows_then_what_was_verified_th
     assert not lines[0].startswith("rules") and "approval.yaml:1" not in clean.stdout  # no file:line of a file that is not there
     assert lines[1] == "" and lines[2].startswith("static verification: ")
     assert lines[-1] == "rule base is valid (1 warning(s))"
+
+
+@pytest.mark.parametrize("file, key, what", [
+    ("findings.yaml", "findings", "a finding must be a mapping"),
+    ("plan.yaml", "plan_items", "a plan item must be a mapping"),
+    ("plan.yaml", "phases", "a phase must be a mapping"),
+    ("rulebase.yaml", "dispositions", "a disposition must be a mapping"),
+])
+def test_an_entry_written_as_a_plain_string_is_an_error_not_a_traceback(tmp_path, file, key, what):
+    """With the catalogues beside the rules, reading their lifter texts crashed on such an entry."""
+    import re
+    import shutil
+
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)  # with locale/: the translations are checked too
+    text = (folder / file).read_text()
+    found = re.search(rf"^{key}:\n(\s+)- ", text, re.M)
+    (folder / file).write_text(text[:found.end() - 2] + "- just a string\n" + found.group(1) + text[found.end() - 2:])
+    run = invoke("rules", "check", folder)
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert f"{file}:" in run.output and what in run.output

@@ -53,14 +53,14 @@ def rule_messages(name: str, data):
         for node in _items(data.get("derived")):
             yield from _says(node, name)
     if name == "findings.yaml":
-        for node in _items(data.get("findings")):
+        for node in _nodes(data.get("findings")):
             yield from _keys(node, ("title", "explanation"), f"finding {node.get('code')}")
-            for instead in _items(node.get("instead")):
+            for instead in _nodes(node.get("instead")):
                 yield from _keys(instead, ("title", "explanation"), f"finding {node.get('code')}, said instead")
     if name == "plan.yaml":
-        for node in _items(data.get("phases")):
+        for node in _nodes(data.get("phases")):
             yield from _keys(node, ("title", "note"), f"phase {node.get('code')}")
-        for node in _items(data.get("plan_items")):
+        for node in _nodes(data.get("plan_items")):
             what = f"plan item {node.get('code')}"
             yield from _keys(node, ("title", "text"), what)
             for key in ("steps", "doses"):
@@ -80,10 +80,10 @@ def rule_messages(name: str, data):
                         yield levels.line_of(level), LEVEL_CONTEXT, str(level), f"{what}: the name of the level {level}"
                         yield levels.line_of(level), None, meaning, f"{what}, level {level}"
     if name == "rulebase.yaml":
-        for node in _items(data.get("dispositions")):
+        for node in _nodes(data.get("dispositions")):
             what = f"disposition {node.get('code')}"
             yield from _keys(node, ("title", "advice", "safety_net"), what)
-            for instead in _items(node.get("instead")):
+            for instead in _nodes(node.get("instead")):
                 yield from _keys(instead, ("advice",), f"{what}, said instead")
         net = (data.get("roles") or {}).get("safety_net") if isinstance(data.get("roles"), dict) else None
         if isinstance(net, dict):
@@ -106,6 +106,11 @@ def rule_messages(name: str, data):
 def _items(value):
     return [item for item in value if isinstance(item, dict) or isinstance(item, str)] \
         if isinstance(value, list) else []
+
+
+def _nodes(value):
+    """The mappings of a list: an entry written as a plain string is the loader's to report (file:line)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _keys(node, names, what):
