@@ -113,7 +113,8 @@ def test_a_practitioners_morning(clinic_db, tmp_path):
     bundle = json.loads(export.data)
     assert bundle["resourceType"] == "Bundle" and "attachment" in export.headers["Content-Disposition"]
     history = client.get(f"/lifters/{flare}/history")
-    assert history.status_code == 200 and "Your journal" in history.text
+    assert history.status_code == 200 and f"<h1>The journal of {flare}, as shared with the clinic</h1>" in history.text
+    assert "Your journal" not in history.text, "the practitioner reads it, not the lifter"
 
     withdraw_page = app.test_client().get(links["flare"]).text
     answer = app.test_client().post(links["flare"], data={"csrf": csrf_of(withdraw_page)})

@@ -210,7 +210,8 @@ def history(label):
     from spinewise.report.checkin import render_journal
 
     record = _record(label, "view_history")
-    html = render_journal(Journal(None, record.entries), _rulebase(), "html")
+    html = render_journal(Journal(None, record.entries), _rulebase(), "html",
+                          heading=_("The journal of %(label)s, as shared with the clinic") % {"label": label})
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
                       for css in STYLE.findall(html))
     response = make_response(html)

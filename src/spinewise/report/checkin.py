@@ -264,8 +264,10 @@ def _finding_title(rulebase, code: str, answers: dict, facts: frozenset) -> str:
 JOURNAL_TEMPLATES = {"text": "journal.txt.j2", "markdown": "journal.md.j2", "html": "journal.html.j2"}
 
 
-def render_journal(journal, rulebase, fmt: str, width: int = 80) -> str:
+def render_journal(journal, rulebase, fmt: str, width: int = 80, heading: str | None = None) -> str:
+    """The journal's history; `heading` replaces "Your journal" where someone else reads it (the clinic)."""
     from spinewise.report.render import MIN_WIDTH
 
     return environment().get_template(JOURNAL_TEMPLATES[fmt]).render(journal=journal_view(journal, rulebase),
-                                                                     width=max(width, MIN_WIDTH), colour=False, fmt=fmt)
+                                                                     width=max(width, MIN_WIDTH), colour=False, fmt=fmt,
+                                                                     heading=heading)
