@@ -106,6 +106,13 @@ def populate(url: str, templates: list, rulebase) -> None:
 
 
 def serve(url: str, port: int):
+    import socket
+
+    with socket.socket() as probe:  # another server on the port would answer for ours
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"benchmarks/clinic.py: port {port} is in use; give a free one with --port") from None
     process = subprocess.Popen([sys.executable, "-m", "spinewise", "clinic", "serve", "--db", url, "--port",
                                 str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(400):
