@@ -493,3 +493,31 @@ def test_a_spanish_lifter_and_practitioner_read_the_clinic_in_spanish(clinic_db,
     listed = client.get("/list", headers={"Accept-Language": "es"}).text
     assert '<html lang="es">' in listed and ">Personas<" in listed
     assert client.get("/no-such-page", headers={"Accept-Language": "es"}).text.count("Página no encontrada") >= 1
+
+
+def test_wrong_passwords_for_one_account_at_the_same_moment_are_all_counted(clinic_db):
+    """Each wrong password counts even when several arrive at once (from several addresses, as a
+    spread-out guesser sends them): after the limit the account is paused, right password or not."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, _ = signed_in_client(clinic_db)
+    forms = []
+    for number in range(store.MAX_FAILED_SIGNINS):
+        browser = app.test_client()
+        here = {"REMOTE_ADDR": f"198.51.100.{number + 1}"}
+        forms.append((browser, csrf_of(browser.get("/signin", environ_base=here).text), here))
+
+    def attempt(form):
+        browser, csrf, here = form
+        return browser.post("/signin", data={"csrf": csrf, "email": "ana@example.org", "password": "wrong guess"},
+                            environ_base=here).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(attempt, forms))
+    assert statuses == [400] * store.MAX_FAILED_SIGNINS
+    browser = app.test_client()
+    here = {"REMOTE_ADDR": "203.0.113.9"}
+    page = browser.get("/signin", environ_base=here).text
+    answer = browser.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": PASSWORD},
+                          environ_base=here)
+    assert answer.status_code != 302 and "paused until" in answer.text

@@ -249,6 +249,17 @@ def _count_address_failure(db: Session, address: str) -> None:
                .values(locked_until=moment + LOCKED_FOR, failures=0, since=moment))
 
 
+def _count_account_failure(db: Session, practitioner_id: int, moment: datetime.datetime) -> None:
+    """One more failure for the account, counted in the database itself (as for an address), so two
+    wrong passwords at the same moment both count."""
+    here = Practitioner.id == practitioner_id
+    db.execute(update(Practitioner).where(here).values(failed_signins=Practitioner.failed_signins + 1),
+               execution_options={"synchronize_session": False})
+    db.execute(update(Practitioner).where(here, Practitioner.failed_signins >= MAX_FAILED_SIGNINS)
+               .values(locked_until=moment + LOCKED_FOR, failed_signins=0),
+               execution_options={"synchronize_session": False})
+
+
 def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | None]:
     person = db.scalars(select(Practitioner).where(Practitioner.email == email)).first()
     moment = now()
@@ -258,9 +269,7 @@ def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | No
                 None)
     if person is None or not sec.password_matches(person.password_hash, password):
         if person is not None:
-            person.failed_signins += 1
-            if person.failed_signins >= MAX_FAILED_SIGNINS:
-                person.locked_until, person.failed_signins = moment + LOCKED_FOR, 0
+            _count_account_failure(db, person.id, moment)
         audit(db, email[:320], "sign_in", "", person.clinic_id if person else None, success=False)
         return "The e-mail address or the password is not right.", None
     person.failed_signins, person.locked_until = 0, None
