@@ -490,6 +490,12 @@ def test_a_spanish_lifter_and_practitioner_read_the_clinic_in_spanish(clinic_db,
                           content_type="multipart/form-data")
     assert "Este código para compartir no se conoce o ha caducado" in unknown.text
 
+    guesser = app.test_client()
+    signin = guesser.get("/signin", headers={"Accept-Language": "es"}).text
+    wrong = guesser.post("/signin", data={"csrf": csrf_of(signin), "email": "ana@example.org", "password": "x"},
+                         headers={"Accept-Language": "es"})
+    assert "La dirección de correo electrónico o la contraseña no son correctas." in wrong.text
+
     listed = client.get("/list", headers={"Accept-Language": "es"}).text
     assert '<html lang="es">' in listed and ">Personas<" in listed
     assert client.get("/no-such-page", headers={"Accept-Language": "es"}).text.count("Página no encontrada") >= 1

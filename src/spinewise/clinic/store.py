@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, engine_for, require_current
+from spinewise.i18n import gettext
 from spinewise.clinic.models import (
     ROLES, Acknowledgement, AuditEntry, Clinic, Entry, Lifter, Note, Practitioner, ShareCode, SignedInSession,
     SigninAddress, SignupToken,
@@ -265,13 +266,13 @@ def _attempt(db: Session, email: str, password: str) -> tuple[str, SignedIn | No
     moment = now()
     if person is not None and person.locked_until is not None and person.locked_until > moment:
         audit(db, email, "sign_in", "locked", person.clinic_id, success=False)
-        return (f"Too many attempts: signing in to this account is paused until {person.locked_until:%H:%M} UTC.",
-                None)
+        return (gettext("Too many attempts: signing in to this account is paused until %(time)s UTC.") % {
+            "time": f"{person.locked_until:%H:%M}"}, None)
     if person is None or not sec.password_matches(person.password_hash, password):
         if person is not None:
             _count_account_failure(db, person.id, moment)
         audit(db, email[:320], "sign_in", "", person.clinic_id if person else None, success=False)
-        return "The e-mail address or the password is not right.", None
+        return gettext("The e-mail address or the password is not right."), None
     person.failed_signins, person.locked_until = 0, None
     token, csrf = sec.token(), sec.token()
     db.add(SignedInSession(token_sha256=sec.digest(token), practitioner_id=person.id, csrf=csrf,
