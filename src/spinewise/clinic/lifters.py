@@ -12,7 +12,7 @@ from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, require_current
 from spinewise.clinic.models import Acknowledgement, Entry, Lifter, Note, ShareCode
 from spinewise.clinic.store import MAX_NOTE, SignedIn, audit, now, session
-from spinewise.i18n import N_, gettext, ngettext
+from spinewise.i18n import N_, gettext, iso_day_in_words, ngettext
 from spinewise.journal import JournalError, parse_date, read_journal_text
 
 WHAT_THE_CLINIC_SEES = (  # said through gettext where shown (the consent page, `journal share`)
@@ -85,7 +85,7 @@ def _refuse_rewrites(held: list, entries: list) -> None:
             raise ClinicError(gettext(
                 "Entry %(number)s of your journal (of %(day)s) is not the one the clinic already holds: a journal may "
                 "add entries, not rewrite them; nothing was shared.") % {
-                    "number": number, "day": _day_in_words(entry["date"])})
+                    "number": number, "day": iso_day_in_words(entry["date"])})
 
 
 def summary(entries: list, rulebase) -> dict:
@@ -191,13 +191,3 @@ def acknowledge(url: str | None, who: SignedIn, label: str, entry_sha256: str) -
         lifter.acknowledged_sha256 = lifter.latest_sha256
         audit(db, who.email, "acknowledge", lifter.label, who.clinic_id)
 
-
-def _day_in_words(iso: str) -> str:
-    import datetime
-
-    from spinewise.i18n import day_in_words
-
-    try:
-        return day_in_words(datetime.date.fromisoformat(iso))
-    except ValueError:
-        return iso

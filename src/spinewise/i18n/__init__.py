@@ -206,6 +206,16 @@ def day_in_words(day) -> str:
     return format_date(day, LONG_DATE.get(lang, "full"), locale=lang)
 
 
+def iso_day_in_words(text: str) -> str:
+    """An ISO date (as a journal stores it) in words; anything else stays as it was written."""
+    import datetime
+
+    try:
+        return day_in_words(datetime.date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def format_text(message: str, **values) -> str:
     """A translated message with its named placeholders filled: `%(name)s`."""
     return message % values if values else message

@@ -13,22 +13,13 @@ COOKIE = "spinewise_lang"
 NAMES = {"en": "English", "es": "Español"}  # each language named in itself, as a switch shows it
 
 
-def _in_words(iso: str) -> str:
-    import datetime
-
-    try:
-        return i18n.day_in_words(datetime.date.fromisoformat(iso))
-    except ValueError:
-        return iso
-
-
 def install(app, languages, default: str) -> None:
     """Pages of `app` in one of `languages` (the offered ones: i18n.catalogues.offered), each request's choice."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext,
                                             npgettext=i18n.npgettext)
     app.jinja_env.globals["language"] = i18n.language
-    app.jinja_env.filters["in_words"] = _in_words
+    app.jinja_env.filters["in_words"] = i18n.iso_day_in_words
 
     @app.before_request
     def choose():
