@@ -90,17 +90,22 @@ def walk(page, rulebase, answers, finish_after_stop=True, visit=lambda page, kin
     """From the start page to the report, answering as `answers` says; `visit` sees every page."""
     visit(page, "start")
     page.get_by_role("button", name="Start now").click()
-    while not page.locator("body[data-disposition]").count():
-        if page.locator("input[name=question]").count():
+    # Each kind of page is told by what it holds; wait until one of them has arrived, or a
+    # page still loading under a busy CI machine would be taken for the check page.
+    report, question, stop = (page.locator(css) for css in ("body[data-disposition]", "input[name=question]", ".stop"))
+    check = page.get_by_role("link", name="See your report", exact=True)
+    arrived = report.or_(question).or_(stop).or_(check).first
+    while arrived.wait_for(state="attached") or not report.count():
+        if question.count():
             visit(page, "question")
             answer_shown_question(page, rulebase, answers)
-        elif page.locator(".stop").count():
+        elif stop.count():
             visit(page, "stop")
             finish = finish_after_stop and page.get_by_role("link", name=re.compile("Answer the other")).count()
             page.get_by_role("link", name=re.compile("Answer the other" if finish else "See your report now")).click()
         else:
             visit(page, "check")
-            page.get_by_role("link", name="See your report", exact=True).click()
+            check.click()
     visit(page, "report")
     return page.locator("body").get_attribute("data-disposition")
 
