@@ -248,3 +248,12 @@ def test_an_entry_written_as_a_plain_string_is_an_error_not_a_traceback(tmp_path
     run = invoke("rules", "check", folder)
     assert run.exit_code == 1 and "Traceback" not in run.output
     assert f"{file}:" in run.output and what in run.output
+
+
+def test_a_dose_said_instead_may_fill_only_the_items_attributes(rules_copy):
+    path = rules_copy / "plan.yaml"
+    edit(path, "Stay at your usual working weight with", "Stay at {usual_weight} with")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    assert f"{path}:{line_of(path, '- when: {question: at_usual_weight')}: reintroduce_load: doses said instead " \
+           "are sentences whose {places} name attributes of this item (start_sets_min, " in run.stdout

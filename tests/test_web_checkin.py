@@ -74,6 +74,8 @@ def test_a_week_on_the_web_gives_the_checkin_report_and_the_journal_to_download(
     assert "Weekly check-in, Monday 9 November 2026" in report and "<svg" in report
     assert "Dead bug</strong>: Up to 3 sets of 10 reps" in report
     assert 'href="/checkin/download"' in report and "journal_text" not in report, "the journal is not in the page"
+    assert "spinewise checkin" not in report and "Next check-in: Monday 16 November 2026. Download your journal" in report, \
+        "a web page names no command to type: the next check-in is an upload on this site"
     download = client.get("/checkin/download")
     assert download.headers["Content-Disposition"] == 'attachment; filename="spinewise-journal.json"'
     entries = json.loads(download.data)["entries"]

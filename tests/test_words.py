@@ -98,8 +98,22 @@ def test_the_safety_net_at_a_checkin_names_no_answer_again_date(nine_weeks):
         assert "answer these questions again on" not in flat(report)
     last = flat(nine_weeks.reports[-1])
     assert "No more weekly check-ins are needed." in last
-    assert "If back pain comes back, answer the questions again with spinewise assess." in last
+    assert "With the program complete, answering again means a new assessment: spinewise assess." in last
+    assert flat(lifters_part(nine_weeks.reports[-1])).count("again") == 2, "when to answer again is said once, how once"
     assert "Next check-in" not in last
+
+
+def test_back_at_the_usual_weight_the_dose_says_stay_there_not_how_to_start(nine_weeks):
+    at_usual = [report for result, report in zip(nine_weeks.results, nine_weeks.reports)
+                if result.get("answers", {}).get("at_usual_weight") and result["disposition"] == "reintroduce_load"]
+    assert at_usual, "the nine weeks reach the usual weight before the program completes"
+    for report in at_usual:
+        said = flat(lifters_part(report))
+        assert "Stay at your usual working weight" in said
+        assert "First loaded sessions" not in said and "one small step of weight at most" not in said
+    earlier = [report for result, report in zip(nine_weeks.results, nine_weeks.reports)
+               if result["disposition"] == "reintroduce_load" and not result.get("answers", {}).get("at_usual_weight")]
+    assert earlier and all("one small step of weight at most every 7 days" in flat(r) for r in earlier)
 
 
 def test_reasons_are_reasons(nine_weeks):

@@ -302,10 +302,11 @@ def save_checkin(journal, outcome) -> None:
 
 
 def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-                   colour: bool = False, pending=None) -> str | bytes:
+                   colour: bool = False, pending=None, web: bool = False) -> str | bytes:
     """The check-in report in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
-    `pending`: the check-in's entry when it is not in the journal yet (the chart includes it)."""
+    `pending`: the check-in's entry when it is not in the journal yet (the chart includes it).
+    `web`: the report is a page of the web check-in, so it names no command to type."""
     if pending is not None:
         from spinewise.journal import Journal
 
@@ -325,7 +326,7 @@ def render_checkin(outcome, journal, fmt: str, rules_dir=None, include_draft: bo
         from spinewise.report.render import render_pdf
 
         return render_pdf(render_checkin_report(outcome, journal, view, "html"))
-    return render_checkin_report(outcome, journal, view, fmt, width=width, colour=colour)
+    return render_checkin_report(outcome, journal, view, fmt, width=width, colour=colour, web=web)
 
 
 def show_journal(journal_file, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,

@@ -58,7 +58,7 @@ class CheckinView:
     changes: tuple  # of ChangeView
     chart: PainChart | None
     next_checkin: str  # the date, or "" when no check-in follows this advice
-    command: str  # how to check in
+    command: str  # how to check in on a terminal; "" on the web, where the journal is uploaded again
     no_improvement: str = ""  # the date by which no improvement means a practitioner, in words, or ""
     moved: bool = False  # the week did not count, so that date moved a week later
     pain_now: int = 0  # this week's worst pain
@@ -94,7 +94,7 @@ def _pain_change(change: int) -> str:
                     points) % {"count": points}
 
 
-def checkin_view(outcome, journal, view) -> CheckinView:
+def checkin_view(outcome, journal, view, web: bool = False) -> CheckinView:
     view = in_language(view)
     roles = view.checkin.roles
     record = outcome.result.checkin
@@ -111,7 +111,7 @@ def checkin_view(outcome, journal, view) -> CheckinView:
         pain_change=_pain_change(record["pain_change"]), changes=changes,
         chart=pain_chart(journal, roles),
         next_checkin=iso_in_words(record["next_checkin"]) if record.get("next_checkin") else "",
-        command=f"spinewise checkin --journal {journal.path}",
+        command="" if web else f"spinewise checkin --journal {journal.path}",
         no_improvement=iso_in_words(record["no_improvement_by"]) if record.get("no_improvement_by") else "",
         moved=bool(record.get("no_improvement_by")) and not record["week_counted"],
         pain_now=pain_now if isinstance(pain_now, int) else 0,
@@ -185,10 +185,11 @@ def pain_chart(journal, roles) -> PainChart | None:
                      tuple((value, round(c["top"] + span_y * (10 - value) / 10, 1)) for value in (0, 5, 10)))
 
 
-def render_checkin_report(outcome, journal, view, fmt: str, *, width: int = 80, colour: bool = False) -> str:
+def render_checkin_report(outcome, journal, view, fmt: str, *, width: int = 80, colour: bool = False,
+                          web: bool = False) -> str:
     day = parse_date(outcome.result.checkin["date"])
     return render_report(outcome.result, view, fmt, width=width, colour=colour, today=day,
-                         checkin=checkin_view(outcome, journal, view))
+                         checkin=checkin_view(outcome, journal, view, web))
 
 
 # -- the journal's history -------------------------------------------------------------------

@@ -331,7 +331,7 @@ def _plan(item, rulebase, at_checkin: bool = False, answers=None, facts=frozense
         text=definition.text.strip(),
         steps=tuple(step.format(**attributes) for step in worded(definition, "steps", answers or {}, facts)),
         doses=(dose_words({**attributes, "level": ""}, rulebase),) if this_week else
-        tuple(dose.format(**attributes) for dose in definition.doses),
+        tuple(dose.format(**attributes) for dose in worded(definition, "doses", answers or {}, facts)),
         level=level,
         level_note=definition.levels.get(level, "") if level else "",
         lifts=tuple(attributes.get("lifts", ())),

@@ -13,6 +13,8 @@ rules), load_roles.py (the roles in rulebase.yaml), load_fields.py (what they sh
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,7 +109,8 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
     findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
     dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
-    plan_items = conditions.instead(plan_items, ("steps",), context, plan_report)
+    plan_items = conditions.instead(plan_items, ("steps", "doses"), context, plan_report)
+    _places_said_instead(plan_items, plan_report)
     checkin = finish_checkin(checkin_questions, derived, checkin_asked_when, checkin_data, conditions, context,
                              parameters, list(vocab.dispositions), checkin_report) if checkin_data is not None else None
     hazards = read_hazards(*_optional(folder / SAFETY_FILE, report), vocab, conditions, parameters,
@@ -195,3 +198,17 @@ def _baseline(head: Located, report: Reporter) -> dict:
         report.error(head.line_of("example_baseline"), "'example_baseline' must map question ids to answers")
         return {}
     return plain(baseline)
+
+
+def _places_said_instead(plan_items: list, report) -> None:
+    """Steps and doses said instead fill the same {places} as the item's own: its attributes."""
+    for item in plan_items:
+        for instead in item.instead:
+            for kind, sentences in instead.texts.items():
+                for sentence in sentences:
+                    names = re.findall(r"{(\w*)}", sentence)
+                    if any(name not in item.attributes for name in names) or \
+                            sentence.count("{") != len(names) or sentence.count("}") != len(names):
+                        report.error(instead.line, f"{item.code}: {kind} said instead are sentences whose "
+                                                   f"{{places}} name attributes of this item "
+                                                   f"({', '.join(item.attributes) or 'none'})")

@@ -69,10 +69,12 @@ def rule_messages(name: str, data):
                     if isinstance(step, str):
                         yield items.line_of(index), None, step, f"{what}, {key[:-1]}; keep every {{placeholder}}"
             for instead in _items(node.get("instead")):
-                steps = instead.get("steps") if isinstance(instead, dict) else None
-                for index, step in enumerate(_items(steps)):
-                    if isinstance(step, str):
-                        yield steps.line_of(index), None, step, f"{what}, a step said instead"
+                for key in ("steps", "doses"):
+                    items = instead.get(key) if isinstance(instead, dict) else None
+                    for index, step in enumerate(_items(items)):
+                        if isinstance(step, str):
+                            yield items.line_of(index), None, step, \
+                                f"{what}, {key[:-1]} said instead; keep every {{placeholder}}"
             levels = node.get("levels")
             if isinstance(levels, dict):
                 for level, meaning in levels.items():
@@ -241,7 +243,7 @@ def _translate(rb, lang):
         plan_items=tuple(replace(p, title=_t(p.title), text=_t(p.text), steps=tuple(_t(s) for s in p.steps),
                                  doses=tuple(_t(s) for s in p.doses),
                                  levels={k: _t(v) for k, v in p.levels.items()},
-                                 instead=_instead(p, ("steps",))) for p in rb.plan_items),
+                                 instead=_instead(p, ("steps", "doses"))) for p in rb.plan_items),
         phases=tuple(replace(p, title=_t(p.title), note=_t(p.note)) for p in rb.phases),
         conditions=tuple(replace(c, says=_t(c.says)) for c in rb.conditions),
         rules=_told(rb.rules), checkin_rules=_told(rb.checkin_rules),

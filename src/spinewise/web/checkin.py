@@ -385,7 +385,7 @@ def report():
     from spinewise.web.policy import CSP
 
     outcome, week = _outcome()
-    html = api.render_checkin(outcome, week.journal, "html", pending=outcome.entry)
+    html = api.render_checkin(outcome, week.journal, "html", pending=outcome.entry, web=True)
     values = {"back": len(week.pages)}
     page = report_page.embed(html, outcome.result.disposition, render_template("report_head.html.j2"),
                              render_template("checkin_report_top.html.j2", **values),
