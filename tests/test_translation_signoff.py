@@ -83,6 +83,19 @@ def test_someone_whose_entry_does_not_list_the_language_cannot_sign_it(spanish):
     assert "Traceback" not in run.output and not (folder / "signoffs.yaml").exists()
 
 
+def test_after_the_rules_only_someone_who_reads_the_language_is_told_to_sign_its_translation(spanish):
+    folder, trust, ana, bob = spanish
+    by_bob = invoke("rules", "review", folder, "--trust", trust, "--reviewer", "Bob Hale", "--key", bob,
+                    "--rule", "rf-saddle-numbness", "--yes")
+    assert by_bob.exit_code == 0, by_bob.output
+    assert "--translation es" not in by_bob.stderr
+    assert "the translation into es, by a reviewer whose trust entry lists es" in by_bob.stderr
+    by_ana = invoke("rules", "review", folder, "--trust", trust, "--reviewer", "Ana Ruiz", "--key", ana,
+                    "--rule", "rf-saddle-numbness", "--yes")
+    assert by_ana.exit_code == 0, by_ana.output
+    assert "the translation into es: --translation es" in by_ana.stderr
+
+
 def test_a_sign_off_by_someone_the_trust_file_no_longer_lists_for_the_language_counts_for_nothing(spanish, tmp_path):
     folder, trust, ana, bob = spanish
     assert sign_spanish(folder, trust, "Ana Ruiz", ana, "--yes").exit_code == 0

@@ -284,6 +284,10 @@ def _also_to_sign(session: Session) -> str:
     if any(isinstance(item, (AttentionItem, TranslationItem)) for item in session.rules):
         return ""
     others = [gettext("the attention list: --attention")] if session.rulebase.attention is not None else []
-    others += [gettext("the translation into %(language)s: --translation %(language)s") % {"language": lang}
-               for lang in languages(session.folder)]
+    # A translation is signed only by someone whose trust entry lists its language: name the command
+    # to this reviewer only for those, and say who else must sign the rest.
+    others += [(gettext("the translation into %(language)s: --translation %(language)s")
+                if lang in session.reviewer.languages else
+                gettext("the translation into %(language)s, by a reviewer whose trust entry lists %(language)s"))
+               % {"language": lang} for lang in languages(session.folder)]
     return " " + gettext("Reviewed apart from the rules: %(others)s.") % {"others": "; ".join(others)} if others else ""
