@@ -80,8 +80,9 @@ def test_two_signed_rules_show_in_the_json_the_reports_and_the_rulebook(signed):
     assert counts["rules_in_use"] > 30
     for fmt in ("text", "markdown", "html"):
         text = report(folder, fmt)
-        assert f"2 of the {counts['rules_in_use']} rules in use were signed off by a licensed clinician " \
-               f"({CLINICIAN} (physiotherapist, HCPC PH12345))" in text
+        assert f"A licensed clinician ({CLINICIAN} (physiotherapist, HCPC PH12345)) signed off 2 of the " \
+               f"{counts['rules_in_use']} rules in use." in text
+        assert f"{counts['rules_in_use'] - 2} rules have not been reviewed by a clinician yet." in text
         assert "No licensed clinician" not in text
     book = rulebook(folder)
     records = yaml.safe_load((folder / "signoffs.yaml").read_text())["signoffs"]
@@ -104,7 +105,7 @@ def test_the_pdf_report_names_the_clinician_too(signed, tmp_path):
     run = invoke("assess", "--answers", ANSWERS, "--format", "pdf", "--output", pdf, "--rules", folder)
     assert run.exit_code == 0, run.output
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
-    assert f"were signed off by a licensed clinician ({CLINICIAN} (physiotherapist, HCPC PH12345))" in text
+    assert f"A licensed clinician ({CLINICIAN} (physiotherapist, HCPC PH12345)) signed off 2 of the" in text
 
 
 def test_editing_a_signed_rule_voids_its_sign_off_and_check_names_it(signed):
@@ -121,6 +122,38 @@ def test_editing_a_signed_rule_voids_its_sign_off_and_check_names_it(signed):
     text = report(folder, "text")
     assert "1 of the" in text and "1 rule was signed off before an edit, so that sign-off no longer counts" in text
     assert "out of date: signed off by Jane Doe" in rule_section(rulebook(folder), "Fever or feeling unwell may mean")
+
+
+def test_after_one_edit_of_a_fully_signed_rule_base_the_report_says_one_rule_awaits_a_new_review(rules_copy, tmp_path):
+    key = keygen(tmp_path / "jane")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    assert review(rules_copy, CLINICIAN, key, "--yes").exit_code == 0
+    total = review_counts(rules_copy)["rules_in_use"]
+    edit(rules_copy / "10-red-flags.yaml", "title: Fever or feeling unwell suggests infection",
+         "title: Fever or feeling unwell may mean an infection")
+    text = " ".join(report(rules_copy, "text").split())
+    lifter, practitioner = text.split("FOR YOUR PRACTITIONER")
+    assert f"A licensed clinician ({CLINICIAN}) signed off {total - 1} of the {total} rules behind this advice. " \
+           "The other one awaits a clinician's review." in lifter
+    assert f"signed off {total - 1} of the {total} rules in use. 1 rule was signed off before an edit, so that " \
+           "sign-off no longer counts." in practitioner
+    assert "not been reviewed" not in text, "the edited rule was reviewed, before its edit"
+
+
+def test_when_the_only_sign_off_is_void_no_report_says_the_rules_were_never_reviewed(rules_copy, tmp_path):
+    key = keygen(tmp_path / "jane")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    assert review(rules_copy, CLINICIAN, key, "rf-fever", "--yes").exit_code == 0
+    edit(rules_copy / "10-red-flags.yaml", "title: Fever or feeling unwell suggests infection",
+         "title: Fever or feeling unwell may mean an infection")
+    total = review_counts(rules_copy)["rules_in_use"]
+    text = " ".join(report(rules_copy, "text").split())
+    lifter, practitioner = text.split("FOR YOUR PRACTITIONER")
+    assert "No clinician's sign-off holds for the rules behind this advice as they are now." in lifter
+    assert "No rule in use carries a licensed clinician's sign-off that holds for it as it is now. 1 rule was " \
+           f"signed off before an edit, so that sign-off no longer counts. {total - 1} rules have not been " \
+           "reviewed by a clinician yet." in practitioner
+    assert "No licensed clinician has reviewed" not in text
 
 
 def test_editing_a_text_the_rule_shows_voids_it_too(signed):
@@ -145,7 +178,8 @@ def test_the_lifters_part_says_who_signed_how_many_rules_without_contradicting_i
     text = report(folder, "text")
     lifters_part = text[:text.index("FOR YOUR PRACTITIONER")]
     total = review_counts(folder)["rules_in_use"]
-    assert f"A licensed clinician ({CLINICIAN}) signed off 2 of the {total} rules behind this advice" in lifters_part
+    assert f"A licensed clinician ({CLINICIAN}) signed off 2 of the {total} rules behind this advice. The other " \
+           f"{total - 2} await a clinician's review." in " ".join(lifters_part.split())
     assert "No licensed clinician" not in text
 
 
@@ -311,5 +345,7 @@ def test_one_rule_left_unsigned_is_said_in_the_singular(rules_copy, tmp_path):
     rules = [r["rule"] for r in keep]
     assert review(rules_copy, CLINICIAN, key, *rules, "--yes").exit_code == 0
     text = report(rules_copy, "text")
-    assert f"{len(rules)} of the {len(rules) + 1} rules in use were signed off" in text
-    assert "the other one has not been signed off by one" in text and "the other 1 have" not in text
+    assert f"signed off {len(rules)} of the {len(rules) + 1} rules in use." in text
+    assert "1 rule has not been reviewed by a clinician yet." in text
+    assert f"signed off {len(rules)} of the {len(rules) + 1} rules behind this advice. The other one awaits a " \
+           "clinician's review." in text

@@ -567,10 +567,14 @@ class RuleBase:
         extra = tuple(rule for rule in self.checkin_rules if rule.status in wanted and rule.id not in seen)
         return self.active_rules(include_draft) + extra
 
+    def _rule_states(self, include_draft: bool = False) -> list:
+        """Each rule in use's review state: signed, changes_requested, out_of_date or not_reviewed."""
+        return [self.rule_review(rule.id).state for rule in self.reviewable_rules(include_draft)]
+
     def review_counts(self, include_draft: bool = False) -> dict:
         """The JSON result's `review`: rules in use, those with a valid clinical sign-off, those out of
         date, the release approval, and whether a trust file was read."""
-        states = [self.rule_review(rule.id).state for rule in self.reviewable_rules(include_draft)]
+        states = self._rule_states(include_draft)
         approval = self.valid_approval
         return {"rules_in_use": len(states), "signed_off": states.count("signed"),
                 "out_of_date": states.count("out_of_date"),
@@ -604,29 +608,35 @@ class RuleBase:
             return gettext("No clinic's trust file was read, so no rule counts as reviewed by a clinician: the "
                            "spinewise engineering team encoded the rules from a strength coach's article and "
                            "standard red-flag guidance (NICE NG59).") + self._not_verified()
-        counts = self.review_counts(include_draft)
-        total, signed, stale = counts["rules_in_use"], counts["signed_off"], counts["out_of_date"]
-        who = ", ".join(self.clinicians_who_signed(include_draft))
+        states = self._rule_states(include_draft)
+        total, signed, stale = len(states), states.count("signed"), states.count("out_of_date")
+        unreviewed = states.count("not_reviewed")
+        signers = self.clinicians_who_signed(include_draft)
+        who = ", ".join(signers)
         if total and signed == total:
             sentences = [ngettext("The rule in use was signed off by a licensed clinician: %(who)s.",
                                   "Every rule in use (%(count)s) was signed off by a licensed clinician: %(who)s.",
                                   total) % {"count": total, "who": who}]
         elif signed:
-            sentences = [ngettext("%(signed)s of the %(total)s rules in use were signed off by a licensed clinician "
-                                  "(%(who)s); the other one has not been signed off by one.",
-                                  "%(signed)s of the %(total)s rules in use were signed off by a licensed clinician "
-                                  "(%(who)s); the other %(count)s have not been signed off by one.",
-                                  total - signed) % {"signed": signed, "total": total, "who": who,
-                                                     "count": total - signed}]
-        else:
+            sentences = [ngettext("A licensed clinician (%(who)s) signed off %(signed)s of the %(total)s rules in use.",
+                                  "Licensed clinicians (%(who)s) signed off %(signed)s of the %(total)s rules in use.",
+                                  len(signers)) % {"signed": signed, "total": total, "who": who}]
+        elif unreviewed == total:
             sentences = [gettext("No licensed clinician has reviewed the rules in use yet: the spinewise engineering "
                                  "team encoded them from a strength coach's article and standard red-flag guidance "
                                  "(NICE NG59) and checked them against the project's written clinical knowledge "
                                  "(0 of %(count)s rules reviewed by a clinician).") % {"count": total}]
+        else:
+            sentences = [gettext("No rule in use carries a licensed clinician's sign-off that holds for it as it is "
+                                 "now.")]
         if stale:
             sentences.append(ngettext("%(count)s rule was signed off before an edit, so that sign-off no longer counts.",
                                       "%(count)s rules were signed off before an edit, so those sign-offs no longer "
                                       "count.", stale) % {"count": stale})
+        if unreviewed and unreviewed != total:
+            sentences.append(ngettext("%(count)s rule has not been reviewed by a clinician yet.",
+                                      "%(count)s rules have not been reviewed by a clinician yet.",
+                                      unreviewed) % {"count": unreviewed})
         for rule, by, date, note in self.changes_requested(include_draft):
             sentences.append(gettext("Changes requested and not yet resolved for %(rule)s (%(who)s, %(date)s): "
                                      "%(note)s") % {"rule": rule, "who": by, "date": date, "note": note})
@@ -663,21 +673,27 @@ class RuleBase:
         return self._reviewed_in_brief(include_draft) + (" " + self.approval_status() if approved else "")
 
     def _reviewed_in_brief(self, include_draft: bool) -> str:
-        from spinewise.i18n import gettext
+        from spinewise.i18n import gettext, ngettext
 
         if not self.trust:
             return gettext("No clinician's review of these rules could be verified.")
-        counts = self.review_counts(include_draft)
-        total, signed = counts["rules_in_use"], counts["signed_off"]
-        who = ", ".join(name.split(" (")[0] for name in self.clinicians_who_signed(include_draft))
-
+        states = self._rule_states(include_draft)
+        total, signed = len(states), states.count("signed")
+        signers = [name.split(" (")[0] for name in self.clinicians_who_signed(include_draft)]
+        who = ", ".join(signers)
         if total and signed == total:
             return gettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).") % {"who": who}
         if signed:
-            return gettext("A licensed clinician (%(who)s) signed off %(signed)s of the %(total)s rules behind this "
-                           "advice; the others have not been reviewed by a clinician yet.") % {
-                "who": who, "signed": signed, "total": total}
-        return gettext("No licensed clinician has reviewed the rules behind this advice yet.")
+            # The rest await a review whether never reviewed, changed since, or sent back with changes asked.
+            rest = total - signed
+            return ngettext("A licensed clinician (%(who)s) signed off %(signed)s of the %(total)s rules behind this "
+                            "advice.", "Licensed clinicians (%(who)s) signed off %(signed)s of the %(total)s rules "
+                            "behind this advice.", len(signers)) % {"who": who, "signed": signed, "total": total} + \
+                " " + ngettext("The other one awaits a clinician's review.", "The other %(count)s await a clinician's "
+                               "review.", rest) % {"count": rest}
+        if states.count("not_reviewed") == total:
+            return gettext("No licensed clinician has reviewed the rules behind this advice yet.")
+        return gettext("No clinician's sign-off holds for the rules behind this advice as they are now.")
 
     def safety_net_signs(self, include_draft: bool = False) -> tuple:
         """(heading, warning signs) of every disposition that heads a safety net: the signs (questions
