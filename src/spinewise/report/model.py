@@ -46,7 +46,7 @@ class PlanView:
     title: str
     text: str
     steps: tuple
-    doses: tuple  # of short sentences: "2-3 sets of 10 reps"
+    doses: tuple  # of short sentences: "2 to 3 sets of 10 reps"
     level: str  # e.g. "advanced", with level_note saying what it means in the lifter's words
     level_note: str
     lifts: tuple  # the full list, for the practitioner; the lifter reads `text`
