@@ -453,7 +453,7 @@ def test_the_stop_advice_stays_above_every_page_after_the_lifter_goes_on(client,
 
 
 def test_rule_base_texts_are_escaped(rules_copy):
-    edit(rules_copy / "questions.yaml", "hint: The saddle area is", "hint: <script>alert(1)</script> The saddle area is")
+    edit(rules_copy / "questions.yaml", "hint: \"The saddle area is", "hint: \"<script>alert(1)</script> The saddle area is")
     client = create_app(rules_copy).test_client()
     page = first_question(client)
     assert "<script>alert(1)</script>" not in page.text
