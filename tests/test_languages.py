@@ -152,6 +152,7 @@ def test_the_web_follows_accept_language_and_offers_a_switch():
     client = create_app(RULES, secret="x" * 32).test_client()
     spanish = client.get("/", headers={"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="es">' in spanish and 'hreflang="en"' in spanish and "English" in spanish
+    assert "Responde a preguntas cortas (13 a 22, según tus respuestas)" in spanish and "short questions" not in spanish
     english = client.get("/", headers={"Accept-Language": "de, en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="en">' in english and 'hreflang="es"' in english and "Español" in english
     assert 'href="/language/es/"' in english  # the switch: a plain link, no script, no query

@@ -222,6 +222,14 @@ def test_a_question_that_is_not_asked_cannot_be_shown_or_answered(client, ruleba
 
 # --- the stop disposition ----------------------------------------------------------------
 
+def test_in_spanish_the_emergency_warning_is_headed_in_spanish_on_its_page_and_above_the_next(client):
+    client.get("/language/es/")
+    page = answer(client, first_question(client), "true")
+    assert '<h1 class="heading-l">Aviso: ' in page.text and "Warning" not in page.text
+    other = client.get(re.search(r'href="(/question[^"]*)"', page.text).group(1), follow_redirects=True)
+    assert 'id="warning-title">Aviso: ' in other.text and "Warning" not in other.text
+
+
 def test_saddle_numbness_shows_the_emergency_advice_at_once_then_offers_both_ways(client, rulebase):
     stop = flow.stop_disposition(rulebase)
     page = answer(client, first_question(client), "true")
@@ -460,11 +468,20 @@ def test_rule_base_texts_are_escaped(rules_copy):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
+def test_a_spanish_report_page_offers_its_downloads_in_spanish(client, rulebase, healthy):
+    client.get("/language/es/")
+    Lifter(client, rulebase, healthy).walk()  # ends at the check page: its link is in Spanish
+    report = client.get("/report")
+    assert '<html lang="es">' in report.text
+    assert "Descarga tus respuestas (JSON)" in report.text
+    assert "Download" not in report.text, "no English left on the downloads"
+
+
 def test_the_pdf_download_is_offered_only_where_weasyprint_works(client, rulebase, healthy):
     from spinewise.web.report_page import fhir_available, pdf_available
 
     report = Lifter(client, rulebase, healthy).walk()
-    assert ("Download: This report (PDF)" in report.text) == pdf_available()
+    assert ("Download this report (PDF)" in report.text) == pdf_available()
     assert ("FHIR" in report.text) == fhir_available()
     if pdf_available():
         pdf = client.get("/download/pdf")

@@ -131,7 +131,7 @@ def test_three_lifters_reach_the_right_report(browser, server, triage, lifter):
     assert print_button.is_visible() == javascript, "the print button is a scripted enhancement"
     assert page.get_by_text("use your browser’s Print command").is_visible() != javascript
     with page.expect_download() as download:
-        page.get_by_role("link", name=re.compile("Download: Your answers")).click()
+        page.get_by_role("link", name=re.compile("Download your answers")).click()
     assert json.loads(Path(download.value.path()).read_text()) == answers
     page.context.close()
 

@@ -69,17 +69,21 @@ def journal_offered(rulebase, disposition: str) -> bool:
 
 
 def downloads(journal: bool = True) -> tuple:
-    """The downloads the report page offers; only formats this installation can make, and the
-    journal only when a weekly check-in follows the advice (`journal`)."""
-    offered = [Download("web.download_answers", "Your answers (JSON)",
-                        "replays to this report with: spinewise assess --answers FILE")]
+    """The downloads the report page offers, in the page's language; only formats this installation
+    can make, and the journal only when a weekly check-in follows the advice (`journal`)."""
+    from spinewise.i18n import gettext
+
+    offered = [Download("web.download_answers", gettext("Download your answers (JSON)"),
+                        gettext("Give the file to spinewise assess --answers to see this report again."))]
     if journal:
-        offered.append(Download("checkin.start_journal", "Your journal, for the weekly check-ins (JSON)",
-                                "upload it at each weekly check-in, or use it with: spinewise checkin --journal FILE"))
+        offered.append(Download("checkin.start_journal", gettext("Download your journal for the weekly check-ins (JSON)"),
+                                gettext("Upload it at each weekly check-in on this site, or give it to spinewise "
+                                        "checkin --journal on a computer.")))
     if pdf_available():
-        offered.append(Download("web.download_pdf", "This report (PDF)", "to print or keep"))
+        offered.append(Download("web.download_pdf", gettext("Download this report (PDF)"),
+                                gettext("To print or keep.")))
     # FHIR: the one place the FHIR download is offered, once spinewise.fhir exists.
     if fhir_available():
-        offered.append(Download("web.download_fhir", "This report for a clinic system (FHIR R4 JSON)",
-                                "a Bundle with your answers and the outcome"))
+        offered.append(Download("web.download_fhir", gettext("Download this report for a clinic system (FHIR R4 JSON)"),
+                                gettext("A Bundle with your answers and the outcome.")))
     return tuple(offered)
