@@ -163,6 +163,31 @@ def test_the_web_follows_accept_language_and_offers_a_switch():
     assert client.get("/language/xx/", headers={"Accept-Language": "en"}).status_code == 303  # refused quietly
 
 
+def test_the_question_list_in_spanish_reads_in_spanish_and_keeps_ids_values_and_codes():
+    english = json.loads(invoke("questions", "--format", "json").stdout)
+    spanish = json.loads(invoke("questions", "--format", "json", "--lang", "es").stdout)
+    assert (english["language"], spanish["language"]) == ("en", "es")
+    pairs = list(zip(english["questions"], spanish["questions"]))
+    assert all(en["id"] == es["id"] and en["read_by"] == es["read_by"] for en, es in pairs)
+    assert all(en["text"] != es["text"] for en, es in pairs), "every question's text is in Spanish"
+    fever = next(es for en, es in pairs if en["id"] == "fever")
+    assert fever["asked_when"].startswith("la condición “tu zona lumbar está implicada")
+    assert [c["value"] for c in next(es for es in spanish["questions"] if es["id"] == "thumb_test")["choices"]] == \
+        ["spread", "closer", "unchanged", "not_tried"]
+    table = invoke("questions", "--format", "markdown", "--lang", "es").stdout
+    assert table.startswith("# Preguntas: ") and "| Pregunta | Id | Respuestas | Se pregunta |" in table
+    assert "yes or no" not in table and "always" not in table
+
+
+def test_the_spanish_rulebook_states_each_guarantee_in_spanish():
+    book = invoke("rules", "doc", "--lang", "es").stdout
+    guarantees = [line for line in book.splitlines() if line.startswith("- **Garantía:**")]
+    assert len(guarantees) > 10
+    assert not [line for line in guarantees if "the advice is" in line or "the answer to" in line or " holds" in line]
+    english = invoke("rules", "doc").stdout
+    assert 'the advice is at least "See a doctor within 24 hours"' in english
+
+
 def test_the_fhir_questionnaire_carries_every_translation_and_lang_picks_the_primary_text():
     from fhir.resources.R4B.questionnaire import Questionnaire
 

@@ -52,7 +52,9 @@ def _respoken(said_words: Words, rulebase, shown, verbs: dict) -> Words:
     elif said_words.kind == "plan":
         subject = gettext("the plan item \u201c%(title)s\u201d") % {"title": shown.plan_item(said_words.code).title}
     elif said_words.kind == "condition":
-        subject = gettext("the condition \u201c%(title)s\u201d") % {"title": rulebase.condition(said_words.code).title}
+        # A condition's title is the rule writers' English; what it says to the lifter is translated.
+        named = shown.condition(said_words.code)
+        subject = gettext("the condition \u201c%(title)s\u201d") % {"title": named.says or named.title}
     return replace(said_words, subject=subject, verb=verbs.get(said_words.verb, said_words.verb), value=value)
 
 
@@ -67,3 +69,16 @@ def sentence(said: Words) -> str:
     if said.kind == "answer" and not said.by_id:
         return gettext("the answer to \u201c%(question)s\u201d %(test)s") % {"question": said.subject, "test": test}
     return f"{said.subject} {test}"
+
+
+def allowed_words(question) -> str:
+    """The answers a question allows, for a reviewer, in the language in use: "yes or no",
+    "one of: A (a); B (b)" (the question as the reader reads it: labels translated, values not)."""
+    if question.type == "int":
+        return gettext("a whole number from %(low)s to %(high)s") % {"low": question.minimum, "high": question.maximum}
+    if question.type == "bool":
+        return gettext("yes or no")
+    labels = "; ".join(f"{choice.label} ({choice.value})" for choice in question.choices)
+    if question.type == "choice":
+        return gettext("one of: %(answers)s") % {"answers": labels}
+    return gettext("one or more of: %(answers)s") % {"answers": labels}

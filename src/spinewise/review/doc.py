@@ -11,7 +11,7 @@ from pathlib import Path
 
 from spinewise.i18n import gettext, ngettext, pgettext
 from spinewise.review.analysis.verify import verify
-from spinewise.review.condition_words import sentence, spoken
+from spinewise.review.condition_words import allowed_words, sentence, spoken
 from spinewise.review.render import render
 from spinewise.review.safety import guarantee_words, prove_hazards
 from spinewise.rulebase import load_rulebase_cached
@@ -322,18 +322,6 @@ def _answer_words(question, value) -> str:
     return question.answer_text(value)
 
 
-def _allowed_words(question) -> str:
-    """The answers a question allows, for a reviewer: "yes or no", "one of: A (a); B (b)"."""
-    if question.type == "int":
-        return gettext("a whole number from %(low)s to %(high)s") % {"low": question.minimum, "high": question.maximum}
-    if question.type == "bool":
-        return gettext("yes or no")
-    labels = "; ".join(f"{choice.label} ({choice.value})" for choice in question.choices)
-    if question.type == "choice":
-        return gettext("one of: %(answers)s") % {"answers": labels}
-    return gettext("one or more of: %(answers)s") % {"answers": labels}
-
-
 def _label(qid: str) -> str:
     return qid.replace("_", " ").capitalize()
 
@@ -369,7 +357,7 @@ def _question_entries(rulebase, rules, shown) -> list[IndexEntry]:
         there = shown.question(question.id)
         asked = (gettext("asked only when %(condition)s") % {"condition": sentence(spoken(question.asked_when, rulebase, shown))}
                  if question.asked_when else gettext("always asked"))
-        detail = f"{_allowed_words(there)}; {asked}"
+        detail = f"{allowed_words(there)}; {asked}"
         readers = tuple(_titled(rule) for rule in rules if question.id in rule.questions)
         entries.append(IndexEntry(question.id, said(there.text, question.text), detail, readers))
     return entries

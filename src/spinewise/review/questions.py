@@ -1,12 +1,16 @@
-"""`spinewise questions`: the question vocabulary, for people and for other tools."""
+"""`spinewise questions`: the question vocabulary, for people and for other tools, in the language in
+use (texts, labels and when a question is asked; ids, values and codes never translate)."""
 
 from __future__ import annotations
 
 import json
 
+from spinewise.i18n import language
+from spinewise.review.condition_words import allowed_words, sentence, spoken
 from spinewise.review.render import render
 from spinewise.rulebase import load_rulebase_cached
-from spinewise.rulebase.conditions import condition_json, words
+from spinewise.rulebase.conditions import condition_json
+from spinewise.rulebase.words import in_language
 
 
 def questions(rules_dir=None, fmt: str = "json") -> str:
@@ -19,20 +23,23 @@ def questions(rules_dir=None, fmt: str = "json") -> str:
 
 def questions_data(rulebase) -> dict:
     """Every question with its type, allowed answers, when it is asked and which rules read it."""
+    shown = in_language(rulebase)
     return {
         "rulebase": {"name": rulebase.name, "version": rulebase.version, "sha256": rulebase.content_hash},
-        "questions": [_question(q, rulebase) for q in rulebase.questions],
+        "language": language(),
+        "questions": [_question(q, rulebase, shown) for q in rulebase.questions],
     }
 
 
-def _question(question, rulebase) -> dict:
-    data = {"id": question.id, "section": question.section, "type": question.type, "text": question.text,
-            "hint": question.hint, "allowed": question.describe_allowed("labels")}
+def _question(question, rulebase, shown) -> dict:
+    there = shown.question(question.id)
+    data = {"id": question.id, "section": there.section, "type": question.type, "text": there.text,
+            "hint": there.hint, "allowed": allowed_words(there)}
     if question.type == "int":
         data.update(minimum=question.minimum, maximum=question.maximum)
     if question.choices:
-        data["choices"] = [{"value": c.value, "label": c.label} for c in question.choices]
-    data["asked_when"] = words(question.asked_when, rulebase).sentence() if question.asked_when else None
+        data["choices"] = [{"value": c.value, "label": c.label} for c in there.choices]
+    data["asked_when"] = sentence(spoken(question.asked_when, rulebase, shown)) if question.asked_when else None
     data["asked_when_condition"] = condition_json(question.asked_when) if question.asked_when else None
     data["read_by"] = {status: [rule.id for rule in rulebase.rules if rule.status == status and question.id in rule.questions]
                        for status in ("approved", "draft")}

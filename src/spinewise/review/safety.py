@@ -193,30 +193,48 @@ def hazard_problems(rulebase, proofs, triage=None) -> list[Problem]:
 
 
 def guarantee_words(rulebase, hazard) -> str:
-    """The guarantee in plain words, with titles, for the rulebook and the messages."""
+    """The guarantee in plain words, with titles, for the rulebook and the messages: whole catalogue
+    phrases in the language in use (`rules check` speaks English; `rules doc --lang es` Spanish)."""
+    from spinewise.i18n import gettext, pgettext
+    from spinewise.review.condition_words import sentence, spoken
+    from spinewise.rulebase.words import in_language
+
+    shown = in_language(rulebase)
+    either = (" " + pgettext("condition", "or") + " ").join
+
+    def titles(codes, title):
+        # Translators: a title quoted inside a guarantee, as in: the advice is never "Keep training"
+        return either(pgettext("guarantee", '"%(title)s"') % {"title": title(code).title} for code in codes)
+
+    moves = {"up": lambda: gettext('the plan never has "%(title)s" go up'),
+             "down": lambda: gettext('the plan never has "%(title)s" go down'),
+             "hold": lambda: gettext('the plan never has "%(title)s" hold'),
+             "start": lambda: gettext('the plan never has "%(title)s" start')}
     parts = []
     for kind, value in hazard.guarantee:
         if kind == "disposition_at_least":
-            parts.append(f"the advice is at least \"{rulebase.disposition(value).title}\"")
+            parts.append(gettext('the advice is at least "%(title)s"') % {"title": shown.disposition(value).title})
         elif kind == "disposition_never":
-            parts.append("the advice is never " + " or ".join(f"\"{rulebase.disposition(c).title}\"" for c in value))
+            parts.append(gettext("the advice is never %(titles)s") % {"titles": titles(value, shown.disposition)})
         elif kind == "findings_never":
-            parts.append("the report never finds " + " or ".join(f"\"{rulebase.finding(c).title}\"" for c in value))
+            parts.append(gettext("the report never finds %(titles)s") % {"titles": titles(value, shown.finding)})
         elif kind == "plan_never_now":
-            parts.append("the plan never tells the lifter to do " + " or ".join(
-                f"\"{rulebase.plan_item(c).title}\"" for c in value) + " now")
+            parts.append(gettext("the plan never tells the lifter to do %(titles)s now") % {
+                "titles": titles(value, shown.plan_item)})
         elif kind == "safety_net":
-            parts.append("the report carries a safety net with the warning signs")
+            parts.append(gettext("the report carries a safety net with the warning signs"))
         elif kind == "plan_change_never":
-            parts += [f"the plan never has \"{rulebase.plan_item(code).title}\" go {change}" for code, change in value]
+            parts += [(moves[change]() if change in moves else
+                       gettext('the plan never has "%(title)s" go %(change)s')) % {
+                "title": shown.plan_item(code).title, "change": change} for code, change in value]
     text = "; ".join(parts)
     scoped = dict(hazard.guarantee).get("when_disposition")
     if scoped:
-        text = "when the advice is " + " or ".join(f"\"{rulebase.disposition(c).title}\"" for c in scoped) + ", " + text
+        text = gettext("when the advice is %(titles)s, %(guarantee)s") % {
+            "titles": titles(scoped, shown.disposition), "guarantee": text}
     if hazard.when is not None:
-        from spinewise.rulebase.conditions import words
-
-        text = f"when {words(hazard.when, rulebase).sentence()}: {text}"
+        text = gettext("when %(condition)s: %(guarantee)s") % {
+            "condition": sentence(spoken(hazard.when, rulebase, shown)), "guarantee": text}
     return text
 
 
