@@ -112,3 +112,14 @@ def test_on_a_terminal_the_report_follows_the_terminal_width(columns):
     widest = max(len(line) for line in output.splitlines() if len(line.split()) > 1)
     assert columns - 12 <= widest <= columns
     assert "pause loaded hip thrusts and do the corrective program" in flat(output)
+
+
+@pytest.mark.parametrize("width", (40, 52, 80))
+def test_a_short_aside_in_brackets_is_never_broken_across_lines(width, triage):
+    for example in EXAMPLE_FILES:
+        text = render(triage.assess(json.loads(example.read_text())), "text", width=width)
+        broken = [line for line in text.splitlines()
+                  if re.search(r"\([^()]{0,22}$", line) and len(line) < width - 24]
+        assert not broken, f"an aside in brackets opened and not closed on the line at {width} columns: {broken}"
+        asides = re.findall(r"\([^()]{1,24}\)", " ".join(text.split()))
+        assert all(aside in text for aside in asides), "each short aside whole on one line"

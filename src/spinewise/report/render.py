@@ -126,7 +126,7 @@ def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str
     # Later lines hang under a short prefix; under a long one (a translated label) they would
     # have no room left in a narrow terminal.
     rest = " " * (indent + (hang or (len(prefix) if len(prefix) <= context["width"] // 3 else 2)))
-    glued = _glue_dates(" ".join(SPACES.split(str(text).strip())))  # a no-break space stays one
+    glued = _glue_brackets(_glue_dates(" ".join(SPACES.split(str(text).strip()))))  # a no-break space stays one
     return textwrap.fill(glued, width=context["width"], initial_indent=first, subsequent_indent=rest,
                          break_long_words=False, break_on_hyphens=False).replace(GLUE, " ") or first.rstrip()
 
@@ -148,6 +148,14 @@ def _date_pattern(lang: str):
 
 def _glue_dates(text: str) -> str:
     return _date_pattern(i18n.language()).sub(lambda m: m.group(0).replace(" ", GLUE), text)
+
+
+SHORT_BRACKETS = re.compile(r"\([^()]{1,24}\)")  # "(worst pain 0-10)", "(peor dolor de 0 a 10)"
+
+
+def _glue_brackets(text: str) -> str:
+    """A short aside in brackets stays on one line: broken inside, it reads as two fragments."""
+    return SHORT_BRACKETS.sub(lambda m: m.group(0).replace(" ", GLUE), text)
 
 
 @jinja2.pass_context
