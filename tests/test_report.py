@@ -47,7 +47,8 @@ def test_report_matches_golden_file(disposition, fmt, tmp_path):
 def test_every_report_carries_the_date_rule_base_and_not_a_diagnosis_note(disposition, fmt, tmp_path, rulebase):
     produced = " ".join(report(disposition, fmt, tmp_path).split()).lower()  # the text format wraps and shouts
     assert PINNED_DATE.lower() in produced
-    assert rulebase.content_hash in "".join(produced.split()) and f"version {rulebase.version}" in produced
+    # HTML lets the digest break only between its groups of 8 (<wbr>); copied, it is whole
+    assert rulebase.content_hash in "".join(produced.replace("<wbr>", "").split()) and f"version {rulebase.version}" in produced
     assert "educational triage, not a diagnosis" in produced
     assert rulebase.disposition(disposition).title.lower() in produced
 
