@@ -2,6 +2,7 @@
 alone, the default place, and `journal show` in every format."""
 
 import json
+import re
 import os
 
 import pytest
@@ -101,6 +102,19 @@ def test_the_first_report_of_a_journal_says_when_to_check_in(tmp_path):
     assert f"spinewise checkin --journal {journal}" in " ".join(run.stdout.split())
     plain = invoke("assess", "--answers", answers, "--format", "text")
     assert "Check in once a week" not in plain.stdout
+
+
+def test_a_first_report_dated_with_date_counts_every_date_from_that_day(tmp_path):
+    answers = tmp_path / "first.json"
+    answers.write_text(json.dumps(FIRST))
+    run = invoke("assess", "--answers", answers, "--journal", tmp_path / "j.json", "--date", "2026-09-01",
+                 "--format", "text")
+    said = " ".join(run.stdout.split())
+    assert said.startswith("SPINEWISE REPORT, Tuesday 1 September 2026")
+    assert "Week 1, starting Tuesday 1 September 2026" in said and "Date: Tuesday 1 September 2026." in said
+    years = set(re.findall(r"\b\d{1,2} [A-Z][a-z]+ (\d{4})", said))
+    months = set(re.findall(r"\b\d{1,2} ([A-Z][a-z]+) \d{4}", said))
+    assert years == {"2026"} and months <= {"September", "October"}, "one timeline, from --date"
 
 
 def test_the_checkin_report_says_the_week_what_changed_and_why_and_the_next_date(tmp_path):

@@ -114,15 +114,17 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase
-    checkin = None
+    checkin, day = None, None
     if journal is not None:
         from spinewise.journal import parse_date
         from spinewise.report.checkin import first_entry_view
 
-        checkin = first_entry_view(journal, rulebase, result.disposition, parse_date(journal.last["date"]))
+        # The report describes the journal entry's day (--date): its dates, tracker and deadlines count from it.
+        day = parse_date(journal.last["date"])
+        checkin = first_entry_view(journal, rulebase, result.disposition, day)
     if fmt == "pdf":
-        return render_pdf(render_report(result, rulebase, "html", checkin=checkin))
-    return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin)
+        return render_pdf(render_report(result, rulebase, "html", checkin=checkin, today=day))
+    return render_report(result, rulebase, fmt, width=width, colour=colour, checkin=checkin, today=day)
 
 
 def _translated_resource(rulebase, fmt: str, rules_dir=None) -> dict:
