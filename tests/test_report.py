@@ -307,7 +307,7 @@ def test_every_report_but_the_emergency_has_a_safety_net_with_dates(disposition,
     else:
         assert "answer these questions again on Tuesday 1 December 2026" in text
     if disposition == "corrective_program":
-        assert "If your back is not better by Tuesday 22 December 2026, stop the program" in text
+        assert "If on Tuesday 22 December 2026 you still have back pain or feel the exercises in your lower back, stop the program" in text
 
 
 def test_no_report_claims_a_clinical_sign_off_that_no_clinician_gave(tmp_path):

@@ -201,3 +201,32 @@ def test_a_spanish_report_says_in_spanish_that_no_review_could_be_verified(nine_
         lifter = flat(lifters_part(report))
         assert "No clinician's review" not in lifter
         assert "No se ha podido verificar que un profesional sanitario haya revisado estas reglas." in lifter
+
+
+@pytest.fixture(scope="module")
+def not_pain_free(tmp_path_factory):
+    return run_journey(TESTS / "journeys" / "no_improvement_after_four_counted_weeks.json",
+                       tmp_path_factory.mktemp("not-pain-free"))
+
+
+def test_a_referral_at_a_checkin_gives_no_dose_for_this_week_and_no_program_under_way(not_pain_free):
+    referred = [report for result, report in zip(not_pain_free.results, not_pain_free.reports)
+                if result["disposition"] == "consultation"]
+    assert referred, "the journey ends in a referral"
+    said = flat(lifters_part(referred[-1]))
+    assert "Not pain-free after the corrective program" in said and "No improvement" not in said
+    assert "What changed since last week" not in said and "Stays at" not in said, \
+        "no dose to keep doing beside 'no hip thrusts until a practitioner has cleared you'"
+    assert "Corrective program under way" not in said and "The program waits for a practitioner" in said
+    assert "The weekly check-ins stop here: see a practitioner first." in said
+    assert "No more weekly check-ins are needed." not in said
+    assert said.count("again at once") == 1 and "or at once if anything changes" not in said, \
+        "when to answer again at once is said once"
+
+
+def test_the_no_improvement_date_says_what_it_checks(not_pain_free):
+    on_program = [flat(report) for result, report in zip(not_pain_free.results, not_pain_free.reports)
+                  if result["disposition"] == "corrective_program"]
+    assert on_program and all("If your back is not better" not in said for said in on_program)
+    assert any(re.search(r"If on \w+day \d+ \w+ \d{4} you still have back pain or feel the exercises in your "
+                         r"lower back, stop the program", said) for said in on_program)

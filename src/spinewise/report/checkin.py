@@ -102,8 +102,10 @@ def checkin_view(outcome, journal, view, web: bool = False) -> CheckinView:
     # The journal ends with this check-in; the entry before it says which phase the week was in.
     previous = journal.entries[-2]["result"]["disposition"] if len(journal.entries) > 1 else ""
     rules = {rule.id: rule for rule in view.rules}
-    changes = tuple(_change(change, outcome.result, view, rules) for change in outcome.changes
-                    if any(item.code == change.code for item in outcome.result.plan))
+    # Under a referral the doses wait for the practitioner's clearance: no dose "stays" or "goes up" this week.
+    referred = view.disposition(outcome.result.disposition).referral
+    changes = () if referred else tuple(_change(change, outcome.result, view, rules) for change in outcome.changes
+                                        if any(item.code == change.code for item in outcome.result.plan))
     pain_now = outcome.result.answers.get(roles.pain_answer, 0) if roles.pain_answer else 0
     return CheckinView(
         date=in_words(day), first=False,
