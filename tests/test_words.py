@@ -230,3 +230,16 @@ def test_the_no_improvement_date_says_what_it_checks(not_pain_free):
     assert on_program and all("If your back is not better" not in said for said in on_program)
     assert any(re.search(r"If on \w+day \d+ \w+ \d{4} you still have back pain or feel the exercises in your "
                          r"lower back, stop the program", said) for said in on_program)
+
+
+def test_the_safety_net_on_the_way_back_to_load_agrees_with_the_step_back(nine_weeks, not_pain_free):
+    loading = [flat(lifters_part(report)) for result, report in zip(nine_weeks.results, nine_weeks.reports)
+               if result["disposition"] == "reintroduce_load"]
+    assert loading
+    for said in loading:
+        assert "If your back hurts or you feel the lift in it, go back one step of weight." in said
+        assert "If back pain stays after a step back, gets worse, spreads, or stops you sleeping, stop hip thrusts" in said
+        assert "If back pain starts" not in said, "a back symptom first sends the weight a step back, not to a stop"
+    referred = flat(lifters_part(not_pain_free.reports[-1]))
+    assert "If back pain gets worse, spreads, or stops you sleeping before you are seen, answer these questions " \
+           "again at once." in referred

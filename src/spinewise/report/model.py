@@ -405,7 +405,7 @@ def _safety_net(rulebase, result, day) -> SafetyNetView | None:
         done = result.answers.get(roles.weeks_done_question, 0)
         no_improvement = days_after(day, 7 * max(roles.no_improvement_weeks - done, 1))
     check_again = "" if reported.referral else days_after(day, roles.check_again_days)
-    return SafetyNetView(warnings, check_again, no_improvement, " ".join(roles.if_worse.split()))
+    return SafetyNetView(warnings, check_again, no_improvement, " ".join((reported.if_worse or roles.if_worse).split()))
 
 
 def _signs_for(rulebase, disposition: str, answers: dict) -> tuple:

@@ -181,8 +181,8 @@ def content_changes(old, new) -> tuple:
         lines.append(Line(f"dispositions, most severe first: {' > '.join(old_order)} -> {' > '.join(new_order)}", True))
     for code in (c for c in old_order if c in new_order):
         lines += _fields(f"disposition {code}", old.disposition(code), new.disposition(code),
-                         ("title", "advice", "safety_net", "style", "alert", "referral", "within_days", "moves",
-                          "required_plan"))
+                         ("title", "advice", "safety_net", "if_worse", "style", "alert", "referral", "within_days",
+                          "moves", "required_plan"))
     if old.roles is not None and new.roles is not None:
         lines += _fields("roles", old.roles, new.roles, ("if_worse", "check_again_days", "no_improvement_weeks"))
     old_plan, new_plan = {p.code: p for p in old.plan_items}, {p.code: p for p in new.plan_items}

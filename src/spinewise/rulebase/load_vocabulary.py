@@ -233,7 +233,7 @@ def read_dispositions(head, vocab: Vocabulary, report: Reporter) -> list[Disposi
     dispositions = []
     for rank, node in enumerate(listed(report, head, "dispositions", "rulebase.yaml")):
         if not keys(report, node, ("code", "title", "advice", "presentation"),
-                    ("plan", "referral", "moves", "safety_net", "within_days", "instead"),
+                    ("plan", "referral", "moves", "safety_net", "within_days", "instead", "if_worse"),
                     what="a disposition") or not code(report, node):
             continue
         what = f"disposition {node['code']}"
@@ -246,7 +246,8 @@ def read_dispositions(head, vocab: Vocabulary, report: Reporter) -> list[Disposi
                                         text(report, node, "advice", what), plan, node.get("referral") is True,
                                         style, alert, _moves(node, what, vocab.phases, report),
                                         text(report, node, "safety_net", what, False),
-                                        _within_days(node, what, report), tuple(listed(report, node, "instead", what))))
+                                        _within_days(node, what, report), tuple(listed(report, node, "instead", what)),
+                                        text(report, node, "if_worse", what, False)))
     if not dispositions:
         report.error(head.line, "rulebase.yaml: 'dispositions' must list at least one disposition, most severe first")
     return dispositions

@@ -155,6 +155,7 @@ class Disposition:
     safety_net: str = ""  # heading of this disposition's warning signs in other reports' safety net
     within_days: int | None = None  # a referral: act within this many days (0 = today)
     instead: tuple = ()  # of Instead: advice said instead for some lifters
+    if_worse: str = ""  # its safety net's "if it gets worse", when the rule base's own does not fit it
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _disposition_lines(rulebase, disposition) -> list:
         lines.append(("Safety net", _flat(disposition.safety_net)))
     roles = rulebase.roles
     if roles is not None:
-        lines.append(("If worse", _flat(roles.if_worse)))
+        lines.append(("If worse", _flat(disposition.if_worse or roles.if_worse)))
         lines.append(("Check again", f"after {roles.check_again_days} day(s); no improvement after "
                                      f"{roles.no_improvement_weeks} week(s) means a practitioner"))
     return lines

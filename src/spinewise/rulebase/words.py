@@ -84,7 +84,7 @@ def rule_messages(name: str, data):
     if name == "rulebase.yaml":
         for node in _nodes(data.get("dispositions")):
             what = f"disposition {node.get('code')}"
-            yield from _keys(node, ("title", "advice", "safety_net"), what)
+            yield from _keys(node, ("title", "advice", "safety_net", "if_worse"), what)
             for instead in _nodes(node.get("instead")):
                 yield from _keys(instead, ("advice",), f"{what}, said instead")
         net = (data.get("roles") or {}).get("safety_net") if isinstance(data.get("roles"), dict) else None
@@ -236,7 +236,7 @@ def _translate(rb, lang):
     return replace(
         rb, language=lang, checkin=checkin,
         questions=tuple(_question_in(q) for q in rb.questions),
-        dispositions=tuple(replace(d, title=_t(d.title), advice=_t(d.advice), safety_net=_t(d.safety_net),
+        dispositions=tuple(replace(d, title=_t(d.title), advice=_t(d.advice), safety_net=_t(d.safety_net), if_worse=_t(d.if_worse),
                                    instead=_instead(d, ("advice",))) for d in rb.dispositions),
         findings=tuple(replace(f, title=_t(f.title), explanation=_t(f.explanation),
                                instead=_instead(f, ("title", "explanation"))) for f in rb.findings),
