@@ -86,7 +86,7 @@ def test_a_practitioners_morning(clinic_db, tmp_path):
         < text.index("Nothing needs attention")
     assert "no practitioner has acknowledged it yet" in text
     assert page.count("<svg class=\"spark\"") == 3 and "Pain out of 10 at each entry, oldest first: 5, 3, 3" in page
-    assert "2026-12-07" in text  # the lifter on the way back to load: the next check-in
+    assert "Monday 7 December 2026" in text and "2026-12-07" not in text  # the next check-in, in words
 
     lifter_page = client.get(f"/lifters/{emergency}").text
     entry = re.search(r'name="entry" value="([0-9a-f]{64})"', lifter_page).group(1)
