@@ -86,7 +86,7 @@ def test_a_practitioners_morning(clinic_db, tmp_path):
         < text.index("Nothing needs attention")
     assert "no practitioner has acknowledged it yet" in text
     assert page.count("<svg class=\"spark\"") == 3 and "Pain out of 10 at each entry, oldest first: 5, 3, 3" in page
-    assert "2026-12-07" in text  # the lifter on the way back to load: the next check-in
+    assert "Monday 7 December 2026" in text and "2026-12-07" not in text  # the next check-in, in words
 
     lifter_page = client.get(f"/lifters/{emergency}").text
     entry = re.search(r'name="entry" value="([0-9a-f]{64})"', lifter_page).group(1)
@@ -527,3 +527,95 @@ def test_wrong_passwords_for_one_account_at_the_same_moment_are_all_counted(clin
     answer = browser.post("/signin", data={"csrf": csrf_of(page), "email": "ana@example.org", "password": PASSWORD},
                           environ_base=here)
     assert answer.status_code != 302 and "paused until" in answer.text
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_a_spanish_practitioner_reads_the_clinical_content_in_spanish_with_dates_in_words(clinic_db, tmp_path):
+    """Chrome in Spanish, clinical content in English: the list's labels and reasons, the lifter page's
+    advice and history, the audit's subjects, and every date as YYYY-MM-DD. All Spanish now."""
+    from spinewise.clinic.pages import audit_subject
+    from spinewise.i18n import using
+
+    app, client = signed_in_client(clinic_db)
+    journals = [journey_journal("flare_after_sessions", tmp_path, FIRST_DAY),
+                journey_journal("arched_lifter_back_to_usual_weight", tmp_path, FIRST_DAY)]
+    first_only = tmp_path / "first"
+    first_only.mkdir()
+    journals.append(journey_journal("flare_after_sessions", first_only, FIRST_DAY, steps=0))
+    labels = []
+    for path in journals:
+        _, answer = share_through_page(app, new_code(client), path)
+        assert answer.status_code == 302
+    client.get("/language/es/list")  # the switch: kept in a cookie for every page after
+    page = client.get("/list").text
+    labels = re.findall(r'href="/lifters/(L-[A-Z0-9]+)"', page)
+    flare, complete = labels[0], labels[-1]
+    text = _text(page)
+    assert "Derivación sin confirmar" in text and "Programa completado" in text
+    assert "La última entrada, del" in text and "dice «Deja los hip thrusts y pide cita con un profesional sanitario " \
+                                               "colegiado», y ningún profesional sanitario la ha confirmado todavía." in text
+    assert "Nada requiere atención: el programa está completado." in text
+    assert "de noviembre de 2026" in text
+    for english in ("Referred, not yet acknowledged", "Following the program", "Program complete", "The latest entry",
+                    "Stop hip thrusts", "Keep training", "Pain out of 10"):
+        assert english not in text, english
+    assert "Sigue el programa" not in text, "a finished program is not 'following the program'"
+    assert not ISO_DATE.search(text), ISO_DATE.search(text)
+
+    lifter = _text(client.get(f"/lifters/{flare}").text)
+    assert "Último consejo: Deja los hip thrusts y pide cita con un profesional sanitario colegiado" in lifter
+    assert "Compartido desde el domingo, 6 de diciembre de 2026" in lifter
+    assert "Pausa el hip thrust con carga y haz el programa correctivo" in lifter and "Primera valoración" in lifter
+    assert "Stop hip thrusts" not in lifter and "Pause loaded hip thrusts" not in lifter
+    assert not ISO_DATE.search(lifter), ISO_DATE.search(lifter)
+
+    audit = _text(client.get("/audit").text)
+    assert re.search(r"L-[A-Z0-9]+: 1 entrada nueva\b", audit) and re.search(r"L-[A-Z0-9]+: \d+ entradas nuevas", audit)
+    assert re.search(r"\b3 personas\b", audit) and "new entries" not in audit and "lifters" not in audit
+    assert re.search(r"\w+, \d+ de \w+ de \d{4} a las \d\d:\d\d:\d\d", audit) and not ISO_DATE.search(audit)
+    with using("es"):
+        assert audit_subject("init", "The clinic") == "La clínica"
+
+    # The command line and its JSON keep codes and English; the audit log keeps English, plural right.
+    listed = json.loads(invoke("clinic", "list", "--db", clinic_db, "--format", "json", "--date", TODAY).output)
+    by_label = {row["lifter"]: row for row in listed}
+    assert by_label[complete]["attention"] == "program_complete" and by_label[complete]["disposition"] == "continue_training"
+    assert by_label[complete]["reasons"][0].startswith("Nothing needs attention: the program is complete. The latest "
+                                                       "entry, on 2027-01-04, says “Keep training”")
+    assert by_label[flare]["attention"] == "referral_not_acknowledged"
+    lines = invoke("clinic", "audit", "--db", clinic_db).output
+    assert re.search(r"share  L-[A-Z0-9]+: 1 new entry$", lines, re.M) and "1 new entries" not in lines
+    english = _text(client.get("/list?lang=en").text)
+    assert "Program complete" in english and "Following the program" not in english
+
+
+def test_the_cli_says_how_many_processes_and_which_address_a_link_assumed(clinic_db):
+    run = invoke("clinic", "add-practitioner", "--name", "Bo Li", "--email", "bo@example.org", "--role",
+                 "practitioner", "--db", clinic_db)
+    assert run.exit_code == 0 and re.fullmatch(r"http://localhost:8800/signup/[\w-]{43}\n", run.stdout)
+    assert "assumes the clinic's web app is reached at http://localhost:8800" in run.stderr and "--url" in run.stderr
+    given = invoke("clinic", "add-practitioner", "--name", "Cy Wu", "--email", "cy@example.org", "--role",
+                   "practitioner", "--db", clinic_db, "--url", "https://clinic.example.org/")
+    assert given.stdout.startswith("https://clinic.example.org/signup/") and "assumes" not in given.stderr
+
+    from spinewise.clinic import serve
+    from spinewise.i18n import using
+
+    said = []
+
+    class Stop(Exception):
+        pass
+
+    def say(line):
+        said.append(line)
+        raise Stop
+
+    for workers, words in ((1, "(1 process;"), (2, "(2 processes;")):
+        with pytest.raises(Stop):
+            serve.serve(clinic_db, "127.0.0.1", 0, workers=workers, say=say)
+        assert words in said[-1], said[-1]
+    with using("es"), pytest.raises(Stop):
+        serve.serve(clinic_db, "127.0.0.1", 0, workers=1, say=say)
+    assert "(1 proceso;" in said[-1]

@@ -161,3 +161,56 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
         look(practitioner, "practitioners")
         browser.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_spanish_lifter_page_and_list_fit_a_phone(clinic, tmp_path):
+    """At 375 px in Spanish the lifter page was 382 px wide: the history's 'Dolor' column was cut off
+    and 'Valoración' broke inside the word. The history now stacks on a phone: every cell whole."""
+    from spinewise import api
+    from spinewise.clinic import lifters
+
+    url, base = clinic
+    shots = Path(os.environ.get("SPINEWISE_CLINIC_SHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    link = f"{base}/signup/" + store.add_practitioner(url, "Ana Ruiz", "ana@example.org", "admin")
+    labels = [lifters.share(url, store.new_share_code(url), journey_journal(name, tmp_path, datetime.date(2026, 11, 2))
+                            .read_bytes(), api.load_rulebase()).label
+              for name in ("flare_after_sessions", "arched_lifter_back_to_usual_weight")]
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context().new_page()
+        page.goto(link)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("The same password again").fill(PASSWORD)
+        page.get_by_role("button", name="Set my password").click()
+        page.get_by_label("E-mail address").fill("ana@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{base}/language/es/list")
+        for name, path in (("list", "/list"), ("lifter", f"/lifters/{labels[1]}")):
+            page.goto(base + path)
+            assert page.locator("html").get_attribute("lang") == "es"
+            for kind, width in WIDTHS.items():
+                page.set_viewport_size({"width": width, "height": 900})
+                page.screenshot(path=str(shots / f"clinic-es-{name}-{kind}.png"), full_page=True)
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                if wide > width:
+                    problems.append(f"{name}: {wide} px wide at {width} px")
+        page.set_viewport_size({"width": 375, "height": 900})
+        history = page.locator("table.clinic-table--stack")
+        named = history.locator("td").evaluate_all(
+            "cells => cells.map(cell => getComputedStyle(cell).display + ' ' + getComputedStyle(cell, '::before').content)")
+        assert named and all(one.startswith("block ") for one in named), named[:3]
+        assert any("Dolor: " in one for one in named), "each cell says its column on a phone"
+        for cell in history.locator("td, th").all():  # no cell wider than the window, no word broken inside
+            box = cell.bounding_box()
+            if box and box["width"] > 0 and box["x"] + box["width"] > 375:
+                problems.append(f"a history cell reaches {box['x'] + box['width']} px: {cell.inner_text()!r}")
+        words = page.evaluate("""() => [...document.querySelectorAll('table.clinic-table--stack td')].filter(
+            cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                      return cell.innerText.trim().split(/\\s+/).length === 1 && range.getClientRects().length > 1; }
+            ).map(cell => cell.innerText)""")
+        assert not words, f"one word broken over lines: {words}"
+        browser.close()
+    assert not problems, "\n".join(problems)

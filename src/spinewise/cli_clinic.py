@@ -77,7 +77,8 @@ def clinic_init(url, name, grant_to):
 @click.option("--email", required=True)
 @click.option("--role", required=True, help="practitioner or admin")
 @click.option("--url", "base", default="http://localhost:8800", show_default=True,
-              help="Where the clinic's web app is reached, for the link.")
+              help="Where practitioners reach the clinic's web app, for the link (the default is `clinic serve`'s "
+                   "own address, right only on the computer it runs on).")
 @db_option
 @errors_as_lines
 def clinic_add_practitioner(name, email, role, base, url):
@@ -91,12 +92,14 @@ def clinic_add_practitioner(name, email, role, base, url):
 
     token = store.add_practitioner(url, name, email, role)
     click.echo(f"{base.rstrip('/')}/signup/{token}")
+    _say_assumed_address(base)
 
 
 @clinic.command("reset-password", short_help="Reset a practitioner's password; prints a one-time link.")
 @click.option("--email", required=True, help="The practitioner's e-mail address.")
 @click.option("--url", "base", default="http://localhost:8800", show_default=True,
-              help="Where the clinic's web app is reached, for the link.")
+              help="Where practitioners reach the clinic's web app, for the link (the default is `clinic serve`'s "
+                   "own address, right only on the computer it runs on).")
 @db_option
 @errors_as_lines
 def clinic_reset_password(email, base, url):
@@ -111,6 +114,22 @@ def clinic_reset_password(email, base, url):
 
     token = store.issue_password_reset(url, email)
     click.echo(f"{base.rstrip('/')}/signup/{token}")
+    _say_assumed_address(base)
+
+
+def _say_assumed_address(base: str) -> None:
+    """A link made without --url assumes the clinic is reached where `clinic serve` listens by default,
+    which is true only on this computer: say so (on stderr, so the link alone stays on stdout)."""
+    from click.core import ParameterSource
+
+    from spinewise.i18n import gettext
+
+    if click.get_current_context().get_parameter_source("base") is not ParameterSource.DEFAULT:
+        return
+    click.echo(gettext("This link assumes the clinic's web app is reached at %(url)s (the address `clinic serve` "
+                       "listens on by default, on this computer only). If practitioners reach it at another address, "
+                       "give them the link with that address in place of %(url)s, or make the link with "
+                       "--url ADDRESS.") % {"url": base}, err=True)
 
 
 @clinic.command("share-code", short_help="Print a new share code for a lifter.")

@@ -184,7 +184,7 @@ def attention_page():
     rows, total = attention_list(_url(), _rulebase(), pages.today(), who.clinic_id, who.email,
                                  start=(number - 1) * PAGE_SIZE, count=PAGE_SIZE)
     last = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return _page("list.html.j2", rows=pages.list_rows(rows), total=total, number=number, last=last,
+    return _page("list.html.j2", rows=pages.list_rows(rows, _rulebase()), total=total, number=number, last=last,
                  first_shown=(number - 1) * PAGE_SIZE + 1 if rows else 0,
                  last_shown=(number - 1) * PAGE_SIZE + len(rows))
 
@@ -307,7 +307,7 @@ def audit_page():
     if who.role != "admin":
         abort(403)
     store.record(_url(), who, "view_audit")
-    return _page("audit.html.j2", rows=store.audit_rows(_url(), who.clinic_id, limit=500), actions=pages.ACTIONS)
+    return _page("audit.html.j2", rows=pages.audit_rows(store.audit_rows(_url(), who.clinic_id, limit=500)))
 
 
 # -- lifters: share and withdraw ------------------------------------------------------------------

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Text, case, cast, func, select
 
 from spinewise.clinic.db import require_current
 from spinewise.clinic.models import Acknowledgement, Lifter
+from spinewise.clinic.pages import lifters_viewed
 from spinewise.clinic.store import audit, session
+from spinewise.i18n import SOURCE, pgettext, using
 from spinewise.rulebase.attention import absent_facts, reason_text
 
 FAR = datetime.date.max
@@ -26,14 +28,18 @@ class Row:
     disposition: str
     disposition_title: str
     style: str
-    level: str
+    level: str  # the code the level says of this lifter (its own, or that of what it says instead)
     level_title: str
-    reasons: tuple
+    reasons: tuple  # in English, dates as YYYY-MM-DD (`clinic list`); a page says them with `words`
     latest_date: datetime.date
     next_checkin: datetime.date | None
     acknowledged: tuple | None  # (by, at) when the latest entry's referral was acknowledged
     refers: bool
     pains: tuple  # of (date, pain)
+    said: tuple = ()  # (level index, what it says: the level or one of its `instead`) of each reason said
+    pain_change: int = 0
+    no_improvement_by: datetime.date | None = None
+    days_overdue: int | None = None
 
     def to_json(self) -> dict:
         return {"lifter": self.label, "disposition": self.disposition, "attention": self.level,
@@ -76,10 +82,10 @@ def attention_list(url: str | None, rulebase, today: datetime.date, clinic_id: i
             .join(Acknowledgement, (Acknowledgement.lifter_id == Lifter.id)
                   & (Acknowledgement.entry_sha256 == Lifter.latest_sha256))
             .where(Lifter.label.in_(labels)).order_by(Acknowledgement.id))} if labels else {}
-        audit(db, actor, "view_list", f"{total} lifters", clinic_id)
+        audit(db, actor, "view_list", _in_english(lambda: lifters_viewed(total)), clinic_id)
     dispositions = {d.code: d for d in rulebase.dispositions}
-    return [_row(rulebase, lifter, _held(rulebase, _facts(lifter, dispositions, bool(lifter.acked), today)),
-                 acks.get(lifter.label), today) for lifter in lifters], total
+    return [_row(rulebase, lifter, _facts(lifter, dispositions, bool(lifter.acked), today), acks.get(lifter.label),
+                 today) for lifter in lifters], total
 
 
 KEY = ("latest_disposition", "pain_change", "findings", "next_checkin", "no_improvement_by", "acked")
@@ -148,24 +154,61 @@ def _facts(lifter, dispositions: dict, acknowledged: bool, today: datetime.date)
     }
 
 
-def _row(rulebase, lifter, held: list, ack, today: datetime.date) -> Row:
+def _row(rulebase, lifter, facts: dict, ack, today: datetime.date) -> Row:
     attention = rulebase.attention
-    disposition = next((d for d in rulebase.dispositions if d.code == lifter.latest_disposition), None)
-    values = {
-        "date": lifter.latest_date.isoformat(),
-        "disposition": disposition.title if disposition else lifter.latest_disposition,
-        "pain_change": lifter.pain_change,
-        "days_overdue": (today - lifter.next_checkin).days if lifter.next_checkin else "-",
-        "next_checkin": lifter.next_checkin.isoformat() if lifter.next_checkin else "none",
-        "no_improvement_by": lifter.no_improvement_by.isoformat() if lifter.no_improvement_by else "-",
-        "acknowledged_by": ack[0] if ack else "-",
-        "acknowledged_on": ack[1].date().isoformat() if ack else "-",
-    }
+    held = _held(rulebase, facts)
     last = len(attention.levels) - 1
-    said = [index for index in held if index != last] or [last]  # everyone-else only when nothing else holds
-    level = attention.levels[held[0]]
-    return Row(lifter.label, lifter.latest_disposition, values["disposition"],
-               disposition.style if disposition else "danger", level.code, level.title,
-               tuple(reason_text(attention.levels[i].reason, values) for i in said), lifter.latest_date,
-               lifter.next_checkin, ack, disposition.referral if disposition else True,
-               tuple((day, pain) for day, pain in lifter.pains))
+    shown = [index for index in held if index != last] or [last]  # everyone-else only when nothing else holds
+    known = absent_facts(facts)
+    said = tuple((index, attention.levels[index].said(known)) for index in shown)
+    disposition = next((d for d in rulebase.dispositions if d.code == lifter.latest_disposition), None)
+    next_checkin = _day(lifter.next_checkin)
+    first = attention.levels[held[0]].said(known)
+    row = Row(lifter.label, lifter.latest_disposition, "", disposition.style if disposition else "danger",
+              first.code, "", (), lifter.latest_date, next_checkin, ack,
+              disposition.referral if disposition else True, tuple((day, pain) for day, pain in lifter.pains),
+              tuple((index, text.code) for index, text in said), lifter.pain_change, _day(lifter.no_improvement_by),
+              (today - next_checkin).days if next_checkin else None)
+    with using(SOURCE):  # `clinic list` and its JSON say the reasons in English (a page says them again: row_words)
+        words = row_words(rulebase, row)
+    return replace(row, disposition_title=words.disposition_title, level_title=words.level_title,
+                   reasons=words.reasons)
+
+
+@dataclass(frozen=True)
+class Words:
+    level_title: str
+    disposition_title: str
+    reasons: tuple
+
+
+def row_words(rulebase, row: Row, day=datetime.date.isoformat) -> Words:
+    """What a row says, from `rulebase` (the English one, or its view in the language in use:
+    rulebase.words.in_language) with every date said by `day`."""
+    attention = rulebase.attention
+    disposition = next((d for d in rulebase.dispositions if d.code == row.disposition), None)
+    values = {
+        "date": day(row.latest_date),
+        "disposition": disposition.title if disposition else row.disposition,
+        "pain_change": row.pain_change,
+        "days_overdue": row.days_overdue if row.days_overdue is not None else "-",
+        # Translators: what a reason says of the next check-in when none follows ("next check-in none").
+        "next_checkin": day(row.next_checkin) if row.next_checkin else pgettext("next check-in", "none"),
+        "no_improvement_by": day(row.no_improvement_by) if row.no_improvement_by else "-",
+        "acknowledged_by": row.acknowledged[0] if row.acknowledged else "-",
+        "acknowledged_on": day(row.acknowledged[1].date()) if row.acknowledged else "-",
+    }
+    texts = [_text(attention.levels[index], code) for index, code in row.said]
+    return Words(texts[0].title if texts else "", values["disposition"],
+                 tuple(reason_text(text.reason, values) for text in texts))
+
+
+def _text(level, code: str):
+    """The level, or what it says instead, that a row's code names."""
+    return next((text for text in level.instead if text.code == code), level)
+
+
+def _in_english(say) -> str:
+    """What the audit log keeps: the catalogue message in English (its page says it again in its language)."""
+    with using(SOURCE):
+        return say()

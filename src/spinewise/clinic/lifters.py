@@ -12,7 +12,8 @@ from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, require_current
 from spinewise.clinic.models import Acknowledgement, Entry, Lifter, Note, ShareCode
 from spinewise.clinic.store import MAX_NOTE, SignedIn, audit, now, session
-from spinewise.i18n import N_, gettext, iso_day_in_words, ngettext
+from spinewise.clinic.pages import entries_shared
+from spinewise.i18n import N_, SOURCE, gettext, iso_day_in_words, ngettext, using
 from spinewise.journal import JournalError, parse_date, read_journal_text
 
 WHAT_THE_CLINIC_SEES = (  # said through gettext where shown (the consent page, `journal share`)
@@ -69,7 +70,9 @@ def share(url: str | None, code: str, journal: bytes, rulebase) -> Shared:
                          date=parse_date(entry["date"]), body=entry))
         withdraw = sec.token()
         lifter.withdraw_sha256 = sec.digest(withdraw)
-        audit(db, "lifter", "share", f"{lifter.label}: {len(entries) - len(held)} new entries", lifter.clinic_id)
+        with using(SOURCE):  # the audit log keeps English words; its page says them in the page's language
+            said = entries_shared(lifter.label, len(entries) - len(held))
+        audit(db, "lifter", "share", said, lifter.clinic_id)
         return Shared(lifter.label, withdraw, len(entries) - len(held), len(entries))
 
 

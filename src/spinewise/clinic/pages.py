@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
+
+from spinewise.i18n import day_in_words, gettext, ngettext
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 
@@ -26,8 +29,24 @@ def sparkline(pains) -> Sparkline | None:
     coords = [(round(SPARK_PAD + i * step, 1), round(SPARK_HEIGHT - SPARK_PAD - v * (SPARK_HEIGHT - 2 * SPARK_PAD) / 10, 1))
               for i, v in enumerate(values)]
     words = ", ".join(str(v) for v in values)
-    return Sparkline(SPARK_WIDTH, SPARK_HEIGHT, " ".join(f"{x},{y}" for x, y in coords), coords[-1],
-                     f"Pain out of 10 at each entry, oldest first: {words}")
+    # Translators: the small chart of a lifter's pain in words; %(pains)s is "5, 3, 3".
+    alternative = gettext("Pain out of 10 at each entry, oldest first: %(pains)s") % {"pains": words}
+    return Sparkline(SPARK_WIDTH, SPARK_HEIGHT, " ".join(f"{x},{y}" for x, y in coords), coords[-1], alternative)
+
+
+def moment(at: datetime.datetime, seconds: bool = False, utc: bool = True) -> str:
+    """A moment in words, in the language in use: "Sunday 6 December 2026 at 09:00 UTC"."""
+    time = f"{at:%H:%M:%S}" if seconds else f"{at:%H:%M}"
+    if utc:
+        # Translators: a moment on the clinic's pages; %(day)s is a date in words, %(time)s is 09:00.
+        return gettext("%(day)s at %(time)s UTC") % {"day": day_in_words(at.date()), "time": time}
+    # Translators: a moment in the audit log, whose column says the times are UTC.
+    return gettext("%(day)s at %(time)s") % {"day": day_in_words(at.date()), "time": time}
+
+
+def acknowledged_by(name: str, at: datetime.datetime) -> str:
+    # Translators: who acknowledged a referral, and when ("Ana Ruiz, Sunday 6 December 2026 at 09:00 UTC").
+    return gettext("%(name)s, %(when)s") % {"name": name, "when": moment(at)}
 
 
 @dataclass(frozen=True)
@@ -43,11 +62,20 @@ class ListRow:
     acknowledged: str  # "" when not acknowledged
 
 
-def list_rows(rows) -> list[ListRow]:
-    return [ListRow(row.label, row.level_title, row.refers, row.style, row.disposition_title, row.reasons,
-                    sparkline(row.pains), row.next_checkin.isoformat() if row.next_checkin else "",
-                    f"{row.acknowledged[0]}, {row.acknowledged[1]:%Y-%m-%d %H:%M}" if row.acknowledged else "")
-            for row in rows]
+def list_rows(rows, rulebase) -> list[ListRow]:
+    """The list's rows in the language in use: the rule base's titles and reasons, dates in words."""
+    from spinewise.clinic.attention import row_words
+    from spinewise.rulebase.words import in_language
+
+    said = in_language(rulebase)
+    out = []
+    for row in rows:
+        words = row_words(said, row, day_in_words)
+        out.append(ListRow(row.label, words.level_title, row.refers, row.style, words.disposition_title,
+                           words.reasons, sparkline(row.pains),
+                           day_in_words(row.next_checkin) if row.next_checkin else "",
+                           acknowledged_by(*row.acknowledged) if row.acknowledged else ""))
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,20 +102,74 @@ class LifterPage:
 
 
 def lifter_page(record, rulebase) -> LifterPage:
-    titles = {d.code: d for d in rulebase.dispositions}
+    """A lifter's page in the language in use: the history as the lifter's journal says it
+    (report.checkin.journal_view: the rule base's titles in that language, dates in words)."""
+    from spinewise.journal import Journal
+    from spinewise.report.checkin import journal_view
+    from spinewise.rulebase.words import in_language
+
+    said = in_language(rulebase)
+    titles = {d.code: d for d in said.dispositions}
     lifter = record.lifter
     latest = titles.get(lifter.latest_disposition)
-    pain_answer = rulebase.checkin.roles.pain_answer if rulebase.checkin and rulebase.checkin.roles else ""
-    entries = tuple(EntryRow(n, e["kind"], e["date"],
-                             titles[e["result"]["disposition"]].title if e["result"]["disposition"] in titles
-                             else e["result"]["disposition"], int(e["answers"].get(pain_answer) or 0))
-                    for n, e in enumerate(record.entries, 1))
+    history = journal_view(Journal(None, record.entries), rulebase)
+    entries = tuple(EntryRow(n, e.kind, e.date, e.outcome, e.pain) for n, e in enumerate(history.entries, 1))
     ack = record.latest_acknowledged
-    return LifterPage(lifter.label, f"{lifter.shared_at:%Y-%m-%d}", latest.title if latest else lifter.latest_disposition,
+    return LifterPage(lifter.label, day_in_words(lifter.shared_at.date()),
+                      latest.title if latest else lifter.latest_disposition,
                       latest.referral if latest else True, latest.style if latest else "danger", lifter.latest_sha256,
-                      f"{ack.author}, {ack.at:%Y-%m-%d %H:%M} UTC" if ack else "",
-                      entries, tuple((n.author, f"{n.created_at:%Y-%m-%d %H:%M} UTC", n.text) for n in record.notes),
+                      acknowledged_by(ack.author, ack.at) if ack else "",
+                      entries, tuple((n.author, moment(n.created_at), n.text) for n in record.notes),
                       sparkline(lifter.pains))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    when: str
+    actor: str
+    action: str  # the action in words
+    code: str  # the action's code, as `clinic audit` prints it
+    refused: bool
+    subject: str  # in words where the audit wrote words of its own (counts, roles), else as written
+
+
+def audit_rows(rows) -> list[AuditRow]:
+    return [AuditRow(moment(row.at, seconds=True, utc=False), row.actor,
+                     gettext(ACTIONS[row.action]) if row.action in ACTIONS else row.action, row.action,
+                     not row.success, audit_subject(row.action, row.subject)) for row in rows]
+
+
+def audit_subject(action: str, subject: str) -> str:
+    """What an audit entry is about, in the language in use. The log keeps the English words the
+    store wrote (`clinic audit` prints them as they are); a page says them again in its language."""
+    from spinewise.clinic.store import DEFAULT_NAME
+
+    found = re.fullmatch(r"(\d+) lifters?", subject) if action == "view_list" else None
+    if found:
+        return lifters_viewed(int(found.group(1)))
+    found = re.fullmatch(r"(\S+): (\d+) new entr(?:y|ies)", subject) if action == "share" else None
+    if found:
+        return entries_shared(found.group(1), int(found.group(2)))
+    found = re.fullmatch(r"(.+) \((\w+)\)", subject) if action == "add_practitioner" else None
+    if found and found.group(2) in ROLE_WORDS:
+        # Translators: a practitioner added, in the audit log: "ana@example.org (admin)".
+        return gettext("%(email)s (%(role)s)") % {"email": found.group(1), "role": gettext(ROLE_WORDS[found.group(2)])}
+    if action == "init" and subject == DEFAULT_NAME:
+        return gettext(DEFAULT_NAME)
+    if action == "sign_in" and subject in SIGN_IN_REFUSALS:
+        return gettext(SIGN_IN_REFUSALS[subject])
+    return subject
+
+
+def lifters_viewed(count: int) -> str:
+    # Translators: what the audit log says a practitioner viewed the list of.
+    return ngettext("%(count)s lifter", "%(count)s lifters", count) % {"count": count}
+
+
+def entries_shared(label: str, count: int) -> str:
+    # Translators: a share in the audit log; %(label)s is the lifter's label (L-XWK7GF).
+    return ngettext("%(label)s: %(count)s new entry", "%(label)s: %(count)s new entries", count) % {
+        "label": label, "count": count}
 
 
 def _(message: str) -> str:  # marks the words for the catalogues; the page says them through gettext
@@ -102,6 +184,13 @@ ACTIONS = {
     "export_fhir": _("exported a lifter's FHIR record"), "note": _("wrote a note"),
     "acknowledge": _("acknowledged a referral"), "view_audit": _("viewed the audit log"),
     "password_reset_link": _("issued a password reset link"), "password_reset": _("set a new password"),
+}
+ROLE_WORDS = {"admin": _("admin"), "practitioner": _("practitioner")}
+SIGN_IN_REFUSALS = {  # what the store writes of a refused sign-in, and the words a page says it in
+    # Translators: in the audit log: a sign-in refused because attempts from that network address are paused.
+    "address paused": _("address paused"),
+    # Translators: in the audit log: a sign-in refused because the account is paused after wrong passwords.
+    "locked": _("account paused"),
 }
 
 

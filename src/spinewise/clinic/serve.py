@@ -9,6 +9,7 @@ import socket
 
 from spinewise import workers as processes
 from spinewise.clinic import db
+from spinewise.i18n import ngettext
 
 THREADS = 8
 
@@ -19,7 +20,9 @@ def serve(url: str | None, host: str, port: int, threads: int = THREADS, workers
     db.require_current(url)
     listener = processes.listen(host, port)
     where = processes.url_of(host, listener.getsockname()[1])  # with --port 0, the port picked
-    say(f"spinewise clinic on {where} ({workers} process(es); Ctrl+C stops it)")
+    say(ngettext("spinewise clinic on %(url)s (%(count)s process; Ctrl+C stops it)",
+                 "spinewise clinic on %(url)s (%(count)s processes; Ctrl+C stops it)", workers)
+        % {"url": where, "count": workers})
 
     def run():
         if workers > 1:  # a worker: its own connections to the database, its own app

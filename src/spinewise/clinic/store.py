@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, engine_for, require_current
-from spinewise.i18n import gettext
+from spinewise.i18n import N_, gettext
 from spinewise.clinic.models import (
     ROLES, Acknowledgement, AuditEntry, Clinic, Entry, Lifter, Note, Practitioner, ShareCode, SignedInSession,
     SigninAddress, SignupToken,
@@ -37,6 +37,9 @@ def now() -> datetime.datetime:
 
 def session(url: str | None = None) -> Session:
     return Session(engine_for(url), expire_on_commit=False)
+
+
+DEFAULT_NAME = N_("The clinic")  # `clinic init`'s name for the clinic when none is given
 
 
 def audit(db: Session, actor: str, action: str, subject: str = "", clinic_id=None, success: bool = True) -> None:

@@ -51,6 +51,18 @@ def fact_questions(dispositions, findings) -> dict:
 
 
 @dataclass(frozen=True)
+class AttentionText:
+    """What a level says instead, for the lifters of the level for whom `when` holds (its own code,
+    title and reason; the level's place and order are unchanged)."""
+
+    code: str
+    title: str
+    reason: str
+    when: object
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class AttentionLevel:
     code: str
     title: str
@@ -58,6 +70,11 @@ class AttentionLevel:
     when: object | None = None  # None: every lifter
     order: str = "severity"
     line: int = 0
+    instead: tuple = ()  # of AttentionText, the first that holds said instead of code, title and reason
+
+    def said(self, facts: dict):
+        """What the level says of a lifter with these facts: itself, or the first `instead` that holds."""
+        return next((text for text in self.instead if truth(text.when, facts) is True), self)
 
 
 @dataclass(frozen=True)
@@ -149,6 +166,10 @@ def attention_lines(rulebase) -> tuple:
                   ("Order within", "most severe disposition first, then the earliest next check-in"
                    if level.order == "severity" else "the earliest next check-in first"),
                   ("Reason", level.reason)]
+        for text in level.instead:
+            lines += [("Instead", f"{text.title} ({text.code})"),
+                      ("When", condition_sentence(rulebase, text.when)),
+                      ("Reason", text.reason)]
     lines += [("Parameter", f"{p.name} = {p.value} ({' '.join(str(p.meaning).split())})") for p in attention.parameters]
     lines.append(("Disposition order", " > ".join(d.code for d in rulebase.dispositions)))
     lines.append(("Referrals", ", ".join(d.code for d in rulebase.dispositions if d.referral) or "none"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spinewise.rulebase.attention import (
-    ORDERS, PLACEHOLDERS, Attention, AttentionHazard, AttentionLevel, fact_questions, placeholders,
+    ORDERS, PLACEHOLDERS, Attention, AttentionHazard, AttentionLevel, AttentionText, fact_questions, placeholders,
 )
 from spinewise.rulebase.load_conditions import ConditionReader, Context
 from spinewise.rulebase.load_fields import Reporter, keys, listed, shown, text
@@ -32,6 +32,12 @@ def read_attention(path, data, report: Reporter, dispositions, findings, paramet
     if not levels and not report.has_errors():
         report.error(data.line_of("levels"), "'levels' needs at least one attention level")
     codes = [level.code for level in levels]
+    said = codes + [text.code for level in levels for text in level.instead]
+    for level in levels:
+        for text in level.instead:
+            if said.count(text.code) > 1:
+                report.error(text.line, f"attention level {level.code}: what it says instead is coded {text.code!r}, "
+                                        "a code already taken")
     for level in levels:
         if codes.count(level.code) > 1:
             report.error(level.line, f"attention level {level.code!r} is defined twice")
@@ -45,7 +51,7 @@ def read_attention(path, data, report: Reporter, dispositions, findings, paramet
 
 
 def _level(node, conditions: ConditionReader, context: Context, report: Reporter) -> AttentionLevel | None:
-    if not keys(report, node, ("code", "title", "reason"), ("when", "order", "description"),
+    if not keys(report, node, ("code", "title", "reason"), ("when", "order", "description", "instead"),
                 what="an attention level"):
         return None
     code = node["code"]
@@ -57,18 +63,43 @@ def _level(node, conditions: ConditionReader, context: Context, report: Reporter
     if order not in ORDERS:
         report.error(node.line_of("order"), f"{what}: order {shown(order)} is not one of {', '.join(ORDERS)}")
         return None
-    reason = " ".join(text(report, node, "reason", what).split())
-    unknown = [name for name in placeholders(reason) if name not in PLACEHOLDERS]
-    if unknown:
-        report.error(node.line_of("reason"), f"{what}: the reason names {', '.join(map(shown, unknown))} "
-                                             f"(a reason may say {', '.join('{' + p + '}' for p in PLACEHOLDERS)})")
+    reason = _reason(node, what, report)
+    if reason is None:
         return None
     when = None
     if "when" in node:
         when = conditions.read(node["when"], context, node.line_of("when"), report)
         if when is None:
             return None
-    return AttentionLevel(code, text(report, node, "title", what), reason, when, order, node.line)
+    instead = [said for item in listed(report, node, "instead", what)
+               if (said := _instead(item, what, conditions, context, report)) is not None]
+    return AttentionLevel(code, text(report, node, "title", what), reason, when, order, node.line, tuple(instead))
+
+
+def _reason(node, what: str, report: Reporter) -> str | None:
+    reason = " ".join(text(report, node, "reason", what).split())
+    unknown = [name for name in placeholders(reason) if name not in PLACEHOLDERS]
+    if unknown:
+        report.error(node.line_of("reason"), f"{what}: the reason names {', '.join(map(shown, unknown))} "
+                                             f"(a reason may say {', '.join('{' + p + '}' for p in PLACEHOLDERS)})")
+        return None
+    return reason
+
+
+def _instead(node, level: str, conditions: ConditionReader, context: Context, report: Reporter):
+    """What a level says instead when its `when` holds: its own code, title and reason."""
+    if not keys(report, node, ("code", "when", "title", "reason"), (), what=f"{level}: what it says instead"):
+        return None
+    code = node["code"]
+    if not isinstance(code, str) or not QUESTION_ID.fullmatch(code):
+        report.error(node.line_of("code"), f"{level}: instead's code {shown(code)} must be a lower-case word")
+        return None
+    what = f"{level}, instead {code}"
+    reason = _reason(node, what, report)
+    when = conditions.read(node["when"], context, node.line_of("when"), report)
+    if reason is None or when is None:
+        return None
+    return AttentionText(code, text(report, node, "title", what), reason, when, node.line)
 
 
 def _hazard(node, conditions: ConditionReader, context: Context, codes: list, report: Reporter):

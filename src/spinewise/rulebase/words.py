@@ -90,6 +90,12 @@ def rule_messages(name: str, data):
         net = (data.get("roles") or {}).get("safety_net") if isinstance(data.get("roles"), dict) else None
         if isinstance(net, dict):
             yield from _keys(net, ("if_worse",), "the safety net")
+    if name == "attention.yaml":  # the clinic's list, as a practitioner reads it in their language
+        for node in _nodes(data.get("levels")):
+            what = f"attention level {node.get('code')}"
+            yield from _attention_texts(node, what)
+            for instead in _nodes(node.get("instead")):
+                yield from _attention_texts(instead, f"{what}, said instead as {instead.get('code')}")
     if name not in ("questions.yaml", "checkin.yaml", "findings.yaml", "plan.yaml", "rulebase.yaml"):
         conditions = data.get("conditions")
         if isinstance(conditions, dict):
@@ -121,6 +127,14 @@ def _keys(node, names, what):
     for key in names:
         if isinstance(node.get(key), str):
             yield node.line_of(key), None, node[key], f"{what}, {key}"
+
+
+def _attention_texts(node, what):
+    if isinstance(node.get("title"), str):
+        yield node.line_of("title"), None, node["title"], f"{what}: the label the clinic's list gives its lifters"
+    if isinstance(node.get("reason"), str):
+        yield node.line_of("reason"), None, node["reason"], \
+            f"{what}: the reason the clinic's list gives, one sentence; keep every {{placeholder}}"
 
 
 def _question(node, name):
@@ -248,7 +262,18 @@ def _translate(rb, lang):
         conditions=tuple(replace(c, says=_t(c.says)) for c in rb.conditions),
         rules=_told(rb.rules), checkin_rules=_told(rb.checkin_rules),
         roles=replace(rb.roles, if_worse=_t(rb.roles.if_worse)) if rb.roles else rb.roles,
+        attention=_attention_in(rb.attention),
     )
+
+
+def _attention_in(attention):
+    """The clinic's attention list with its labels and reasons in the language (order and conditions unchanged)."""
+    if attention is None:
+        return None
+    return replace(attention, levels=tuple(
+        replace(level, title=_t(level.title), reason=_t(level.reason),
+                instead=tuple(replace(text, title=_t(text.title), reason=_t(text.reason)) for text in level.instead))
+        for level in attention.levels))
 
 
 __all__ = ["rule_messages", "extract_rules", "in_language", "Located", "LocatedList"]
