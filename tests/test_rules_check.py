@@ -257,3 +257,13 @@ def test_a_dose_said_instead_may_fill_only_the_items_attributes(rules_copy):
     assert run.exit_code == 1
     assert f"{path}:{line_of(path, '- when: {question: at_usual_weight')}: reintroduce_load: doses said instead " \
            "are sentences whose {places} name attributes of this item (start_sets_min, " in run.stdout
+
+
+def test_a_rules_because_may_fill_only_the_parameters_it_tests(rules_copy):
+    path = rules_copy / "70-checkin.yaml"
+    edit(path, "at {usual_weight_checkins} check-ins in a row", "at {reintroduce_after_weeks} check-ins in a row")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    line = line_of(path, 'check-ins in a row"')
+    assert f"{path}:{line}: rule ci-program-complete: 'because' may fill only the " \
+           "parameters the rule tests (usual_weight_checkins), not {reintroduce_after_weeks}" in run.stdout

@@ -243,3 +243,16 @@ def test_the_safety_net_on_the_way_back_to_load_agrees_with_the_step_back(nine_w
     referred = flat(lifters_part(not_pain_free.reports[-1]))
     assert "If back pain gets worse, spreads, or stops you sleeping before you are seen, answer these questions " \
            "again at once." in referred
+
+
+def test_the_reason_for_bringing_load_back_and_for_completing_is_the_reason(nine_weeks):
+    by_outcome = {result["disposition"]: flat(lifters_part(report))
+                  for result, report in zip(nine_weeks.results[1:], nine_weeks.reports[1:])}
+    started = next(flat(lifters_part(report)) for result, report in zip(nine_weeks.results, nine_weeks.reports)
+                   if any(f["code"] == "program_completed_pain_free" for f in result["findings"]))
+    assert "Because at least 3 weeks of the program have counted, and this week you had no back pain and felt " \
+           "nothing in your lower back." in started
+    complete = by_outcome["continue_training"]
+    assert "Because you have been back at your usual working weight with no back symptoms at 2 check-ins in a " \
+           "row." in complete
+    assert "Because you have none of the warning signs this week." not in complete

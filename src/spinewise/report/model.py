@@ -231,9 +231,8 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
     disposition = result.disposition
     definition = rulebase.finding(code)
     fired = [rules[f.rule] for f in drawn if f.rule in rules]
-    because = tuple(dict.fromkeys(sentence for f in drawn
-                                  for sentence in because_sentences(rules.get(f.rule), _told(f.because, result),
-                                                                    rulebase)))
+    because = tuple(dict.fromkeys(sentence for f in drawn for sentence in _reasons(rules.get(f.rule), f, result,
+                                                                                   rulebase)))
     sources = dict.fromkeys(f.source or (rules[f.rule].source if f.rule in rules else "") for f in drawn)
     decided = any(rule.disposition == disposition for rule in fired)
     return FindingView(
@@ -247,6 +246,14 @@ def _finding(code, drawn, rulebase, rules, result, boxed: bool, facts) -> Findin
         alarming=any(rule.disposition and rulebase.disposition(rule.disposition).referral for rule in fired),
         brief=boxed and not decided,
     )
+
+
+def _reasons(rule, drawn, result, rulebase) -> list:
+    """Why the lifter reads this finding: the rule's own sentence where it has one, else what they answered."""
+    if rule is not None and rule.because:
+        values = {p.name: p.value for p in rulebase.parameters}
+        return [rule.because.format(**values)]
+    return because_sentences(rule, _told(drawn.because, result), rulebase)
 
 
 def _told(because: dict, result) -> dict:

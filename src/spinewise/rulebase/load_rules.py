@@ -17,10 +17,12 @@ RULE_KEYS_APPROVED = ("examples",)
 # `reviewer`, `reviewer_role` and `review_date` are authorship notes typed by hand: read, shown
 # nowhere a lifter looks, and never a sign-off (that is signoffs.yaml). `unreachable` says why a
 # rule that can never fire is kept on purpose.
-RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at", "tells")
+RULE_KEYS_OPTIONAL = ("salience", "reviewer", "reviewer_role", "review_date", "unreachable", "at", "tells", "because")
 # `tells`: the reason a lifter reads when the rule moves a dose or a step ("every dead-bug rep kept
 # your back down"), one whole sentence part a translator translates; a rule that moves a dose up or
 # down must carry one (the words generated from its condition are for the practitioner only).
+# `because`: the reason a lifter reads for the rule's finding, where the answers it reads would not
+# say it (a count kept by the journal, a streak); {places} name parameters the rule tests.
 MOVES = ("up", "down")
 OCCASIONS = ("assessment", "checkin")  # `at`: when a rule runs
 
@@ -114,6 +116,7 @@ class RuleReader:
             unreachable=text(report, node, "unreachable", what, False),
             at=_occasions(node, default_at, what, report),
             tells=_tells(node, plan, what, report),
+            because=_because(node, finding, when, what, report),
         )
 
     def _then(self, node, what: str, report: Reporter):
@@ -214,6 +217,18 @@ def _tells(node, plan, what: str, report: Reporter) -> str:
     if tells and set(re.findall(r"\{(\w*)\}", tells)) != {"dose"}:
         report.error(node.line_of("tells"), f"{what}: 'tells' must say {{dose}} once, and no other {{placeholder}}")
     return tells
+
+
+def _because(node, finding, when, what: str, report: Reporter) -> str:
+    because = text(report, node, "because", what, False)
+    if because and not finding:
+        report.error(node.line_of("because"), f"{what}: 'because' is the reason for the rule's finding: it draws none")
+    tested = {test.parameter for test in answer_tests(when) if test.parameter} if when is not None else set()
+    unknown = [name for name in re.findall(r"\{(\w*)\}", because) if name not in tested]
+    if unknown:
+        report.error(node.line_of("because"), f"{what}: 'because' may fill only the parameters the rule tests "
+                                              f"({', '.join(sorted(tested)) or 'none'}), not {{{unknown[0]}}}")
+    return because
 
 
 def _occasions(node: Located, default: tuple, what: str, report: Reporter) -> tuple:

@@ -232,6 +232,7 @@ class Rule:
     unreachable: str = ""  # why a rule that can never fire is kept on purpose ("" = it must be able to fire)
     at: tuple = ("assessment",)  # when it runs: at the first assessment, at a weekly check-in, or both
     tells: str = ""  # the reason a lifter reads when it moves a dose or a step (a catalogue message)
+    because: str = ""  # the reason a lifter reads for its finding, {parameter} places filled (a catalogue message)
 
     @property
     def questions(self) -> list[str]:

@@ -55,6 +55,8 @@ def rule_card(rulebase, rule) -> RuleCard:
         lines += _disposition_lines(rulebase, disposition)
     for entry in rule.plan:
         lines += _plan_lines(rulebase, entry)
+    lines += [("Tells", _flat(rule.tells))] if rule.tells else []
+    lines += [("Because", _flat(rule.because))] if rule.because else []
     lines += [("Source", rule.source), ("Rationale", _flat(rule.rationale))]
     for qid in rule.questions:
         lines += _question_lines(rulebase.question(qid))

@@ -109,6 +109,10 @@ def rule_messages(name: str, data):
             if isinstance(node, dict) and isinstance(node.get("tells"), str):
                 yield node.line_of("tells"), None, node["tells"], \
                     f"rule {node.get('id')}: what changed in a dose and why, as the lifter reads it; keep {{dose}}"
+            if isinstance(node, dict) and isinstance(node.get("because"), str):
+                yield node.line_of("because"), None, node["because"], \
+                    f"rule {node.get('id')}: the reason for its finding, as the lifter reads it (after 'Because'); " \
+                    "keep every {placeholder}"
 
 
 def _items(value):
@@ -238,7 +242,7 @@ def _instead(entry, names):
 
 
 def _told(rules) -> tuple:
-    return tuple(replace(r, tells=_t(r.tells)) if r.tells else r for r in rules)
+    return tuple(replace(r, tells=_t(r.tells), because=_t(r.because)) if r.tells or r.because else r for r in rules)
 
 
 def _translate(rb, lang):
