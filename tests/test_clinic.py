@@ -421,6 +421,8 @@ def test_commands_refuse_bad_input_in_one_line(clinic_db, tmp_path):
     assert again.exit_code == 2 and "already belongs" in again.stderr
     run = invoke("journal", "withdraw", "https://clinic.example.org/nothing")
     assert run.exit_code == 2 and "is not a withdrawal link" in run.stderr
+    spanish = invoke("journal", "withdraw", "https://clinic.example.org/nothing", "--lang", "es")
+    assert spanish.exit_code == 2 and "no es un enlace para retirar el diario" in spanish.stderr
 
 
 def test_on_postgresql_the_apps_role_may_add_to_the_audit_log_but_not_change_it(clinic_db, tmp_path):

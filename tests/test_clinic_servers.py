@@ -100,6 +100,10 @@ def test_share_through_one_server_and_list_through_the_other(clinic_db, tmp_path
         assert refused.returncode == 2 and "not known" in refused.stderr
         bad = spinewise("journal", "share", "--journal", journal, "--clinic", first_url, "--code", "AAAAA-AAAAA")
         assert bad.returncode == 2 and bad.stderr.count("\n") == 2 and "share code is not known" in bad.stderr
+        # A Spanish lifter reads the clinic's refusal in Spanish: the client asks for it (Accept-Language).
+        malo = spinewise("journal", "share", "--journal", journal, "--clinic", first_url, "--code", "AAAAA-AAAAA",
+                         "--lang", "es")
+        assert malo.returncode == 2 and "La clínica verá" in malo.stderr and "no se conoce" in malo.stderr
     finally:
         workers = children(second.pid)
         for process in (first, second):

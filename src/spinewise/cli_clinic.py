@@ -227,11 +227,19 @@ def clinic_serve(url, host, port, threads, workers):
 
 # -- the lifter's side: registered on `spinewise journal` ----------------------------------------
 
+def _lang_option(command):
+    """`--lang`, as on the other commands a lifter runs (cli.py defines it; it imports this module last)."""
+    from spinewise.cli import lang_option
+
+    return lang_option(command)
+
+
 @click.command("share", short_help="Share your journal with a clinic, with the code it gave you.")
 @click.option("--journal", "journal_file", type=click.Path(), metavar="FILE", default=None,
               help="The journal (default $XDG_DATA_HOME/spinewise/journal.json).")
 @click.option("--clinic", "clinic_url", required=True, metavar="URL", help="The clinic's address.")
 @click.option("--code", required=True, help="The share code the clinic gave you.")
+@_lang_option
 @errors_as_lines
 def journal_share(journal_file, clinic_url, code):
     """Send your journal to the clinic the code belongs to; prints your private withdrawal link.
@@ -258,6 +266,7 @@ def journal_share(journal_file, clinic_url, code):
 
 @click.command("withdraw", short_help="Withdraw your journal from a clinic.")
 @click.argument("link")
+@_lang_option
 @errors_as_lines
 def journal_withdraw(link):
     """Withdraw your journal from the clinic: it deletes everything of yours there (its audit log
@@ -268,9 +277,10 @@ def journal_withdraw(link):
         spinewise journal withdraw https://clinic.example.org/withdraw/6nH...
     """
     from spinewise.clinic.client import withdraw_journal
+    from spinewise.i18n import gettext
 
     withdraw_journal(link)
-    click.echo("Your journal was withdrawn: the clinic holds nothing of it now.", err=True)
+    click.echo(gettext("Your journal was withdrawn: the clinic holds nothing of it now."), err=True)
 
 
 def register(main, journal) -> None:
