@@ -1,5 +1,6 @@
 """The web questionnaire through Flask's test client: every path a lifter or a tool can take."""
 
+import html
 import json
 import re
 
@@ -486,3 +487,53 @@ def test_the_pdf_download_is_offered_only_where_weasyprint_works(client, rulebas
     if pdf_available():
         pdf = client.get("/download/pdf")
         assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+# --- a Spanish lifter reads Spanish everywhere -------------------------------------------------
+
+def test_in_spanish_a_number_field_says_its_range_in_spanish(client, rulebase):
+    from checkin_support import FIRST
+
+    client.get("/language/es/")
+    page = walk_to(client, rulebase, FIRST, "pain_intensity")
+    assert re.search(r'<span class="input-suffix">\s*de 0 a 10\s*</span>', page.text), page.text
+    assert " to 10" not in page.text
+
+
+def test_in_spanish_check_your_answers_says_si_and_lists_the_places_as_a_phrase(client, rulebase):
+    from checkin_support import FIRST
+
+    client.get("/language/es/")
+    check = Lifter(client, rulebase, FIRST).walk()  # in Spanish it stops at the check page
+    values = [html.unescape(value).strip()
+              for value in re.findall(r'<dd class="summary-list__value">(.*?)</dd>', check.text, re.S)]
+    assert "Sí" in values and "No" in values
+    assert not {"yes", "no", "true", "false"} & set(values), values
+    assert "Glúteos y zona lumbar" in values, values
+
+
+def test_in_english_check_your_answers_lists_the_places_as_a_phrase(client, rulebase):
+    from checkin_support import FIRST
+
+    lifter = Lifter(client, rulebase, FIRST)
+    check = lifter.answer_all(lifter.start())
+    values = [html.unescape(value).strip()
+              for value in re.findall(r'<dd class="summary-list__value">(.*?)</dd>', check.text, re.S)]
+    assert "Yes" in values and "Glutes (buttocks) and lower back" in values, values
+
+
+def test_in_spanish_the_report_page_has_the_language_switch_and_a_spanish_tracker_on_a_phone(client, rulebase):
+    from checkin_support import FIRST
+
+    client.get("/language/es/")
+    Lifter(client, rulebase, FIRST).walk()
+    report = client.get("/report").text
+    header = report[report.index('<header class="web-header">'):report.index("</header>")]
+    assert 'href="/language/en/report"' in header and 'lang="en">English</a>' in header
+    # the tracker's cards on a phone label each box with its column's heading, in Spanish
+    for label in ("Semana", "Empieza", "Sesiones hechas", "Dolor máx. (0-10)", "Notas"):
+        assert report.count(f'data-label="{label}"') == 4, label
+    css = client.get("/static/report-page.css").text
+    assert "attr(data-label)" in css and not re.search(r'content: "[A-Z]', css), "no English labels in the CSS"
+    switched = client.get("/language/en/report", follow_redirects=True).text
+    assert '<html lang="en">' in switched and 'data-label="Week"' in switched

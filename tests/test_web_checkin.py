@@ -134,3 +134,29 @@ def test_the_assessment_report_offers_the_journal_that_starts_the_checkins(clien
     today = report_day()
     pages, response = _walk(client, download.data.decode(), WEEK, date=today.isoformat())
     assert response.status_code == 200 and f"Weekly check-in, {in_words(today)}" in response.text
+
+
+def test_in_spanish_the_checkin_speaks_spanish_from_its_date_field_to_its_report_header(client, journal_text):
+    client.get("/language/es/")
+    try:
+        start = client.get("/checkin/").get_data(as_text=True)
+        assert re.search(r'<input class="input input--date" id="date" name="date" type="date" value="[\d-]+" '
+                         r'max="[\d-]+"', start), "a date picker, not a free-text ISO field"
+        assert "AAAA" not in start and "YYYY" not in start
+        pages = []
+        response = upload(client, journal_text)
+        while 'name="page"' in response.get_data(as_text=True):
+            page = response.get_data(as_text=True)
+            pages.append(page)
+            fields = [("page", PAGE.search(page).group(1))]
+            fields += [(qid, _field(WEEK[qid])) for qid in asked(page)]
+            response = client.post("/checkin/answer", data=MultiDict(fields), follow_redirects=True)
+        suffixes = [html.unescape(text).strip() for page in pages
+                    for text in re.findall(r'<span class="input-suffix">(.*?)</span>', page, re.S)]
+        assert "de 0 a 14" in suffixes and not [text for text in suffixes if " to " in text], suffixes
+        report = response.get_data(as_text=True)
+        header = report[report.index('<header class="web-header">'):report.index("</header>")]
+        assert 'href="/language/en/checkin/report"' in header and ">English</a>" in header
+        assert "Revisión semanal" in report
+    finally:
+        client.get("/language/en/")

@@ -159,3 +159,109 @@ def test_every_checkin_page_passes_axe(browser, server, tmp_path):
     check(page, "404")
     page.context.close()
     assert problems == []
+
+
+def answer_by_value(page, answers: dict):
+    """From a questionnaire page to the report, answering by the fields' values: it reads no words, so it
+    walks the pages in any language."""
+    while not page.locator("body[data-disposition]").count():
+        question = page.locator("input[name=question]")
+        if not question.count():  # the check page
+            page.locator("a.button").click()
+            continue
+        qid = question.get_attribute("value")
+        value = answers[qid]
+        if isinstance(value, bool):
+            page.check(f'input[name="{qid}"][value="{"true" if value else "false"}"]')
+        elif isinstance(value, int):
+            page.fill(f'input[name="{qid}"]', str(value))
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                page.check(f'input[name="{qid}"][value="{item}"]')
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+
+
+LAYOUT = """() => {
+    const box = e => e.getBoundingClientRect();
+    const one = css => document.querySelector(css);
+    const result = {};
+    const tracker = one('.tracker tbody td.pain');
+    if (tracker) result.tracker_label = getComputedStyle(tracker, '::before').content;
+    result.switch = [...document.querySelectorAll('header.web-header .language-switch a')].map(a => a.textContent.trim());
+    result.broken_codes = [...document.querySelectorAll('main code, .web-toolbar code')]
+        .filter(c => c.getClientRects().length > 1).map(c => c.textContent);
+    const hash = one('.hash');
+    if (hash) {
+        const groups = [...hash.querySelectorAll('span')].map(box);
+        result.hash_copied = hash.textContent;
+        result.hash_gaps = groups.slice(1).map((g, i) => [groups[i], g])  // between groups on one line
+            .filter(([a, b]) => Math.abs(a.top - b.top) < 2).map(([a, b]) => b.left - a.right);
+    }
+    const rule = one('#for-your-practitioner'), table = one('.tracker table');
+    if (rule && table) result.rule_gap = box(rule).top - box(table).bottom;
+    const note = one('.phase .note');
+    if (note && note.nextElementSibling) result.note_gap = box(note.nextElementSibling.querySelector('h3, li') ||
+        note.nextElementSibling).top - box(note).bottom;
+    const later = one('section.later'), step = one('section.later ol.steps');
+    if (later && step) result.steps_room = box(step).left + parseFloat(getComputedStyle(step).paddingLeft)
+        - (box(later).left + parseFloat(getComputedStyle(later).borderLeftWidth));
+    const button = one('nav.web-toolbar--top .web-button');
+    if (button) result.button_gap = box(button).top - box(button.parentElement).top;
+    result.chart_text = [...document.querySelectorAll('.pain-chart text')]
+        .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a);
+    return result;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_both_report_pages_read_in_the_chosen_language_with_room_around_their_parts(browser, server, shots, tmp_path,
+                                                                                    width, lang):
+    """A lifter who chose Spanish sees Spanish on the report and check-in report at 375 and 1280 px:
+    the tracker's cards, the header with the switch back; and the parts keep clear of each other."""
+    from checkin_support import FIRST
+
+    page = new_page(browser, width=width)
+    page.goto(f"{server}/language/{lang}/")
+    page.locator("form[action$='/start'] button").first.click()
+    answer_by_value(page, FIRST)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert fits(page) is True, fits(page)
+    page.screenshot(path=str(shots / f"report-{lang}-{width}.png"), full_page=True)
+    shown = page.evaluate(LAYOUT)
+    other = {"es": "English", "en": "Español"}[lang]
+    assert shown["switch"] == [other]
+    if width == 375:  # each box of a tracker card is labelled with its column's heading, in the page's language
+        assert shown["tracker_label"] == {"es": '"Dolor máx. (0-10)"', "en": '"Worst pain (0-10)"'}[lang]
+    assert shown["broken_codes"] == [] and page.locator("#report-actions code").count() >= 1
+    assert re.fullmatch(r"[0-9a-f]{64}", shown["hash_copied"]) and min(shown["hash_gaps"]) >= 4, shown
+    assert shown["rule_gap"] >= 20 and shown["note_gap"] >= 10 and shown["steps_room"] >= 24, shown
+
+    journal = started_journal(tmp_path)
+    page.goto(f"{server}/checkin/")
+    page.set_input_files("#journal", str(journal))
+    page.fill("#date", "2026-11-09")
+    page.locator("form button[type=submit]").click()
+    while "/checkin/page/" in page.url:
+        answer_page_by_value(page, WEEK)
+    assert page.url.endswith("/checkin/report")
+    assert fits(page) is True, fits(page)
+    page.screenshot(path=str(shots / f"checkin-report-{lang}-{width}.png"), full_page=True)
+    shown = page.evaluate(LAYOUT)
+    assert shown["switch"] == [other] and shown["button_gap"] >= 10, shown
+    assert shown["chart_text"] and min(shown["chart_text"]) >= 11, shown["chart_text"]
+    page.context.close()
+
+
+def answer_page_by_value(page, week: dict):
+    for qid in page.eval_on_selector_all("input.choices__input, input.input--number", FIELDS):
+        value = week[qid]
+        if isinstance(value, bool):
+            page.check(f'input[name="{qid}"][value="{"true" if value else "false"}"]')
+        elif isinstance(value, int):
+            page.fill(f'input[name="{qid}"]', str(value))
+        else:
+            page.check(f'input[name="{qid}"][value="{value}"]')
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()

@@ -123,7 +123,7 @@ def _in_progress() -> dict:
 def start():
     state = _state()
     error = state.get("e")
-    values = {"today": state.get("t", _today().isoformat()), "error": error or "",
+    values = {"today": state.get("t", _today().isoformat()), "max_day": _today().isoformat(), "error": error or "",
               "error_field": state.get("f", "journal")}
     response = _page("checkin_start.html.j2", 422 if error else 200, **values)
     if error:  # shown once: a reload shows the form as new
@@ -388,7 +388,8 @@ def report():
     html = api.render_checkin(outcome, week.journal, "html", pending=outcome.entry, web=True)
     values = {"back": len(week.pages)}
     page = report_page.embed(html, outcome.result.disposition, render_template("report_head.html.j2"),
-                             render_template("checkin_report_top.html.j2", **values),
+                             render_template("checkin_report_top.html.j2", rulebase=_questionnaire().rulebase,
+                                                             **values),
                              render_template("checkin_report_actions.html.j2", **values))
     response = Response(page.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CSP.format(styles="".join(" " + h for h in page.style_hashes))

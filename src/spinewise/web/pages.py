@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinewise.i18n import pgettext
+from babel.lists import format_list
+
+from spinewise.i18n import language, pgettext
 from spinewise.questionnaire import flow
 
 KINDS = {"bool": "radio", "choice": "radio", "multi": "checkbox", "int": "number"}
@@ -114,10 +116,22 @@ def _form_value(value) -> str:
 def check_page(rulebase, answers: dict) -> CheckPage:
     sections: dict = {}
     for question in flow.answered(rulebase, answers):
-        row = Row(question.id, question.text, question.answer_text(answers[question.id]))
+        row = Row(question.id, question.text, answer_words(question, answers[question.id]))
         sections.setdefault(question.section, []).append(row)
     last = flow.answered(rulebase, answers)[-1]
     return CheckPage(tuple(Section(title, tuple(rows)) for title, rows in sections.items()), Back(last.id))
+
+
+def answer_words(question, value) -> str:
+    """An answer as the check page shows it, in the page's language: Yes or No as its radios said
+    it, the choice, the number, or the boxes ticked as one list ("Glutes and lower back"), the
+    labels lowered after the first as the report's sentences lower them."""
+    if question.type == "bool":
+        return pgettext("answer label", "Yes") if value else pgettext("answer label", "No")
+    if question.type == "multi":
+        labels = [question.answer_text([item]) for item in value]
+        return format_list(labels[:1] + [label.lower() for label in labels[1:]], locale=language())
+    return question.answer_text(value)
 
 
 def stop_page(rulebase, answers: dict) -> StopPage:

@@ -15,7 +15,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 BODY = re.compile(r"<body\b([^>]*)>")
@@ -49,6 +49,11 @@ def embed(report_html: str, disposition: str, head: str, top: str, actions: str)
     return ReportPage(html, hashes)
 
 
+def _with_command(message: str, command: str) -> Markup:
+    """`message` (escaped) with the command set as code, which breaks only before or after it."""
+    return escape(message) % {"command": Markup("<code>%s</code>") % command}
+
+
 @functools.cache
 def pdf_available() -> bool:
     """Whether WeasyPrint imports and finds its libraries (the `pdf` extra)."""
@@ -74,11 +79,12 @@ def downloads(journal: bool = True) -> tuple:
     from spinewise.i18n import gettext
 
     offered = [Download("web.download_answers", gettext("Download your answers (JSON)"),
-                        gettext("Give the file to spinewise assess --answers to see this report again."))]
+                        _with_command(gettext("Give the file to %(command)s to see this report again."),
+                                      "spinewise assess --answers"))]
     if journal:
         offered.append(Download("checkin.start_journal", gettext("Download your journal for the weekly check-ins (JSON)"),
-                                gettext("Upload it at each weekly check-in on this site, or give it to spinewise "
-                                        "checkin --journal on a computer.")))
+                                _with_command(gettext("Upload it at each weekly check-in on this site, or give it to "
+                                                      "%(command)s on a computer."), "spinewise checkin --journal")))
     if pdf_available():
         offered.append(Download("web.download_pdf", gettext("Download this report (PDF)"),
                                 gettext("To print or keep.")))
