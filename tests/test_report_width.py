@@ -73,7 +73,8 @@ def test_the_tracker_keeps_one_block_per_week_at_every_width(width, triage):
     text = render(result, "text", width=width)
     tracker = text[text.index("WEEKLY TRACKER"):text.index("ABOUT THIS REPORT")]
     assert_fits(tracker, width)
-    assert len(re.findall(r"^Week \d, starting \w+day", tracker, re.M)) == 4
+    assert len(re.findall(r"^Week \d, starting\b", tracker, re.M)) == 4
+    assert len(re.findall(r"\b\w+day \d+ \w+ \d{4}:$", tracker, re.M)) == 4, "each date whole, its weekday with it"
     flat = " ".join(tracker.split())
     assert len(re.findall(r"Week \d, starting \w+day \d+ \w+ \d{4}:", flat)) == 4
     assert flat.count("Sessions ____ Pain ____ Back? yes / no Level ________ Notes ____") == 4
@@ -123,3 +124,30 @@ def test_a_short_aside_in_brackets_is_never_broken_across_lines(width, triage):
         assert not broken, f"an aside in brackets opened and not closed on the line at {width} columns: {broken}"
         asides = re.findall(r"\([^()]{1,24}\)", " ".join(text.split()))
         assert all(aside in text for aside in asides), "each short aside whole on one line"
+
+
+SPANISH_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda path: path.stem)
+def test_a_spanish_report_at_40_columns_keeps_dates_fields_and_labels_whole(example):
+    from conftest import invoke
+
+    run = invoke("assess", "--answers", example, "--format", "text", "--lang", "es", env_columns=40)
+    assert run.exit_code == 0, run.output
+    lines = run.stdout.splitlines()
+    assert_fits(run.stdout, 40)
+    assert not [line for line in lines if line.rstrip().endswith(tuple(day + "," for day in SPANISH_WEEKDAYS))], \
+        "a weekday never ends a line without its date"
+    tracker = [line for line in lines if "¿Espalda?" in line]
+    assert all("¿Espalda? sí / no" in line for line in tracker), "a tracker field is never split"
+
+
+def test_a_checkin_at_40_columns_prints_its_command_whole(tmp_path):
+    from conftest import TESTS
+    from words_support import run_journey
+
+    run = run_journey(TESTS / "journeys" / "hip_thrust_steps.json", tmp_path, lang="es", width=40)
+    commands = [line for report in run.reports for line in report.splitlines() if "spinewise checkin" in line]
+    assert commands and all(line.strip().startswith("spinewise checkin --journal /") for line in commands), \
+        "copied from the terminal, the command runs: its path is on its line"

@@ -117,16 +117,23 @@ def full_stop(text) -> str:
 
 
 @jinja2.pass_context
-def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "") -> str:
+def wrap(context, text, indent: int = 0, hang: int = 0, prefix: str = "", groups: bool = False) -> str:
     """`text` wrapped to the report width, the first line starting with `prefix`, later lines hanging under it.
 
     Words are never split: a word longer than the line (a URL, a hash) gets a line of its own and runs over.
+    `groups`: the text is fields set apart by two spaces ("Back? yes / no  Notes ____"); a line breaks
+    only between fields.
     """
+    if groups:
+        text = " ".join(field.replace(" ", GLUE) for field in re.split(r" {2,}", str(text).strip()))
     first = " " * indent + prefix
     # Later lines hang under a short prefix; under a long one (a translated label) they would
     # have no room left in a narrow terminal.
     rest = " " * (indent + (hang or (len(prefix) if len(prefix) <= context["width"] // 3 else 2)))
     glued = _glue_brackets(_glue_dates(" ".join(SPACES.split(str(text).strip()))))  # a no-break space stays one
+    if prefix and glued and len(first) + len(glued.split()[0]) > context["width"]:
+        # A label too long for even the first word beside it stands on its own line.
+        return first.rstrip() + "\n" + wrap(context, glued.replace(GLUE, " "), indent=len(rest))
     return textwrap.fill(glued, width=context["width"], initial_indent=first, subsequent_indent=rest,
                          break_long_words=False, break_on_hyphens=False).replace(GLUE, " ") or first.rstrip()
 
@@ -138,12 +145,15 @@ GLUE = "\u2060"  # joins the words of a date while wrapping, so a day never ends
 @functools.lru_cache(maxsize=8)
 def _date_pattern(lang: str):
 
-    from babel.dates import get_month_names
+    from babel.dates import get_day_names, get_month_names
 
     months = {name for width in ("wide", "abbreviated") for context in ("format", "stand-alone")
               for name in get_month_names(width, context, locale=lang).values()}
+    days = {name for context in ("format", "stand-alone") for name in get_day_names("wide", context, locale=lang).values()}
     words = "|".join(sorted((re.escape(m.rstrip(".")) for m in months), key=len, reverse=True))
-    return re.compile(rf"\b(\d{{1,2}})( de)? ({words})\b\.?( de)?( \d{{4}})?")
+    weekday = "|".join(sorted((re.escape(d) for d in days), key=len, reverse=True))
+    # "Sunday 6 December 2026", "domingo, 6 de diciembre de 2026": the weekday stays with its date too
+    return re.compile(rf"(?:\b(?:{weekday}),? )?\b(\d{{1,2}})( de)? ({words})\b\.?( de)?( \d{{4}})?", re.IGNORECASE)
 
 
 def _glue_dates(text: str) -> str:
