@@ -211,3 +211,14 @@ def test_the_fhir_questionnaire_carries_every_translation_and_lang_picks_the_pri
         assert parts["content"] != item["text"]
     first = next(item for item in items(spanish) if item["type"] == "boolean")
     assert first["text"].startswith("¿") and first["_text"]["extension"][0]["extension"][0]["valueCode"] == "en"
+
+
+def test_the_journals_history_in_spanish_says_its_translation_is_unreviewed(tmp_path):
+    journal = tmp_path / "j.json"
+    assert invoke("assess", "--answers", EXAMPLES / "tuck_pain_on_lowering.json", "--journal", journal,
+                  "--format", "json").exit_code == 0
+    for fmt in ("text", "markdown", "html"):
+        spanish = " ".join(invoke("journal", "show", "--journal", journal, "--format", fmt, "--lang", "es").stdout.split())
+        assert "Esta traducción todavía no la ha revisado ningún profesional sanitario" in spanish
+        english = invoke("journal", "show", "--journal", journal, "--format", fmt).stdout
+        assert "has not been reviewed by a clinician" not in english and "traducción" not in english

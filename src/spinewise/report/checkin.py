@@ -212,6 +212,7 @@ class JournalView:
     path: str
     entries: tuple  # of EntryView
     chart: PainChart | None
+    translation_notice: str = ""  # as on every report: the language's catalogues are not signed off yet
 
 
 def journal_view(journal, rulebase) -> JournalView:
@@ -233,7 +234,10 @@ def journal_view(journal, rulebase) -> JournalView:
                                          for f in result.get("findings", []))),
         ))
         said = checkin.get("weeks_counted", said)
-    return JournalView(str(journal.path or ""), tuple(entries), pain_chart(journal, roles) if roles else None)
+    from spinewise.report.model import translation_notice
+
+    return JournalView(str(journal.path or ""), tuple(entries), pain_chart(journal, roles) if roles else None,
+                       translation_notice(rulebase))
 
 
 def _title(rulebase, code: str) -> str:
