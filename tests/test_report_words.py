@@ -153,7 +153,7 @@ def test_the_thumb_test_is_not_advised_to_a_lifter_who_did_it(triage):
     assert did_it["thumb_test"] == "unchanged"
     told = lifter_text(triage, "pain_lowering_no_tuck_check_thumbs")
     assert "Try the thumb test" not in told and "Check with the thumb test" not in told
-    assert "your thumb distance stayed the same" in told
+    assert "Because in the thumb test the distance between your thumbs stays the same" in told
     not_tried = lifter_text(triage, "pain_lowering_no_tuck_check_thumbs", {**did_it, "thumb_test": "not_tried"})
     assert "Try the thumb test" in not_tried
 
