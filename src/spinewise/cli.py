@@ -13,6 +13,7 @@ import sys
 import click
 
 from spinewise import __version__
+from spinewise.cli_language import lang_option
 from spinewise.errors import RuleBaseError, SpinewiseError
 
 FORMATS = ("text", "markdown", "html", "json", "pdf", "fhir")
@@ -137,39 +138,6 @@ draft_option = click.option(
     help="Also run rules whose status is draft; the result is marked as produced with unapproved rules.",
 )
 
-
-
-def lang_option(command):
-    """`--lang TAG`: the language of everything the command prints for a person (default: LC_ALL,
-    LC_MESSAGES, LANG, else English); a language not offered is refused, naming the offered ones."""
-
-    @functools.wraps(command)
-    def wrapper(*args, lang=None, **kwargs):
-        choose_language(lang, kwargs.get("directory") or kwargs.get("rules_dir"))
-        return command(*args, **kwargs)
-
-    return click.option("--lang", "lang", metavar="TAG", default=None,
-                        help="Language of the texts, e.g. --lang es (default: from LC_ALL, LC_MESSAGES or LANG, "
-                             "else en).")(wrapper)
-
-
-def choose_language(asked, rules_dir) -> str:
-    from spinewise import i18n
-
-    wanted = i18n.tag(asked) if asked else next(
-        (i18n.tag(v) for v in (__import__("os").environ.get(n, "") for n in i18n.ENVIRONMENT) if v.strip()), "")
-    offered = (i18n.SOURCE,)
-    if wanted and wanted != i18n.SOURCE:
-        from spinewise.i18n.catalogues import offered as offered_languages
-        from spinewise.rulebase import rules_folder
-
-        offered = offered_languages(rules_folder(rules_dir))
-    try:
-        lang = i18n.choose(asked, offered)
-    except i18n.LanguageRefused as exc:
-        raise UserError(str(exc)) from None
-    i18n.set_language(lang)
-    return lang
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

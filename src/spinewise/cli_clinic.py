@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from spinewise.cli_language import lang_option
 from spinewise.errors import SpinewiseError
 
 
@@ -227,19 +228,13 @@ def clinic_serve(url, host, port, threads, workers):
 
 # -- the lifter's side: registered on `spinewise journal` ----------------------------------------
 
-def _lang_option(command):
-    """`--lang`, as on the other commands a lifter runs (cli.py defines it; it imports this module last)."""
-    from spinewise.cli import lang_option
-
-    return lang_option(command)
-
 
 @click.command("share", short_help="Share your journal with a clinic, with the code it gave you.")
 @click.option("--journal", "journal_file", type=click.Path(), metavar="FILE", default=None,
               help="The journal (default $XDG_DATA_HOME/spinewise/journal.json).")
 @click.option("--clinic", "clinic_url", required=True, metavar="URL", help="The clinic's address.")
 @click.option("--code", required=True, help="The share code the clinic gave you.")
-@_lang_option
+@lang_option
 @errors_as_lines
 def journal_share(journal_file, clinic_url, code):
     """Send your journal to the clinic the code belongs to; prints your private withdrawal link.
@@ -266,7 +261,7 @@ def journal_share(journal_file, clinic_url, code):
 
 @click.command("withdraw", short_help="Withdraw your journal from a clinic.")
 @click.argument("link")
-@_lang_option
+@lang_option
 @errors_as_lines
 def journal_withdraw(link):
     """Withdraw your journal from the clinic: it deletes everything of yours there (its audit log

@@ -14,7 +14,7 @@ from sqlalchemy import Text, case, cast, func, select
 
 from spinewise.clinic.db import require_current
 from spinewise.clinic.models import Acknowledgement, Lifter
-from spinewise.clinic.pages import lifters_viewed
+from spinewise.clinic.audit_words import lifters_viewed
 from spinewise.clinic.store import audit, session
 from spinewise.i18n import SOURCE, pgettext, using
 from spinewise.rulebase.attention import absent_facts, reason_text

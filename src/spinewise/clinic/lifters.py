@@ -12,7 +12,7 @@ from spinewise.clinic import secrets as sec
 from spinewise.clinic.db import ClinicError, require_current
 from spinewise.clinic.models import Acknowledgement, Entry, Lifter, Note, ShareCode
 from spinewise.clinic.store import MAX_NOTE, SignedIn, audit, now, session
-from spinewise.clinic.pages import entries_shared
+from spinewise.clinic.audit_words import entries_shared
 from spinewise.i18n import N_, SOURCE, gettext, iso_day_in_words, ngettext, using
 from spinewise.journal import JournalError, parse_date, read_journal_text
 

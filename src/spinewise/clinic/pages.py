@@ -6,7 +6,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from spinewise.i18n import day_in_words, gettext, ngettext
+from spinewise.clinic.audit_words import entries_shared, lifters_viewed
+from spinewise.i18n import day_in_words, gettext
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 
@@ -159,17 +160,6 @@ def audit_subject(action: str, subject: str) -> str:
     if action == "sign_in" and subject in SIGN_IN_REFUSALS:
         return gettext(SIGN_IN_REFUSALS[subject])
     return subject
-
-
-def lifters_viewed(count: int) -> str:
-    # Translators: what the audit log says a practitioner viewed the list of.
-    return ngettext("%(count)s lifter", "%(count)s lifters", count) % {"count": count}
-
-
-def entries_shared(label: str, count: int) -> str:
-    # Translators: a share in the audit log; %(label)s is the lifter's label (L-XWK7GF).
-    return ngettext("%(label)s: %(count)s new entry", "%(label)s: %(count)s new entries", count) % {
-        "label": label, "count": count}
 
 
 def _(message: str) -> str:  # marks the words for the catalogues; the page says them through gettext
