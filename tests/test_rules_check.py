@@ -267,3 +267,13 @@ def test_a_rules_because_may_fill_only_the_parameters_it_tests(rules_copy):
     line = line_of(path, 'check-ins in a row"')
     assert f"{path}:{line}: rule ci-program-complete: 'because' may fill only the " \
            "parameters the rule tests (usual_weight_checkins), not {reintroduce_after_weeks}" in run.stdout
+
+
+def test_an_assessment_rule_reading_a_question_only_the_checkin_asks_is_an_error_not_a_crash(rules_copy):
+    # A misspelt id in questions.yaml leaves the rules reading a name only checkin.yaml defines.
+    edit(rules_copy / "questions.yaml", "- id: bladder_bowel_change\n", "- id: bladder_bowel_chane\n")
+    run = check(rules_copy)
+    assert run.exit_code == 1
+    path = rules_copy / "10-red-flags.yaml"
+    assert f"{path}:{line_of(path, 'id: rf-bladder-bowel')}: rule rf-bladder-bowel runs at the first assessment " \
+           "but reads bladder_bowel_change, which questions.yaml does not ask" in run.stdout

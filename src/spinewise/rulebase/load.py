@@ -106,6 +106,7 @@ def _read(folder: Path, report: Reporter) -> RuleBase | None:
     reader = RuleReader(vocab, parameters, conditions)
     every_rule = [rule for path, data in topics for rule in reader.topic(path, data, report.at(path))]
     rules = [rule for rule in every_rule if "assessment" in rule.at]
+    _assessment_rules_read_assessment_questions(rules, {q.id for q in questions}, report)
     context = Context(vocab.questions, parameters, vocab.findings, vocab.plan)
     findings = conditions.instead(findings, ("title", "explanation"), context, report.at(folder / "findings.yaml"))
     dispositions = conditions.instead(dispositions, ("advice",), context, head_report)
@@ -212,3 +213,14 @@ def _places_said_instead(plan_items: list, report) -> None:
                         report.error(instead.line, f"{item.code}: {kind} said instead are sentences whose "
                                                    f"{{places}} name attributes of this item "
                                                    f"({', '.join(item.attributes) or 'none'})")
+
+
+def _assessment_rules_read_assessment_questions(rules: list, asked: set, report) -> None:
+    """A rule run at the first assessment can only read what the assessment asks: a name the
+    weekly check-in alone defines would never be answered there, and the analysis has no such question."""
+    for rule in rules:
+        unasked = [qid for qid in rule.questions if qid not in asked]
+        if unasked:
+            report.at(rule.file).error(rule.line, f"rule {rule.id} runs at the first assessment but reads {unasked[0]}, "
+                                                  "which questions.yaml does not ask: ask it there, or run the rule "
+                                                  "only at the check-in (at: [checkin])")
