@@ -52,6 +52,18 @@ def watch_policy(page, problems: list) -> None:
     page.on("console", console)
 
 
+def shot_at_each_width(page, shots, file: str, name: str) -> list:
+    """The page as a PNG at each width; a problem for each width it is wider than."""
+    problems = []
+    for kind, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(shots / f"{file}-{kind}.png"), full_page=True)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"{name}: {wide} px wide at {width} px")
+    return problems
+
+
 def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -61,12 +73,7 @@ def test_a_practitioners_morning_in_chromium(clinic, tmp_path):
     axe, problems = Axe(), []
 
     def look(page, name):
-        for kind, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(shots / f"clinic-{name}-{kind}.png"), full_page=True)
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            if wide > width:
-                problems.append(f"{name}: {wide} px wide at {width} px")
+        problems.extend(shot_at_each_width(page, shots, f"clinic-{name}", name))
         for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
             problems.append(f"{name}: {violation['id']} ({violation['impact']}): "
                             f"{[node['target'] for node in violation['nodes']][:3]}")
@@ -191,12 +198,7 @@ def test_a_spanish_lifter_page_and_list_fit_a_phone(clinic, tmp_path):
         for name, path in (("list", "/list"), ("lifter", f"/lifters/{labels[1]}")):
             page.goto(base + path)
             assert page.locator("html").get_attribute("lang") == "es"
-            for kind, width in WIDTHS.items():
-                page.set_viewport_size({"width": width, "height": 900})
-                page.screenshot(path=str(shots / f"clinic-es-{name}-{kind}.png"), full_page=True)
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    problems.append(f"{name}: {wide} px wide at {width} px")
+            problems.extend(shot_at_each_width(page, shots, f"clinic-es-{name}", name))
         page.set_viewport_size({"width": 375, "height": 900})
         history = page.locator("table.clinic-table--stack")
         named = history.locator("td").evaluate_all(

@@ -34,11 +34,17 @@ def list_reviewers(folder, *reviewers):
     return trust
 
 
+def clinician_key(rules_copy, tmp_path):
+    """Jane Doe's key, her the only physiotherapist the clinic's trust file lists."""
+    key = keygen(tmp_path / "jane")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    return key
+
+
 @pytest.fixture
 def signed(rules_copy, tmp_path):
     """A copy of rules/ with a physiotherapist listed who signed two rules off."""
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     run = review(rules_copy, CLINICIAN, key, "rf-fever", "felt-secondary-muscles", "--yes", "--note", "NG59 checked")
     assert run.exit_code == 0, run.output
     return rules_copy, key
@@ -125,8 +131,7 @@ def test_editing_a_signed_rule_voids_its_sign_off_and_check_names_it(signed):
 
 
 def test_after_one_edit_of_a_fully_signed_rule_base_the_report_says_one_rule_awaits_a_new_review(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     assert review(rules_copy, CLINICIAN, key, "--yes").exit_code == 0
     total = review_counts(rules_copy)["rules_in_use"]
     edit(rules_copy / "10-red-flags.yaml", "title: Fever or feeling unwell suggests infection",
@@ -141,8 +146,7 @@ def test_after_one_edit_of_a_fully_signed_rule_base_the_report_says_one_rule_awa
 
 
 def test_when_the_only_sign_off_is_void_no_report_says_the_rules_were_never_reviewed(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     assert review(rules_copy, CLINICIAN, key, "rf-fever", "--yes").exit_code == 0
     edit(rules_copy / "10-red-flags.yaml", "title: Fever or feeling unwell suggests infection",
          "title: Fever or feeling unwell may mean an infection")
@@ -164,8 +168,7 @@ def test_editing_a_text_the_rule_shows_voids_it_too(signed):
 
 
 def test_editing_a_text_said_instead_to_some_lifters_voids_it_too(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     assert review(rules_copy, CLINICIAN, key, "pattern-pain-lowering", "--yes").exit_code == 0
     edit(rules_copy / "findings.yaml", "Cue: lower slowly with the thumb distance unchanged.",
          "Cue: lower slowly and keep the thumb distance the same.")
@@ -232,8 +235,7 @@ def test_an_engineers_sign_off_is_shown_as_such_and_does_not_count_as_clinical(r
 
 
 def test_interactive_review_approves_requests_changes_and_skips(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     run = review(rules_copy, CLINICIAN, key, "rf-fever", "rf-night-pain", "rf-weight-loss",
                  input="a\nr\nSay 'at night' in the title\ns\n")
     assert run.exit_code == 0, run.output
@@ -254,8 +256,7 @@ def test_interactive_review_approves_requests_changes_and_skips(rules_copy, tmp_
 def test_every_line_of_the_screen_is_what_the_hash_covers(rules_copy, tmp_path):
     from spinewise.rulebase.shown import rule_card
 
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     run = review(rules_copy, CLINICIAN, key, "pain-severe", "--yes")
     rulebase = load_rulebase(rules_copy)
     card = rule_card(rulebase, rulebase.rules[[r.id for r in rulebase.rules].index("pain-severe")])
@@ -282,8 +283,7 @@ def test_a_passphrase_protected_key_asks_for_its_passphrase(rules_copy, tmp_path
 
 
 def test_an_unknown_reviewer_or_rule_is_one_clear_line(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     run = review(rules_copy, "Jane Do", key, "rf-fever", "--yes")
     assert run.exit_code == 2
     assert "'Jane Do' is not in the trust file" in run.stderr and "(did you mean 'Jane Doe'?)" in run.stderr
@@ -333,8 +333,7 @@ def test_in_a_terminal_the_passphrase_is_asked_for_and_the_decision_recorded(rul
 
 
 def test_one_rule_left_unsigned_is_said_in_the_singular(rules_copy, tmp_path):
-    key = keygen(tmp_path / "jane")
-    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", key))
+    key = clinician_key(rules_copy, tmp_path)
     assert review(rules_copy, CLINICIAN, key, "--yes").exit_code == 0
     records = yaml.safe_load((rules_copy / "signoffs.yaml").read_text())["signoffs"]
     last = records[-1]["rule"]

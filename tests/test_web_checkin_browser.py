@@ -39,7 +39,8 @@ def upload(page, server, journal: Path, date: str):
     page.get_by_role("button", name="Continue").click()
 
 
-def answer_page(page, week: dict):
+def fill_page(page, week: dict):
+    """Each field of the page answered as `week` says, by its value (the labels may be in any language)."""
     for qid in page.eval_on_selector_all("input.choices__input, input.input--number", FIELDS):
         value = week[qid]
         if isinstance(value, bool):
@@ -48,6 +49,10 @@ def answer_page(page, week: dict):
             page.fill(f'input[name="{qid}"]', str(value))
         else:
             page.check(f'input[name="{qid}"][value="{value}"]')
+
+
+def answer_page(page, week: dict):
+    fill_page(page, week)
     page.get_by_role("button", name="Continue").click()
 
 
@@ -255,13 +260,6 @@ def test_both_report_pages_read_in_the_chosen_language_with_room_around_their_pa
 
 
 def answer_page_by_value(page, week: dict):
-    for qid in page.eval_on_selector_all("input.choices__input, input.input--number", FIELDS):
-        value = week[qid]
-        if isinstance(value, bool):
-            page.check(f'input[name="{qid}"][value="{"true" if value else "false"}"]')
-        elif isinstance(value, int):
-            page.fill(f'input[name="{qid}"]', str(value))
-        else:
-            page.check(f'input[name="{qid}"][value="{value}"]')
+    fill_page(page, week)
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()

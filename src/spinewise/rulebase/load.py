@@ -13,7 +13,6 @@ rules), load_roles.py (the roles in rulebase.yaml), load_fields.py (what they sh
 
 from __future__ import annotations
 
-import re
 
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +27,7 @@ from spinewise.rulebase.load_roles import read_roles
 from spinewise.rulebase.load_safety import SAFETY_FILE, read_hazards
 from spinewise.rulebase.load_rules import RuleReader, cross_checks, read_parameters
 from spinewise.rulebase.load_vocabulary import (
-    Vocabulary, read_dispositions, read_findings, read_phases, read_plan_items, read_questions,
+    Vocabulary, fills_only, read_dispositions, read_findings, read_phases, read_plan_items, read_questions,
 )
 from spinewise.rulebase.model import RuleBase
 from spinewise.rulebase.shown import rule_hashes
@@ -207,9 +206,7 @@ def _places_said_instead(plan_items: list, report) -> None:
         for instead in item.instead:
             for kind, sentences in instead.texts.items():
                 for sentence in sentences:
-                    names = re.findall(r"{(\w*)}", sentence)
-                    if any(name not in item.attributes for name in names) or \
-                            sentence.count("{") != len(names) or sentence.count("}") != len(names):
+                    if not fills_only(sentence, item.attributes):
                         report.error(instead.line, f"{item.code}: {kind} said instead are sentences whose "
                                                    f"{{places}} name attributes of this item "
                                                    f"({', '.join(item.attributes) or 'none'})")

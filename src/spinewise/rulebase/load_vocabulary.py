@@ -201,13 +201,17 @@ def _levels(node: Located, what: str, report: Reporter) -> dict:
     return {str(level): " ".join(meaning.split()) for level, meaning in levels.items()}
 
 
+def fills_only(sentence: str, attributes) -> bool:
+    """Whether every {place} of a dose or step sentence names one of the item's attributes, braces whole."""
+    names = re.findall(r"{(\w*)}", sentence)
+    return all(name in attributes for name in names) and sentence.count("{") == sentence.count("}") == len(names)
+
+
 def _sentences(node: Located, key: str, attributes: dict, what: str, report: Reporter) -> tuple:
     """Doses or steps: sentences whose {places} name attributes of the item."""
     sentences = []
     for sentence in listed(report, node, key, what):
-        names = re.findall(r"{(\w*)}", sentence) if isinstance(sentence, str) else None
-        if names is None or any(name not in attributes for name in names) or \
-                sentence.count("{") != len(names) or sentence.count("}") != len(names):
+        if not isinstance(sentence, str) or not fills_only(sentence, attributes):
             kind = "a dose" if key == "doses" else "a step"
             report.error(node.line_of(key), f"{what}: {kind} is a sentence whose {{places}} name attributes "
                                             f"of this item ({', '.join(attributes) or 'none'})")
