@@ -100,6 +100,7 @@ def test_the_first_report_of_a_journal_says_when_to_check_in(tmp_path):
     run = invoke("assess", "--answers", answers, "--journal", journal, "--date", "2026-11-02", "--format", "text")
     assert "Check in once a week, first on Monday 9 November 2026" in " ".join(run.stdout.split())
     assert f"spinewise checkin --journal {journal}" in " ".join(run.stdout.split())
+    assert f"  spinewise checkin --journal {journal}\n\nWHY\n" in run.stdout, "the command, then a blank line"
     plain = invoke("assess", "--answers", answers, "--format", "text")
     assert "Check in once a week" not in plain.stdout
 
@@ -230,3 +231,12 @@ def test_a_damaged_journal_is_named_in_the_lifters_language_without_pythons_word
         assert expected in line, line
         assert "Expecting" not in line and "codec" not in line and "0x89" not in line
     assert journal.read_bytes() == content
+
+
+def test_date_is_checked_and_dates_the_report_without_a_journal_too(tmp_path):
+    answers = tmp_path / "first.json"
+    answers.write_text(json.dumps(FIRST))
+    bad = invoke("assess", "--answers", answers, "--date", "2026-13-40", "--format", "text")
+    assert bad.exit_code == 2 and bad.stdout == "" and "--date '2026-13-40' is not a date" in bad.stderr
+    dated = invoke("assess", "--answers", answers, "--date", "2026-09-01", "--format", "text")
+    assert dated.stdout.startswith("SPINEWISE REPORT, Tuesday 1 September 2026")

@@ -100,12 +100,13 @@ def vocabulary_form(fmt: str, rules_dir=None) -> str:
 
 
 def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, width: int = 80,
-           colour: bool = False, response: dict | None = None, journal=None) -> str | bytes:
+           colour: bool = False, response: dict | None = None, journal=None, day=None) -> str | bytes:
     """The report for `result` in `fmt` (text, markdown, html, json, fhir, or pdf as bytes).
 
     `width` and `colour` shape the text format for a terminal; `response` is the FHIR
     QuestionnaireResponse the answers came from, if any (the fhir format keeps it). With
-    `journal` (a journal this assessment starts), the report says when to check in.
+    `journal` (a journal this assessment starts), the report says when to check in. `day`: the day
+    the report describes (--date; a journal's entry day wins), else today.
     """
     if fmt == "json":
         return result_json(result)
@@ -114,7 +115,7 @@ def render(result, fmt: str, rules_dir=None, include_draft: bool = False, *, wid
     from spinewise.report.render import render_pdf, render_report
 
     rulebase = load_triage(rules_dir, include_draft).rulebase
-    checkin, day = None, None
+    checkin = None
     if journal is not None:
         from spinewise.journal import parse_date
         from spinewise.report.checkin import first_entry_view

@@ -198,6 +198,8 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, journ
     if fmt == "pdf" and not output and sys.stdout.isatty():
         raise UserError("a PDF report cannot be shown on a terminal; write it to a file with --output report.pdf")
     api.refuse_broken_rules(rules_dir)
+    # --date is checked before any question is asked, journal or not: the report is dated by it either way.
+    day = api.checkin_day(date_text) if date_text or journal_file else None
     interview, response = None, None
     if answers_source is None:
         interview = _interview(resume, interactive, rules_dir, include_draft, save_answers)
@@ -208,14 +210,14 @@ def assess(answers_source, fmt, output, save_answers, resume, interactive, journ
     else:
         answers, response = api.read_input(answers_source, rules_dir, include_draft)
     result = api.assess(answers, rules_dir, include_draft)
-    journal = api.start_journal_entry(journal_file, result, api.checkin_day(date_text)) if journal_file else None
+    journal = api.start_journal_entry(journal_file, result, day) if journal_file else None
     try:
         if save_answers:
             from spinewise.questionnaire import write_answers
 
             write_answers(save_answers, answers)
         _emit(api.render(result, fmt, rules_dir, include_draft, **_terminal_style(output), response=response,
-                         journal=journal), output)
+                         journal=journal, day=day), output)
     except (UserError, SpinewiseError) as exc:
         if not interview:
             raise
