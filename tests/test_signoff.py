@@ -348,3 +348,13 @@ def test_one_rule_left_unsigned_is_said_in_the_singular(rules_copy, tmp_path):
     assert "1 rule has not been reviewed by a clinician yet." in text
     assert f"signed off {len(rules)} of the {len(rules) + 1} rules behind this advice. The other one awaits a " \
            "clinician's review." in text
+
+
+def test_every_rule_signed_by_two_clinicians_is_said_in_the_plural(rules_copy, tmp_path):
+    jane, ann = keygen(tmp_path / "jane"), keygen(tmp_path / "ann")
+    list_reviewers(rules_copy, (CLINICIAN, "physiotherapist", jane), ("Ann Lee", "doctor", ann))
+    assert review(rules_copy, CLINICIAN, jane, "--yes").exit_code == 0
+    assert review(rules_copy, "Ann Lee", ann, "--yes").exit_code == 0
+    text = " ".join(report(rules_copy, "text").split())
+    assert f"Every rule behind this advice was signed off by licensed clinicians ({CLINICIAN}, Ann Lee)." in text
+    assert "was signed off by licensed clinicians: " in text and "by a licensed clinician" not in text

@@ -615,7 +615,11 @@ class RuleBase:
         unreviewed = states.count("not_reviewed")
         signers = self.clinicians_who_signed(include_draft)
         who = ", ".join(signers)
-        if total and signed == total:
+        if total and signed == total and len(signers) > 1:
+            sentences = [ngettext("The rule in use was signed off by licensed clinicians: %(who)s.",
+                                  "Every rule in use (%(count)s) was signed off by licensed clinicians: %(who)s.",
+                                  total) % {"count": total, "who": who}]
+        elif total and signed == total:
             sentences = [ngettext("The rule in use was signed off by a licensed clinician: %(who)s.",
                                   "Every rule in use (%(count)s) was signed off by a licensed clinician: %(who)s.",
                                   total) % {"count": total, "who": who}]
@@ -684,7 +688,9 @@ class RuleBase:
         signers = [name.split(" (")[0] for name in self.clinicians_who_signed(include_draft)]
         who = ", ".join(signers)
         if total and signed == total:
-            return gettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).") % {"who": who}
+            return ngettext("Every rule behind this advice was signed off by a licensed clinician (%(who)s).",
+                            "Every rule behind this advice was signed off by licensed clinicians (%(who)s).",
+                            len(signers)) % {"who": who}
         if signed:
             # The rest await a review whether never reviewed, changed since, or sent back with changes asked.
             rest = total - signed
